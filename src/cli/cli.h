@@ -1,0 +1,26 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The subcommands of the civic311 binary. Each one lives in its own file
+ * under cli/, takes the arguments after its name (argv[0] is the command
+ * name) and returns the process exit status:
+ *
+ *     0  success
+ *     1  the work failed (the message says why)
+ *     2  the command line was wrong (usage printed)
+ */
+#ifndef CIVIC311_CLI_H
+#define CIVIC311_CLI_H
+
+#define CLI_OK    0
+#define CLI_FAIL  1
+#define CLI_USAGE 2
+
+int cmd_serve(int argc, char **argv);
+int cmd_check_config(int argc, char **argv);
+int cmd_apikey(int argc, char **argv);
+int cmd_migrate(int argc, char **argv);
+
+/* True when argv holds -h or --help before any "--". */
+int cli_wants_help(int argc, char **argv);
+
+#endif
