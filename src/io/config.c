@@ -483,9 +483,13 @@ add_hours(struct loader *ld, struct calendar *cal, size_t cap, int wd,
             end = s + strlen(s);
         for (n = (size_t)(end - s); n > 0 && s[n - 1] == ' '; n--)
             ;
-        if (!parse_interval(s, n, &iv.open_min, &iv.close_min) ||
-            iv.close_min <= iv.open_min) {
+        if (!parse_interval(s, n, &iv.open_min, &iv.close_min)) {
             problem(ld, line_of(v), "bad hours '%.*s' (expected HH:MM-HH:MM)",
+                    (int)n, s);
+            continue;
+        }
+        if (iv.close_min <= iv.open_min) {
+            problem(ld, line_of(v), "bad hours '%.*s' (closes before it opens)",
                     (int)n, s);
             continue;
         }
