@@ -264,6 +264,7 @@ get_i18n(struct loader *ld, const struct field *f, struct i18n *out)
     yaml_node_pair_t *pair;
     yaml_node_t *m = f->val;
     struct i18n_text *t;
+    size_t n;
 
     out->v = NULL;
     out->n = 0;
@@ -285,9 +286,12 @@ get_i18n(struct loader *ld, const struct field *f, struct i18n *out)
         return;
     }
 
-    t = alloc_array(
-        ld, (size_t)(m->data.mapping.pairs.top - m->data.mapping.pairs.start),
-        sizeof(*t));
+    n = (size_t)(m->data.mapping.pairs.top - m->data.mapping.pairs.start);
+    if (n == 0) {
+        problem(ld, f->line, "'%s' has no text in any language", f->key);
+        return;
+    }
+    t = alloc_array(ld, n, sizeof(*t));
     if (t == NULL)
         return;
     out->v = t;

@@ -319,6 +319,7 @@ Test(config, bad_attributes)
         "34: duplicate attribute code 'SIZE' (first on line 15)",
         "40: attribute cannot be required when 'variable' is false",
         "42: missing required field 'description' in attribute",
+        "46: 'description' has no text in any language",
         NULL};
 
     expect_problems(FIXTURE("bad-attributes.yaml"), want);
