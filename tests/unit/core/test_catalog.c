@@ -56,6 +56,7 @@ static const struct service svc = {
 
 static struct arena arena = ARENA_INIT;
 
+/* Gives back the problems of each test. */
 static void
 teardown(void)
 {

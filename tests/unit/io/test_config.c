@@ -15,6 +15,7 @@
 static struct config_report rep = CONFIG_REPORT_INIT;
 static struct city *city;
 
+/* Frees the city and the report each test leaves behind. */
 static void
 teardown(void)
 {
