@@ -588,7 +588,7 @@ get_one(struct sqlite_store *s, enum stmt_id id, const char *key,
 {
     struct conn *c = reader_get(s);
     sqlite3_stmt *stmt;
-    struct sr *req;
+    struct sr *req = NULL;
     enum c311_rc rc;
     int step;
 
