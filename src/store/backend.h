@@ -1,0 +1,63 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The table each storage back end fills in. store.c picks a back end from
+ * the DSN and forwards every store_* call through these pointers, so a new
+ * database (PostgreSQL next) is one more file and one more row in store.c;
+ * callers of store.h never change.
+ *
+ * Back-end functions take the back end's own handle (impl) and follow the
+ * contract written in store.h for the store_* call of the same name.
+ */
+#ifndef CIVIC311_STORE_BACKEND_H
+#define CIVIC311_STORE_BACKEND_H
+
+#include "store/store.h"
+
+struct store_ops {
+    const char *name; /* "sqlite", "postgresql" */
+
+    /* Opens and migrates the database at target (the DSN minus prefix). */
+    enum c311_rc (*open)(const char *target, const struct store_options *opt,
+                         void **impl, char **cause);
+    void (*close)(void *impl);
+    int (*schema_version)(void *impl);
+
+    enum c311_rc (*request_insert)(void *impl, struct sr *req, struct arena *a,
+                                   char **cause);
+    enum c311_rc (*request_get)(void *impl, const char *public_id,
+                                struct arena *a, struct sr **out, char **cause);
+    enum c311_rc (*request_by_token)(void *impl, const char *token,
+                                     struct arena *a, struct sr **out,
+                                     char **cause);
+    enum c311_rc (*request_query)(void *impl, const struct sr_query *q,
+                                  struct arena *a, struct sr **out, size_t *n,
+                                  char **cause);
+
+    enum c311_rc (*apikey_add)(void *impl, const char *name, const char *prefix,
+                               const char *hash_hex, int64_t now, char **cause);
+    enum c311_rc (*apikey_find)(void *impl, const char *hash_hex,
+                                struct arena *a, struct api_key *out,
+                                char **cause);
+    enum c311_rc (*apikey_list)(void *impl, struct arena *a,
+                                struct api_key **out, size_t *n, char **cause);
+    enum c311_rc (*apikey_revoke)(void *impl, const char *name, int64_t now,
+                                  char **cause);
+};
+
+/* The SQLite back end (store/sqlite.c). */
+extern const struct store_ops store__sqlite_ops;
+
+/*
+ * Newest schema version known to this build. Every back end numbers its
+ * migrations alike, so the SQLite list is the reference.
+ */
+int store__sqlite_schema_latest(void);
+
+/*
+ * Sets *cause (when cause is not NULL) to a malloc'd formatted message and
+ * returns rc, so back ends can write `return store__fail(...)`.
+ */
+enum c311_rc store__fail(char **cause, enum c311_rc rc, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+
+#endif

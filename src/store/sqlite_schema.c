@@ -1,0 +1,244 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Versioned SQLite schema. Each migration is plain SQL applied once, in its
+ * own transaction, and recorded in the schema_migration table; a database
+ * therefore says which version it is at, and reopening it applies only what
+ * is new. Migrations are never edited once released: a change is a new one
+ * at the end of the list.
+ */
+#include "store/backend.h"
+#include "store/sqlite_schema.h"
+
+struct migration {
+    int version;
+    const char *name;
+    const char *sql;
+};
+
+/*
+ * Version 1: the first cut of the platform. Instants are INTEGER UTC
+ * seconds; NULL stands for "unknown" or "none" wherever a column allows it.
+ */
+static const char migration_1[] =
+    "CREATE TABLE request ("
+    " id INTEGER PRIMARY KEY,"
+    " public_id TEXT UNIQUE,"
+    " jurisdiction_id TEXT,"
+    " service_code TEXT NOT NULL,"
+    " service_name TEXT,"
+    " status TEXT NOT NULL CHECK (status IN ('open', 'closed')),"
+    " status_notes TEXT,"
+    " description TEXT,"
+    " agency_responsible TEXT,"
+    " service_notice TEXT,"
+    " requested_at INTEGER NOT NULL,"
+    " updated_at INTEGER NOT NULL,"
+    " expected_at INTEGER,"
+    " closed_at INTEGER,"
+    " lat REAL,"
+    " lon REAL,"
+    " address TEXT,"
+    " address_id TEXT,"
+    " zipcode TEXT,"
+    " media_url TEXT,"
+    " channel TEXT,"
+    " language TEXT,"
+    " api_key_name TEXT,"
+    " email TEXT,"
+    " phone TEXT,"
+    " first_name TEXT,"
+    " last_name TEXT,"
+    " device_id TEXT,"
+    " account_id TEXT,"
+    " token TEXT UNIQUE,"
+    " CHECK ((lat IS NULL) = (lon IS NULL))"
+    ") STRICT;"
+    /* GET requests.json: newest first, optionally by code, status, dates. */
+    "CREATE INDEX request_requested ON request (requested_at, id);"
+    "CREATE INDEX request_updated ON request (updated_at);"
+    "CREATE INDEX request_service_requested"
+    " ON request (service_code, requested_at);"
+    "CREATE INDEX request_status_requested ON request (status, requested_at);"
+    "CREATE INDEX request_jurisdiction_requested"
+    " ON request (jurisdiction_id, requested_at);"
+
+    /* Answers to the service's questions; multivaluelist codes repeat. */
+    "CREATE TABLE request_attr ("
+    " request_id INTEGER NOT NULL REFERENCES request (id) ON DELETE CASCADE,"
+    " seq INTEGER NOT NULL,"
+    " code TEXT NOT NULL,"
+    " value TEXT NOT NULL,"
+    " PRIMARY KEY (request_id, seq)"
+    ") STRICT, WITHOUT ROWID;"
+
+    /* Open311 client keys, kept only as SHA-256 hex of the key. */
+    "CREATE TABLE api_key ("
+    " id INTEGER PRIMARY KEY,"
+    " name TEXT NOT NULL,"
+    " prefix TEXT NOT NULL,"
+    " hash TEXT NOT NULL UNIQUE,"
+    " created_at INTEGER NOT NULL,"
+    " revoked_at INTEGER"
+    ") STRICT;"
+    "CREATE UNIQUE INDEX api_key_active_name ON api_key (name)"
+    " WHERE revoked_at IS NULL;"
+
+    /* History of each request; rows are only ever added. */
+    "CREATE TABLE event ("
+    " id INTEGER PRIMARY KEY,"
+    " request_id INTEGER NOT NULL REFERENCES request (id),"
+    " jurisdiction_id TEXT,"
+    " at INTEGER NOT NULL,"
+    " actor TEXT,"
+    " kind TEXT NOT NULL,"
+    " public INTEGER NOT NULL DEFAULT 0 CHECK (public IN (0, 1)),"
+    " note TEXT,"
+    " before_json TEXT CHECK (before_json IS NULL OR json_valid(before_json)),"
+    " after_json TEXT CHECK (after_json IS NULL OR json_valid(after_json))"
+    ") STRICT;"
+    "CREATE INDEX event_request ON event (request_id, at, id);"
+    "CREATE TRIGGER event_no_update BEFORE UPDATE ON event"
+    " BEGIN SELECT RAISE(ABORT, 'event history is append-only'); END;"
+    "CREATE TRIGGER event_no_delete BEFORE DELETE ON event"
+    " BEGIN SELECT RAISE(ABORT, 'event history is append-only'); END;";
+
+static const struct migration migrations[] = {
+    {1, "requests, answers, api keys, events", migration_1},
+};
+
+#define NMIGRATIONS (sizeof(migrations) / sizeof(migrations[0]))
+
+/* Newest version this build knows. */
+int
+store__sqlite_schema_latest(void)
+{
+    return migrations[NMIGRATIONS - 1].version;
+}
+
+/* Runs sql (any number of statements) and turns a failure into a cause. */
+static enum c311_rc
+exec_sql(sqlite3 *db, const char *sql, const char *what, char **cause)
+{
+    char *msg = NULL;
+    enum c311_rc rc;
+
+    if (sqlite3_exec(db, sql, NULL, NULL, &msg) == SQLITE_OK)
+        return C311_OK;
+    rc = store__fail(cause, C311_ERR_DB, "%s failed: %s", what,
+                     msg != NULL ? msg : sqlite3_errmsg(db));
+    sqlite3_free(msg);
+    return rc;
+}
+
+/* Reads a single integer result of sql into *out. */
+static enum c311_rc
+query_int(sqlite3 *db, const char *sql, int *out, char **cause)
+{
+    sqlite3_stmt *stmt = NULL;
+    enum c311_rc rc = C311_OK;
+
+    if (sqlite3_prepare_v2(db, sql, -1, &stmt, NULL) != SQLITE_OK ||
+        sqlite3_step(stmt) != SQLITE_ROW)
+        rc = store__fail(cause, C311_ERR_DB,
+                         "reading the schema version failed: %s",
+                         sqlite3_errmsg(db));
+    else
+        *out = sqlite3_column_int(stmt, 0);
+    sqlite3_finalize(stmt);
+    return rc;
+}
+
+enum c311_rc
+store__sqlite_version(sqlite3 *db, int *version, char **cause)
+{
+    enum c311_rc rc;
+
+    rc = exec_sql(db,
+                  "CREATE TABLE IF NOT EXISTS schema_migration ("
+                  " version INTEGER PRIMARY KEY,"
+                  " name TEXT NOT NULL,"
+                  " applied_at INTEGER NOT NULL) STRICT",
+                  "creating the migration table", cause);
+    if (rc != C311_OK)
+        return rc;
+    return query_int(db,
+                     "SELECT coalesce(max(version), 0) FROM schema_migration",
+                     version, cause);
+}
+
+/* Notes in schema_migration that m has been applied. */
+static enum c311_rc
+record(sqlite3 *db, const struct migration *m, char **cause)
+{
+    sqlite3_stmt *stmt = NULL;
+    enum c311_rc rc = C311_OK;
+
+    if (sqlite3_prepare_v2(db,
+                           "INSERT INTO schema_migration"
+                           " (version, name, applied_at)"
+                           " VALUES (?1, ?2, unixepoch())",
+                           -1, &stmt, NULL) != SQLITE_OK ||
+        sqlite3_bind_int(stmt, 1, m->version) != SQLITE_OK ||
+        sqlite3_bind_text(stmt, 2, m->name, -1, SQLITE_STATIC) != SQLITE_OK ||
+        sqlite3_step(stmt) != SQLITE_DONE)
+        rc =
+            store__fail(cause, C311_ERR_DB, "recording migration %d failed: %s",
+                        m->version, sqlite3_errmsg(db));
+    sqlite3_finalize(stmt);
+    return rc;
+}
+
+/*
+ * Applies migration m unless another process did so first; the check runs
+ * inside the write transaction, so two openers cannot both apply it.
+ */
+static enum c311_rc
+apply(sqlite3 *db, const struct migration *m, char **cause)
+{
+    enum c311_rc rc;
+    int version;
+
+    rc = exec_sql(db, "BEGIN IMMEDIATE", "starting a migration", cause);
+    if (rc != C311_OK)
+        return rc;
+    rc = store__sqlite_version(db, &version, cause);
+    if (rc != C311_OK || version >= m->version)
+        goto rollback;
+
+    rc = exec_sql(db, m->sql, "migration", cause);
+    if (rc != C311_OK)
+        goto rollback;
+    rc = record(db, m, cause);
+    if (rc != C311_OK)
+        goto rollback;
+    return exec_sql(db, "COMMIT", "committing a migration", cause);
+
+rollback:
+    sqlite3_exec(db, "ROLLBACK", NULL, NULL, NULL);
+    return rc;
+}
+
+enum c311_rc
+store__sqlite_migrate(sqlite3 *db, int *version, char **cause)
+{
+    enum c311_rc rc;
+    size_t i;
+
+    rc = store__sqlite_version(db, version, cause);
+    if (rc != C311_OK)
+        return rc;
+    if (*version > store__sqlite_schema_latest())
+        return store__fail(cause, C311_ERR_INVALID,
+                           "database schema version %d is newer than this "
+                           "build knows (%d)",
+                           *version, store__sqlite_schema_latest());
+
+    for (i = 0; i < NMIGRATIONS; i++) {
+        if (migrations[i].version <= *version)
+            continue;
+        rc = apply(db, &migrations[i], cause);
+        if (rc != C311_OK)
+            return rc;
+    }
+    return store__sqlite_version(db, version, cause);
+}

@@ -1,0 +1,167 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The front of the storage layer: chooses a back end from the DSN given to
+ * store_open() and forwards each store_* call to it through the table in
+ * store/backend.h.
+ */
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "store/backend.h"
+#include "store/store.h"
+
+struct store {
+    const struct store_ops *ops;
+    void *impl;
+};
+
+/* Formats a cause for the caller and returns rc. */
+enum c311_rc
+store__fail(char **cause, enum c311_rc rc, const char *fmt, ...)
+{
+    va_list ap;
+
+    if (cause == NULL)
+        return rc;
+    va_start(ap, fmt);
+    if (vasprintf(cause, fmt, ap) < 0)
+        *cause = NULL;
+    va_end(ap);
+    return rc;
+}
+
+/* Returns true when s starts with prefix. */
+static bool
+has_prefix(const char *s, const char *prefix)
+{
+    return strncmp(s, prefix, strlen(prefix)) == 0;
+}
+
+/* Picks the back end named by the DSN and opens it. */
+enum c311_rc
+store_open(const char *dsn, const struct store_options *opt, struct store **out,
+           char **cause)
+{
+    static const struct store_options defaults = {0, false};
+    const struct store_ops *ops;
+    const char *target;
+    struct store *st;
+    enum c311_rc rc;
+
+    *out = NULL;
+    if (opt == NULL)
+        opt = &defaults;
+    if (dsn == NULL || *dsn == '\0')
+        return store__fail(cause, C311_ERR_INVALID, "empty database name");
+
+    if (has_prefix(dsn, "postgresql://") || has_prefix(dsn, "postgres://"))
+        return store__fail(cause, C311_ERR_INVALID,
+                           "this build has no PostgreSQL back end yet");
+    ops = &store__sqlite_ops;
+    target = has_prefix(dsn, "sqlite:") ? dsn + strlen("sqlite:") : dsn;
+    if (*target == '\0')
+        return store__fail(cause, C311_ERR_INVALID,
+                           "no file name after 'sqlite:'");
+
+    st = calloc(1, sizeof(*st));
+    if (st == NULL)
+        return store__fail(cause, C311_ERR_NOMEM, "out of memory");
+    st->ops = ops;
+    rc = ops->open(target, opt, &st->impl, cause);
+    if (rc != C311_OK) {
+        free(st);
+        return rc;
+    }
+    *out = st;
+    return C311_OK;
+}
+
+/* Closes the back end and frees the handle; NULL is allowed. */
+void
+store_close(struct store *st)
+{
+    if (st == NULL)
+        return;
+    st->ops->close(st->impl);
+    free(st);
+}
+
+/* Forwards to the back end. */
+int
+store_schema_version(struct store *st)
+{
+    return st->ops->schema_version(st->impl);
+}
+
+/* The SQLite migration list is the reference numbering. */
+int
+store_schema_latest(void)
+{
+    return store__sqlite_schema_latest();
+}
+
+/* Forwards to the back end. */
+enum c311_rc
+store_request_insert(struct store *st, struct sr *req, struct arena *a,
+                     char **cause)
+{
+    return st->ops->request_insert(st->impl, req, a, cause);
+}
+
+/* Forwards to the back end. */
+enum c311_rc
+store_request_get(struct store *st, const char *public_id, struct arena *a,
+                  struct sr **out, char **cause)
+{
+    return st->ops->request_get(st->impl, public_id, a, out, cause);
+}
+
+/* Forwards to the back end. */
+enum c311_rc
+store_request_by_token(struct store *st, const char *token, struct arena *a,
+                       struct sr **out, char **cause)
+{
+    return st->ops->request_by_token(st->impl, token, a, out, cause);
+}
+
+/* Forwards to the back end. */
+enum c311_rc
+store_request_query(struct store *st, const struct sr_query *q, struct arena *a,
+                    struct sr **out, size_t *n, char **cause)
+{
+    return st->ops->request_query(st->impl, q, a, out, n, cause);
+}
+
+/* Forwards to the back end. */
+enum c311_rc
+store_apikey_add(struct store *st, const char *name, const char *prefix,
+                 const char *hash_hex, int64_t now, char **cause)
+{
+    return st->ops->apikey_add(st->impl, name, prefix, hash_hex, now, cause);
+}
+
+/* Forwards to the back end. */
+enum c311_rc
+store_apikey_find(struct store *st, const char *hash_hex, struct arena *a,
+                  struct api_key *out, char **cause)
+{
+    return st->ops->apikey_find(st->impl, hash_hex, a, out, cause);
+}
+
+/* Forwards to the back end. */
+enum c311_rc
+store_apikey_list(struct store *st, struct arena *a, struct api_key **out,
+                  size_t *n, char **cause)
+{
+    return st->ops->apikey_list(st->impl, a, out, n, cause);
+}
+
+/* Forwards to the back end. */
+enum c311_rc
+store_apikey_revoke(struct store *st, const char *name, int64_t now,
+                    char **cause)
+{
+    return st->ops->apikey_revoke(st->impl, name, now, cause);
+}
