@@ -264,13 +264,12 @@ fail:
 static void
 http_req_body(struct http_req *req, const char *data, size_t size)
 {
+    /* Counted even past a parse error, so that a huge body is a 413. */
+    req->body_len += size;
+    if (req->body_len > HTTP_BODY_MAX)
+        req->too_large = true;
     if (req->too_large || req->bad_body)
         return;
-    req->body_len += size;
-    if (req->body_len > HTTP_BODY_MAX) {
-        req->too_large = true;
-        return;
-    }
     if (req->pp == NULL) {
         req->pp = MHD_create_post_processor(req->conn, 16 * 1024,
                                             http_post_field, req);
@@ -578,13 +577,13 @@ http_server_start(const struct http_config *cfg, struct http_server **out,
     threads = cfg->threads ? cfg->threads : http_default_threads();
     srv->daemon = MHD_start_daemon(
         MHD_USE_AUTO_INTERNAL_THREAD | MHD_USE_ERROR_LOG | MHD_USE_ITC, 0, NULL,
-        NULL, http_access, srv, MHD_OPTION_LISTEN_SOCKET, srv->listen_fd,
-        MHD_OPTION_THREAD_POOL_SIZE, threads, MHD_OPTION_CONNECTION_LIMIT,
+        NULL, http_access, srv, MHD_OPTION_EXTERNAL_LOGGER, http_mhd_log, srv,
+        MHD_OPTION_LISTEN_SOCKET, srv->listen_fd, MHD_OPTION_THREAD_POOL_SIZE,
+        threads, MHD_OPTION_CONNECTION_LIMIT,
         cfg->conn_limit ? cfg->conn_limit : HTTP_CONN_LIMIT_DEFAULT,
         MHD_OPTION_CONNECTION_TIMEOUT,
         cfg->timeout_s ? cfg->timeout_s : HTTP_TIMEOUT_DEFAULT,
-        MHD_OPTION_NOTIFY_COMPLETED, http_completed, srv,
-        MHD_OPTION_EXTERNAL_LOGGER, http_mhd_log, srv, MHD_OPTION_END);
+        MHD_OPTION_NOTIFY_COMPLETED, http_completed, srv, MHD_OPTION_END);
     if (srv->daemon == NULL) {
         http_cause(cause, "cannot start the HTTP server on %s", srv->address);
         rc = C311_ERR_IO;
