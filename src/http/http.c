@@ -353,7 +353,10 @@ http_dispatch(struct http_req *req)
     }
     bad = params_find_invalid(&req->params);
     if (bad != NULL || req->bad_param) {
-        http_reply_error(req, 400, "parameter is not valid UTF-8");
+        if (bad != NULL && params_utf8_valid(bad->key, strlen(bad->key)))
+            http_reply_error(req, 400, "%s is not valid UTF-8", bad->key);
+        else
+            http_reply_error(req, 400, "a parameter name is not valid UTF-8");
         return;
     }
     req->match.route->handler(req);
@@ -609,18 +612,20 @@ void
 http_server_stop(struct http_server *srv)
 {
     struct timespec pause = {0, 20 * 1000 * 1000};
+    MHD_socket fd;
     int waited = 0;
 
     if (srv == NULL)
         return;
     /* No new connections; the socket is ours again to close. */
-    MHD_quiesce_daemon(srv->daemon);
+    fd = MHD_quiesce_daemon(srv->daemon);
     while (atomic_load(&srv->inflight) > 0 && waited < HTTP_DRAIN_MS) {
         nanosleep(&pause, NULL);
         waited += 20;
     }
     MHD_stop_daemon(srv->daemon);
-    close(srv->listen_fd);
+    if (fd != MHD_INVALID_SOCKET)
+        close(fd);
     free(srv->web_root_real);
     free(srv);
 }
