@@ -264,6 +264,7 @@ get_i18n(struct loader *ld, const struct field *f, struct i18n *out)
     yaml_node_pair_t *pair;
     yaml_node_t *m = f->val;
     struct i18n_text *t;
+    size_t n;
 
     out->v = NULL;
     out->n = 0;
@@ -285,9 +286,12 @@ get_i18n(struct loader *ld, const struct field *f, struct i18n *out)
         return;
     }
 
-    t = alloc_array(
-        ld, (size_t)(m->data.mapping.pairs.top - m->data.mapping.pairs.start),
-        sizeof(*t));
+    n = (size_t)(m->data.mapping.pairs.top - m->data.mapping.pairs.start);
+    if (n == 0) {
+        problem(ld, f->line, "'%s' has no text in any language", f->key);
+        return;
+    }
+    t = alloc_array(ld, n, sizeof(*t));
     if (t == NULL)
         return;
     out->v = t;
@@ -483,9 +487,13 @@ add_hours(struct loader *ld, struct calendar *cal, size_t cap, int wd,
             end = s + strlen(s);
         for (n = (size_t)(end - s); n > 0 && s[n - 1] == ' '; n--)
             ;
-        if (!parse_interval(s, n, &iv.open_min, &iv.close_min) ||
-            iv.close_min <= iv.open_min) {
+        if (!parse_interval(s, n, &iv.open_min, &iv.close_min)) {
             problem(ld, line_of(v), "bad hours '%.*s' (expected HH:MM-HH:MM)",
+                    (int)n, s);
+            continue;
+        }
+        if (iv.close_min <= iv.open_min) {
+            problem(ld, line_of(v), "bad hours '%.*s' (closes before it opens)",
                     (int)n, s);
             continue;
         }
