@@ -56,6 +56,10 @@ store_open(const char *dsn, const struct store_options *opt, struct store **out,
     if (dsn == NULL || *dsn == '\0')
         return store__fail(cause, C311_ERR_INVALID, "empty database name");
 
+    /*
+     * TODO: there is no PostgreSQL back end yet, so a postgresql:// DSN is
+     * refused and every deployment runs on the embedded SQLite file.
+     */
     if (has_prefix(dsn, "postgresql://") || has_prefix(dsn, "postgres://"))
         return store__fail(cause, C311_ERR_INVALID,
                            "this build has no PostgreSQL back end yet");
