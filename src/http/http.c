@@ -322,6 +322,7 @@ http_dispatch(struct http_req *req)
     struct http_server *srv = req->srv;
     const struct param *bad;
     enum router_result rr;
+    size_t i;
 
     if (req->too_large) {
         http_reply_error(req, 413, "request body is over %d bytes",
@@ -358,6 +359,14 @@ http_dispatch(struct http_req *req)
         else
             http_reply_error(req, 400, "a parameter name is not valid UTF-8");
         return;
+    }
+    for (i = 0; i < req->match.nparams; i++) {
+        if (!params_utf8_valid(req->match.values[i],
+                               strlen(req->match.values[i]))) {
+            http_reply_error(req, 400, "%s is not valid UTF-8",
+                             req->match.names[i]);
+            return;
+        }
     }
     req->match.route->handler(req);
     if (req->status == 0) {
