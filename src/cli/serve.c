@@ -1,12 +1,207 @@
 /* SPDX-License-Identifier: MIT */
-/* civic311 serve: placeholder until the command is written. */
+/*
+ * civic311 serve: loads the city configuration, opens the store and runs
+ * the HTTP server (Open311 API, health check, web pages) until SIGTERM or
+ * SIGINT, then lets requests in flight finish and closes the store.
+ */
+#include <getopt.h>
+#include <signal.h>
 #include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
 
+#include "api/open311.h"
 #include "cli/cli.h"
+#include "http/http.h"
+#include "io/config.h"
+#include "util/isotime.h"
+#include "util/log.h"
+#include "util/secret.h"
 
+struct serve_opts {
+    const char *config;
+    const char *db;
+    const char *listen;
+    const char *web_root;
+    unsigned threads;
+};
+
+/* Prints the command's usage to f. */
+static void
+usage(FILE *f)
+{
+    fprintf(f,
+            "usage: civic311 serve [--config FILE] [--db PATH] "
+            "[--listen ADDR:PORT]\n"
+            "                      [--log-level LEVEL] [--web-root DIR] "
+            "[--threads N]\n\n"
+            "Runs the HTTP server until SIGTERM or SIGINT.\n\n"
+            "  --config FILE       city configuration "
+            "(default config/demo-city.yaml)\n"
+            "  --db PATH           database (default ./civic311.db)\n"
+            "  --listen ADDR:PORT  address to listen on "
+            "(default 127.0.0.1:8311)\n"
+            "  --log-level LEVEL   debug, info, notice, warning or error "
+            "(default info)\n"
+            "  --web-root DIR      static files (default web)\n"
+            "  --threads N         server threads (default twice the cores)\n");
+}
+
+/* Reads the options into o; returns -1 to go on, or an exit status. */
+static int
+parse_opts(int argc, char **argv, struct serve_opts *o)
+{
+    static const struct option opts[] = {
+        {"config", required_argument, NULL, 'c'},
+        {"db", required_argument, NULL, 'd'},
+        {"listen", required_argument, NULL, 'l'},
+        {"log-level", required_argument, NULL, 'L'},
+        {"web-root", required_argument, NULL, 'w'},
+        {"threads", required_argument, NULL, 't'},
+        {"help", no_argument, NULL, 'h'},
+        {NULL, 0, NULL, 0},
+    };
+    enum log_level level;
+    char *end;
+    long n;
+    int ch;
+
+    optind = 0;
+    while ((ch = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
+        switch (ch) {
+        case 'c':
+            o->config = optarg;
+            break;
+        case 'd':
+            o->db = optarg;
+            break;
+        case 'l':
+            o->listen = optarg;
+            break;
+        case 'w':
+            o->web_root = optarg;
+            break;
+        case 'L':
+            if (!log_parse_level(optarg, &level)) {
+                fprintf(stderr, "civic311 serve: unknown log level '%s'\n",
+                        optarg);
+                return CLI_USAGE;
+            }
+            log_set_level(level);
+            break;
+        case 't':
+            n = strtol(optarg, &end, 10);
+            if (*end != '\0' || n < 1 || n > 1024) {
+                fprintf(stderr, "civic311 serve: --threads must be a "
+                                "number from 1 to 1024\n");
+                return CLI_USAGE;
+            }
+            o->threads = (unsigned)n;
+            break;
+        case 'h':
+            usage(stdout);
+            return CLI_OK;
+        default:
+            usage(stderr);
+            return CLI_USAGE;
+        }
+    }
+    if (optind != argc) {
+        usage(stderr);
+        return CLI_USAGE;
+    }
+    return -1;
+}
+
+/* Blocks SIGTERM and SIGINT (threads inherit it) and ignores SIGPIPE. */
+static void
+block_signals(sigset_t *set)
+{
+    sigemptyset(set);
+    sigaddset(set, SIGTERM);
+    sigaddset(set, SIGINT);
+    pthread_sigmask(SIG_BLOCK, set, NULL);
+    signal(SIGPIPE, SIG_IGN);
+}
+
+/* Runs the server over a loaded city and an open store until a signal. */
+static int
+run(const struct serve_opts *o, const struct city *city, struct store *st)
+{
+    struct open311_ctx ctx = {city, st};
+    struct route routes[32];
+    struct http_config cfg = {0};
+    struct http_server *srv = NULL;
+    char *cause = NULL;
+    sigset_t set;
+    size_t n = 0, i;
+    int sig = 0;
+
+    for (i = 0; i < open311_nroutes; i++)
+        routes[n++] = open311_routes[i];
+    routes[n++] = http_health_route;
+    cfg.listen = o->listen;
+    cfg.threads = o->threads;
+    cfg.web_root = o->web_root;
+    cfg.routes = routes;
+    cfg.nroutes = n;
+    cfg.app = &ctx;
+
+    block_signals(&set);
+    if (http_server_start(&cfg, &srv, &cause) != C311_OK) {
+        fprintf(stderr, "civic311 serve: %s\n", cause ? cause : "failed");
+        free(cause);
+        return CLI_FAIL;
+    }
+    log_info("serve", "listening on http://%s (%zu services, db %s)",
+             http_server_address(srv), city->nservices, o->db);
+    sigwait(&set, &sig);
+    log_info("serve", "%s received, stopping",
+             sig == SIGINT ? "SIGINT" : "SIGTERM");
+    http_server_stop(srv);
+    return CLI_OK;
+}
+
+/* Runs the command; see usage() for what it does. */
 int
 cmd_serve(int argc, char **argv)
 {
-    fprintf(stderr, "civic311 serve: not available in this build\n");
-    return CLI_FAIL;
+    struct serve_opts o = {"config/demo-city.yaml", "./civic311.db",
+                           "127.0.0.1:8311", "web", 0};
+    struct config_report rep = CONFIG_REPORT_INIT;
+    struct city *city = NULL;
+    struct store *st = NULL;
+    char *cause = NULL;
+    int rc;
+
+    rc = parse_opts(argc, argv, &o);
+    if (rc >= 0)
+        return rc;
+    if (config_load(o.config, &city, &rep) != C311_OK) {
+        config_report_print(&rep, o.config, stderr);
+        config_report_free(&rep);
+        return CLI_FAIL;
+    }
+    config_report_free(&rep);
+    rc = CLI_FAIL;
+    if (isotime_set_zone(city->timezone) != C311_OK) {
+        fprintf(stderr, "civic311 serve: unknown time zone %s\n",
+                city->timezone);
+        goto out_city;
+    }
+    if (secret_init() != C311_OK) {
+        fprintf(stderr, "civic311 serve: cannot initialise libsodium\n");
+        goto out_city;
+    }
+    if (store_open(o.db, NULL, &st, &cause) != C311_OK) {
+        fprintf(stderr, "civic311 serve: cannot open the store: %s\n",
+                cause ? cause : "unknown error");
+        free(cause);
+        goto out_city;
+    }
+    rc = run(&o, city, st);
+    store_close(st);
+out_city:
+    config_free(city);
+    return rc;
 }

@@ -1,0 +1,643 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * libmicrohttpd glue. The access handler is called several times per
+ * request: the first call sets up a struct http_req (with its own arena) in
+ * *con_cls and reads the query, the next ones feed the body to a form parser,
+ * and the last one routes and answers. The completion callback writes the
+ * access log line and frees the arena.
+ */
+#include <errno.h>
+#include <limits.h>
+#include <microhttpd.h>
+#include <netdb.h>
+#include <stdarg.h>
+#include <stdatomic.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "http/http.h"
+#include "http/static.h"
+#include "io/jsonxml.h"
+#include "util/log.h"
+#include "version.h"
+
+#define HTTP_CONN_LIMIT_DEFAULT 1024
+#define HTTP_TIMEOUT_DEFAULT    30
+#define HTTP_DRAIN_MS           10000
+
+struct http_server {
+    struct MHD_Daemon *daemon;
+    struct http_config cfg;
+    char *web_root_real; /* realpath of cfg.web_root, or NULL */
+    char address[INET6_ADDRSTRLEN + 16];
+    int listen_fd;
+    atomic_int inflight;
+};
+
+/* Microseconds on a clock that does not jump. */
+static int64_t
+http_now_us(void)
+{
+    struct timespec ts;
+
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (int64_t)ts.tv_sec * 1000000 + ts.tv_nsec / 1000;
+}
+
+/* Puts a malloc'd formatted sentence in *cause when cause is not NULL. */
+static void
+http_cause(char **cause, const char *fmt, ...)
+{
+    va_list ap;
+
+    if (cause == NULL)
+        return;
+    va_start(ap, fmt);
+    if (vasprintf(cause, fmt, ap) < 0)
+        *cause = NULL;
+    va_end(ap);
+}
+
+/* ---- answering ---- */
+
+void
+http_reply(struct http_req *req, int status, const char *content_type,
+           char *body, size_t len)
+{
+    struct MHD_Response *resp;
+
+    if (req->status != 0) {
+        log_error("http", "second answer to one request dropped");
+        free(body);
+        return;
+    }
+    resp = MHD_create_response_from_buffer(len, body, MHD_RESPMEM_MUST_FREE);
+    if (resp == NULL) {
+        free(body);
+        return;
+    }
+    MHD_add_response_header(resp, MHD_HTTP_HEADER_CONTENT_TYPE, content_type);
+    MHD_add_response_header(resp, "X-Content-Type-Options", "nosniff");
+    if (MHD_queue_response(req->conn, (unsigned)status, resp) == MHD_YES)
+        req->status = status;
+    MHD_destroy_response(resp);
+}
+
+void
+http_reply_value(struct http_req *req, int status, json_t *v, const char *root,
+                 const char *item)
+{
+    char *body = NULL;
+    size_t len = 0;
+
+    if (v == NULL)
+        goto fail;
+    if (req->fmt == HTTP_FMT_XML) {
+        if (jsonxml_dump(v, root, item, &body, &len) != C311_OK)
+            goto fail;
+        json_decref(v);
+        http_reply(req, status, "text/xml; charset=utf-8", body, len);
+        return;
+    }
+    body = json_dumps(v, JSONXML_JSON_FLAGS);
+    if (body == NULL)
+        goto fail;
+    json_decref(v);
+    http_reply(req, status, "application/json; charset=utf-8", body,
+               strlen(body));
+    return;
+fail:
+    json_decref(v);
+    log_error("http", "cannot write the response: out of memory");
+    http_reply(req, 500, "text/plain; charset=utf-8",
+               strdup("internal error\n"), 15);
+}
+
+void
+http_reply_errors(struct http_req *req, int status, const char **msgs, size_t n)
+{
+    json_t *list = json_array(), *e;
+    size_t i;
+
+    for (i = 0; list != NULL && i < n; i++) {
+        e = json_pack("{s:i, s:s}", "code", status, "description", msgs[i]);
+        if (e == NULL || json_array_append_new(list, e) < 0) {
+            json_decref(list);
+            list = NULL;
+        }
+    }
+    http_reply_value(req, status, list, "errors", "error");
+}
+
+void
+http_reply_error(struct http_req *req, int status, const char *fmt, ...)
+{
+    const char *msg;
+    va_list ap;
+
+    va_start(ap, fmt);
+    msg = arena_vprintf(&req->arena, fmt, ap);
+    va_end(ap);
+    if (msg == NULL)
+        msg = "out of memory";
+    http_reply_errors(req, status, &msg, 1);
+}
+
+/* GET /healthz: the server is up and answering. */
+static void
+http_healthz(struct http_req *req)
+{
+    json_t *v =
+        json_pack("{s:s, s:s}", "status", "ok", "version", CIVIC311_VERSION);
+
+    req->fmt = HTTP_FMT_JSON;
+    http_reply_value(req, 200, v, "health", "item");
+}
+
+/* ---- accessors ---- */
+
+const char *
+http_param(const struct http_req *req, const char *name)
+{
+    return params_get(&req->params, name);
+}
+
+const char *
+http_path_param(const struct http_req *req, const char *name)
+{
+    return router_param(&req->match, name);
+}
+
+const char *
+http_header(const struct http_req *req, const char *name)
+{
+    return MHD_lookup_connection_value(req->conn, MHD_HEADER_KIND, name);
+}
+
+/* ---- reading the request ---- */
+
+/* Adds one query argument; MHD gives lengths so %00 cannot hide text. */
+static enum MHD_Result
+http_query_arg(void *cls, enum MHD_ValueKind kind, const char *key,
+               size_t key_size, const char *value, size_t value_size)
+{
+    struct http_req *req = cls;
+
+    if (strlen(key) != key_size)
+        req->bad_param = true; /* a NUL in a key cannot be matched */
+    if (params_add(&req->params, &req->arena, key, value,
+                   value ? value_size : 0) != C311_OK)
+        return MHD_NO;
+    return MHD_YES;
+}
+
+/* Adds one form field, or a further piece of the last one. */
+static enum MHD_Result
+http_post_field(void *cls, enum MHD_ValueKind kind, const char *key,
+                const char *filename, const char *content_type,
+                const char *transfer_encoding, const char *data, uint64_t off,
+                size_t size)
+{
+    struct http_req *req = cls;
+    enum c311_rc rc;
+
+    if (off > 0 && req->params.n > 0 &&
+        strcmp(req->params.v[req->params.n - 1].key, key) == 0)
+        rc = params_extend_last(&req->params, &req->arena, data, size);
+    else
+        rc = params_add(&req->params, &req->arena, key, data, size);
+    return rc == C311_OK ? MHD_YES : MHD_NO;
+}
+
+/* True when the Content-Length header announces a body over the limit. */
+static bool
+http_announced_too_large(struct MHD_Connection *conn)
+{
+    const char *cl =
+        MHD_lookup_connection_value(conn, MHD_HEADER_KIND, "Content-Length");
+    char *end;
+    unsigned long long n;
+
+    if (cl == NULL)
+        return false;
+    errno = 0;
+    n = strtoull(cl, &end, 10);
+    return errno != 0 || n > HTTP_BODY_MAX;
+}
+
+/* Sets up the state of a new request; NULL when out of memory. */
+static struct http_req *
+http_req_new(struct http_server *srv, struct MHD_Connection *conn,
+             const char *url, const char *method)
+{
+    struct arena a = ARENA_INIT;
+    struct http_req *req = arena_alloc(&a, sizeof(*req));
+
+    if (req == NULL)
+        return NULL;
+    req->arena = a; /* from here on only req->arena is used */
+    req->srv = srv;
+    req->conn = conn;
+    req->app = srv->cfg.app;
+    req->started_us = http_now_us();
+    req->method = arena_strdup(&req->arena, method);
+    req->path = arena_strdup(&req->arena, url);
+    if (req->method == NULL || req->path == NULL)
+        goto fail;
+    req->fmt = router_format_of(req->path);
+    if (MHD_get_connection_values_n(conn, MHD_GET_ARGUMENT_KIND, http_query_arg,
+                                    req) < 0)
+        goto fail;
+    atomic_fetch_add(&srv->inflight, 1);
+    return req;
+fail:
+    a = req->arena;
+    arena_free(&a);
+    return NULL;
+}
+
+/* Feeds a piece of the body to the form parser, minding the size cap. */
+static void
+http_req_body(struct http_req *req, const char *data, size_t size)
+{
+    /* Counted even past a parse error, so that a huge body is a 413. */
+    req->body_len += size;
+    if (req->body_len > HTTP_BODY_MAX)
+        req->too_large = true;
+    if (req->too_large || req->bad_body)
+        return;
+    if (req->pp == NULL) {
+        req->pp = MHD_create_post_processor(req->conn, 16 * 1024,
+                                            http_post_field, req);
+        if (req->pp == NULL) {
+            req->bad_body = true;
+            return;
+        }
+    }
+    if (MHD_post_process(req->pp, data, size) != MHD_YES)
+        req->bad_body = true;
+}
+
+/* True when path lies under prefix ("/api" covers "/api" and "/api/..."). */
+static bool
+http_under(const char *path, const char *prefix)
+{
+    size_t n = strlen(prefix);
+
+    return strncmp(path, prefix, n) == 0 &&
+           (path[n] == '\0' || path[n] == '/' || path[n] == '.');
+}
+
+/* Answers a path that no route knows: a static file or a 404. */
+static void
+http_unrouted(struct http_req *req)
+{
+    struct http_server *srv = req->srv;
+    bool api =
+        http_under(req->path, "/open311") || http_under(req->path, "/api");
+    bool get =
+        strcmp(req->method, "GET") == 0 || strcmp(req->method, "HEAD") == 0;
+
+    if (api || srv->web_root_real == NULL) {
+        http_reply_error(req, 404, "no such path");
+        return;
+    }
+    req->fmt = HTTP_FMT_JSON;
+    if (!get) {
+        http_reply_error(req, 405, "method %s is not allowed here",
+                         req->method);
+        return;
+    }
+    static_serve(req, srv->cfg.web_root, srv->web_root_real);
+}
+
+/* Routes a fully read request and answers it. */
+static void
+http_dispatch(struct http_req *req)
+{
+    struct http_server *srv = req->srv;
+    const struct param *bad;
+    enum router_result rr;
+    size_t i;
+
+    if (req->too_large) {
+        http_reply_error(req, 413, "request body is over %d bytes",
+                         HTTP_BODY_MAX);
+        return;
+    }
+    rr = router_match(srv->cfg.routes, srv->cfg.nroutes, req->method, req->path,
+                      &req->arena, &req->match);
+    req->fmt = req->match.fmt;
+    if (rr == ROUTER_NO_PATH) {
+        http_unrouted(req);
+        return;
+    }
+    if (rr == ROUTER_NO_METHOD) {
+        http_reply_error(req, 405, "method %s is not allowed here",
+                         req->method);
+        return;
+    }
+    if (rr == ROUTER_NOMEM) {
+        http_reply_error(req, 500, "out of memory");
+        return;
+    }
+    if (req->bad_body) {
+        http_reply_error(req, 400,
+                         "request body is not a readable "
+                         "application/x-www-form-urlencoded or "
+                         "multipart/form-data form");
+        return;
+    }
+    bad = params_find_invalid(&req->params);
+    if (bad != NULL || req->bad_param) {
+        if (bad != NULL && params_utf8_valid(bad->key, strlen(bad->key)))
+            http_reply_error(req, 400, "%s is not valid UTF-8", bad->key);
+        else
+            http_reply_error(req, 400, "a parameter name is not valid UTF-8");
+        return;
+    }
+    for (i = 0; i < req->match.nparams; i++) {
+        if (!params_utf8_valid(req->match.values[i],
+                               strlen(req->match.values[i]))) {
+            http_reply_error(req, 400, "%s is not valid UTF-8",
+                             req->match.names[i]);
+            return;
+        }
+    }
+    req->match.route->handler(req);
+    if (req->status == 0) {
+        log_error("http", "handler gave no answer");
+        http_reply_error(req, 500, "internal error");
+    }
+}
+
+/* The MHD access handler; see the comment at the top of the file. */
+static enum MHD_Result
+http_access(void *cls, struct MHD_Connection *conn, const char *url,
+            const char *method, const char *version, const char *upload_data,
+            size_t *upload_data_size, void **con_cls)
+{
+    struct http_server *srv = cls;
+    struct http_req *req = *con_cls;
+
+    if (req == NULL) {
+        req = http_req_new(srv, conn, url, method);
+        if (req == NULL)
+            return MHD_NO;
+        *con_cls = req;
+        /* Refuse an announced oversized body before reading any of it. */
+        if (http_announced_too_large(conn)) {
+            req->too_large = true;
+            http_dispatch(req);
+        }
+        return MHD_YES;
+    }
+    if (*upload_data_size > 0) {
+        if (req->status == 0)
+            http_req_body(req, upload_data, *upload_data_size);
+        *upload_data_size = 0;
+        return MHD_YES;
+    }
+    if (req->status != 0)
+        return MHD_YES;
+    if (req->pp != NULL) {
+        /* Destroying the parser hands over the last field. */
+        if (MHD_destroy_post_processor(req->pp) != MHD_YES)
+            req->bad_body = true;
+        req->pp = NULL;
+    }
+    http_dispatch(req);
+    return req->status != 0 ? MHD_YES : MHD_NO;
+}
+
+/* Writes the access log line and frees the request's arena. */
+static void
+http_completed(void *cls, struct MHD_Connection *conn, void **con_cls,
+               enum MHD_RequestTerminationCode toe)
+{
+    struct http_server *srv = cls;
+    struct http_req *req = *con_cls;
+    struct arena a;
+    char path[512];
+    int64_t us;
+
+    if (req == NULL)
+        return;
+    if (req->pp != NULL)
+        MHD_destroy_post_processor(req->pp);
+    us = http_now_us() - req->started_us;
+    log_info("http", "%s %s %d %.1fms%s", req->method,
+             log_escape(req->path, path, sizeof(path)), req->status,
+             (double)us / 1000.0,
+             toe == MHD_REQUEST_TERMINATED_COMPLETED_OK ? "" : " aborted");
+    *con_cls = NULL;
+    atomic_fetch_sub(&srv->inflight, 1);
+    a = req->arena;
+    arena_free(&a);
+}
+
+/* Routes libmicrohttpd's own messages to our log. */
+static void
+http_mhd_log(void *cls, const char *fmt, va_list ap)
+{
+    char line[512];
+    size_t n;
+
+    vsnprintf(line, sizeof(line), fmt, ap);
+    n = strlen(line);
+    while (n > 0 && (line[n - 1] == '\n' || line[n - 1] == '\r'))
+        line[--n] = '\0';
+    log_warning("mhd", "%s", line);
+}
+
+/* ---- starting and stopping ---- */
+
+/* Splits "ADDR:PORT" or "[ADDR]:PORT" into host and port. */
+static bool
+http_split_listen(const char *listen, char *host, size_t hn, char *port,
+                  size_t pn)
+{
+    const char *colon, *h = listen;
+    size_t hl;
+
+    colon = strrchr(listen, ':');
+    if (colon == NULL || colon[1] == '\0' || strlen(colon + 1) >= pn)
+        return false;
+    hl = (size_t)(colon - listen);
+    if (listen[0] == '[') {
+        if (hl < 2 || listen[hl - 1] != ']')
+            return false;
+        h = listen + 1;
+        hl -= 2;
+    }
+    if (hl == 0 || hl >= hn)
+        return false;
+    memcpy(host, h, hl);
+    host[hl] = '\0';
+    strcpy(port, colon + 1);
+    return strspn(port, "0123456789") == strlen(port);
+}
+
+/* Records the address a bound socket ended up on, port included. */
+static void
+http_note_address(struct http_server *srv, int fd)
+{
+    struct sockaddr_storage ss;
+    socklen_t sl = sizeof(ss);
+    char host[INET6_ADDRSTRLEN], port[16];
+
+    if (getsockname(fd, (struct sockaddr *)&ss, &sl) < 0 ||
+        getnameinfo((struct sockaddr *)&ss, sl, host, sizeof(host), port,
+                    sizeof(port), NI_NUMERICHOST | NI_NUMERICSERV) != 0) {
+        snprintf(srv->address, sizeof(srv->address), "%s", srv->cfg.listen);
+        return;
+    }
+    snprintf(srv->address, sizeof(srv->address),
+             ss.ss_family == AF_INET6 ? "[%s]:%s" : "%s:%s", host, port);
+}
+
+/* Creates the listening socket for cfg->listen. */
+static enum c311_rc
+http_bind(struct http_server *srv, char **cause)
+{
+    struct addrinfo hints = {0}, *ai = NULL;
+    char host[256], port[16];
+    int fd, one = 1, err;
+
+    if (!http_split_listen(srv->cfg.listen, host, sizeof(host), port,
+                           sizeof(port))) {
+        http_cause(cause, "listen address '%s' is not ADDR:PORT",
+                   srv->cfg.listen);
+        return C311_ERR_INVALID;
+    }
+    hints.ai_socktype = SOCK_STREAM;
+    hints.ai_flags = AI_PASSIVE | AI_NUMERICSERV;
+    err = getaddrinfo(host, port, &hints, &ai);
+    if (err != 0) {
+        http_cause(cause, "listen address '%s' cannot be used: %s",
+                   srv->cfg.listen, gai_strerror(err));
+        return C311_ERR_INVALID;
+    }
+    fd = socket(ai->ai_family, SOCK_STREAM | SOCK_CLOEXEC, 0);
+    if (fd < 0 ||
+        setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one)) < 0 ||
+        bind(fd, ai->ai_addr, ai->ai_addrlen) < 0 || listen(fd, 128) < 0) {
+        err = errno;
+        http_cause(cause, "cannot listen on %s: %s", srv->cfg.listen,
+                   err == EADDRINUSE ? "the address is already in use"
+                                     : strerror(err));
+        if (fd >= 0)
+            close(fd);
+        freeaddrinfo(ai);
+        return C311_ERR_IO;
+    }
+    freeaddrinfo(ai);
+    srv->listen_fd = fd;
+    http_note_address(srv, fd);
+    return C311_OK;
+}
+
+/* Resolves the web root once, so that each file can be checked against it. */
+static enum c311_rc
+http_web_root(struct http_server *srv, char **cause)
+{
+    if (srv->cfg.web_root == NULL)
+        return C311_OK;
+    srv->web_root_real = realpath(srv->cfg.web_root, NULL);
+    if (srv->web_root_real == NULL) {
+        http_cause(cause, "web root %s cannot be used: %s", srv->cfg.web_root,
+                   strerror(errno));
+        return C311_ERR_IO;
+    }
+    return C311_OK;
+}
+
+/* Twice the number of online cores, at least 2. */
+static unsigned
+http_default_threads(void)
+{
+    long n = sysconf(_SC_NPROCESSORS_ONLN);
+
+    return n > 0 ? (unsigned)n * 2 : 2;
+}
+
+enum c311_rc
+http_server_start(const struct http_config *cfg, struct http_server **out,
+                  char **cause)
+{
+    struct http_server *srv;
+    enum c311_rc rc;
+    unsigned threads;
+
+    *out = NULL;
+    srv = calloc(1, sizeof(*srv));
+    if (srv == NULL)
+        return C311_ERR_NOMEM;
+    srv->cfg = *cfg;
+    srv->listen_fd = -1;
+    rc = http_web_root(srv, cause);
+    if (rc != C311_OK)
+        goto fail;
+    rc = http_bind(srv, cause);
+    if (rc != C311_OK)
+        goto fail;
+
+    threads = cfg->threads ? cfg->threads : http_default_threads();
+    srv->daemon = MHD_start_daemon(
+        MHD_USE_AUTO_INTERNAL_THREAD | MHD_USE_ERROR_LOG | MHD_USE_ITC, 0, NULL,
+        NULL, http_access, srv, MHD_OPTION_EXTERNAL_LOGGER, http_mhd_log, srv,
+        MHD_OPTION_LISTEN_SOCKET, srv->listen_fd, MHD_OPTION_THREAD_POOL_SIZE,
+        threads, MHD_OPTION_CONNECTION_LIMIT,
+        cfg->conn_limit ? cfg->conn_limit : HTTP_CONN_LIMIT_DEFAULT,
+        MHD_OPTION_CONNECTION_TIMEOUT,
+        cfg->timeout_s ? cfg->timeout_s : HTTP_TIMEOUT_DEFAULT,
+        MHD_OPTION_NOTIFY_COMPLETED, http_completed, srv, MHD_OPTION_END);
+    if (srv->daemon == NULL) {
+        http_cause(cause, "cannot start the HTTP server on %s", srv->address);
+        rc = C311_ERR_IO;
+        goto fail;
+    }
+    *out = srv;
+    return C311_OK;
+fail:
+    if (srv->listen_fd >= 0)
+        close(srv->listen_fd);
+    free(srv->web_root_real);
+    free(srv);
+    return rc;
+}
+
+const char *
+http_server_address(const struct http_server *srv)
+{
+    return srv->address;
+}
+
+void
+http_server_stop(struct http_server *srv)
+{
+    struct timespec pause = {0, 20 * 1000 * 1000};
+    MHD_socket fd;
+    int waited = 0;
+
+    if (srv == NULL)
+        return;
+    /* No new connections; the socket is ours again to close. */
+    fd = MHD_quiesce_daemon(srv->daemon);
+    while (atomic_load(&srv->inflight) > 0 && waited < HTTP_DRAIN_MS) {
+        nanosleep(&pause, NULL);
+        waited += 20;
+    }
+    MHD_stop_daemon(srv->daemon);
+    if (fd != MHD_INVALID_SOCKET)
+        close(fd);
+    free(srv->web_root_real);
+    free(srv);
+}
+
+/* The health route, for whoever assembles the route table. */
+const struct route http_health_route = {"GET", "/healthz", http_healthz, 0};

@@ -1,0 +1,142 @@
+/* SPDX-License-Identifier: MIT */
+/* Static files from the web root. */
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <microhttpd.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "http/static.h"
+#include "util/log.h"
+
+static const struct {
+    const char *suffix;
+    const char *type;
+} static_types[] = {
+    {".html", "text/html; charset=utf-8"},
+    {".htm", "text/html; charset=utf-8"},
+    {".css", "text/css; charset=utf-8"},
+    {".js", "text/javascript; charset=utf-8"},
+    {".mjs", "text/javascript; charset=utf-8"},
+    {".json", "application/json; charset=utf-8"},
+    {".map", "application/json; charset=utf-8"},
+    {".txt", "text/plain; charset=utf-8"},
+    {".xml", "text/xml; charset=utf-8"},
+    {".svg", "image/svg+xml"},
+    {".png", "image/png"},
+    {".jpg", "image/jpeg"},
+    {".jpeg", "image/jpeg"},
+    {".gif", "image/gif"},
+    {".webp", "image/webp"},
+    {".ico", "image/x-icon"},
+    {".woff", "font/woff"},
+    {".woff2", "font/woff2"},
+    {".wasm", "application/wasm"},
+    {".pdf", "application/pdf"},
+};
+
+const char *
+static_content_type(const char *name)
+{
+    const char *dot = strrchr(name, '.');
+    size_t i;
+
+    if (dot == NULL || strchr(dot, '/') != NULL)
+        return "application/octet-stream";
+    for (i = 0; i < sizeof(static_types) / sizeof(static_types[0]); i++) {
+        if (strcasecmp(dot, static_types[i].suffix) == 0)
+            return static_types[i].type;
+    }
+    return "application/octet-stream";
+}
+
+enum c311_rc
+static_resolve(const char *root, const char *path, struct arena *a, char **file)
+{
+    const char *seg = path, *end;
+    size_t len;
+
+    *file = NULL;
+    if (path[0] != '/')
+        return C311_ERR_INVALID;
+    while (*seg == '/') {
+        seg++;
+        end = strchrnul(seg, '/');
+        len = (size_t)(end - seg);
+        if (len == 2 && seg[0] == '.' && seg[1] == '.')
+            return C311_ERR_INVALID;
+        if (len > 0 && seg[0] == '.')
+            return C311_ERR_NOT_FOUND;
+        if (memchr(seg, '\\', len) != NULL)
+            return C311_ERR_INVALID;
+        seg = end;
+    }
+    len = strlen(path);
+    *file = arena_printf(a, "%s%s%s", root, path,
+                         path[len - 1] == '/' ? "index.html" : "");
+    return *file == NULL ? C311_ERR_NOMEM : C311_OK;
+}
+
+/* True when the canonical form of file lies inside root_real. */
+static bool
+static_inside(const char *file, const char *root_real)
+{
+    char real[PATH_MAX];
+    size_t n = strlen(root_real);
+
+    if (realpath(file, real) == NULL)
+        return false;
+    return strncmp(real, root_real, n) == 0 && real[n] == '/';
+}
+
+/* Opens file for reading when it is a regular file; -1 otherwise. */
+static int
+static_open(const char *file, struct stat *st)
+{
+    int fd = open(file, O_RDONLY | O_CLOEXEC);
+
+    if (fd < 0)
+        return -1;
+    if (fstat(fd, st) < 0 || !S_ISREG(st->st_mode)) {
+        close(fd);
+        return -1;
+    }
+    return fd;
+}
+
+void
+static_serve(struct http_req *req, const char *root, const char *root_real)
+{
+    struct MHD_Response *resp;
+    struct stat st;
+    char *file;
+    enum c311_rc rc;
+    int fd;
+
+    rc = static_resolve(root, req->path, &req->arena, &file);
+    if (rc == C311_ERR_INVALID) {
+        http_reply_error(req, 400, "path is not allowed");
+        return;
+    }
+    if (rc != C311_OK || !static_inside(file, root_real) ||
+        (fd = static_open(file, &st)) < 0) {
+        http_reply_error(req, 404, "no such page");
+        return;
+    }
+    /* MHD takes the descriptor and closes it when the response is gone. */
+    resp = MHD_create_response_from_fd((uint64_t)st.st_size, fd);
+    if (resp == NULL) {
+        close(fd);
+        http_reply_error(req, 500, "cannot send the file");
+        return;
+    }
+    MHD_add_response_header(resp, MHD_HTTP_HEADER_CONTENT_TYPE,
+                            static_content_type(file));
+    MHD_add_response_header(resp, "X-Content-Type-Options", "nosniff");
+    if (MHD_queue_response(req->conn, 200, resp) == MHD_YES)
+        req->status = 200;
+    MHD_destroy_response(resp);
+}
