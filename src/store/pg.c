@@ -176,6 +176,12 @@ conn_exec(struct pg_store *s, struct pg_conn *c, const char *sql, int n,
     return rc;
 }
 
+/* Drops server notices ("relation exists, skipping" and the like). */
+static void
+ignore_notice(void *arg, const char *message)
+{
+}
+
 /* Applies the per-connection settings (after a connect or a reset). */
 static enum c311_rc
 conn_setup(struct pg_store *s, struct pg_conn *c, char **cause)
@@ -231,6 +237,7 @@ conn_ready(struct pg_store *s, struct pg_conn *c, char **cause)
                            "database unavailable: cannot connect: %s",
                            conn_error(c->db, msg, sizeof(msg)));
     c->epoch = epoch;
+    PQsetNoticeProcessor(c->db, ignore_notice, NULL);
     return conn_setup(s, c, cause);
 }
 
@@ -694,6 +701,23 @@ insert_attrs(struct pg_store *s, struct pg_conn *c, struct insert_arg *w,
     return rc;
 }
 
+/* Gives a clearer cause for the two unique columns a client can clash on. */
+static enum c311_rc
+insert_conflict(const struct pg_conn *c, char **cause)
+{
+    const char *what = NULL;
+
+    if (strcmp(c->constraint, "request_token_key") == 0)
+        what = "token";
+    else if (strcmp(c->constraint, "request_public_id_key") == 0)
+        what = "public id";
+    if (what == NULL || cause == NULL)
+        return C311_ERR_CONFLICT;
+    free(*cause);
+    return store__fail(cause, C311_ERR_CONFLICT,
+                       "a request with this %s exists already", what);
+}
+
 /* Inserts the row, its public id, answers and "created" event. */
 static enum c311_rc
 insert_work(struct pg_store *s, struct pg_conn *c, void *arg, char **cause)
@@ -709,28 +733,20 @@ insert_work(struct pg_store *s, struct pg_conn *c, void *arg, char **cause)
     w->pid = w->req->public_id;
     rc = conn_exec(s, c, sql_req_insert, PG_REQ_PARAMS, p.v, &res,
                    "storing a request", cause);
-    if (rc != C311_OK)
-        return rc;
-    w->id = strtoll(PQgetvalue(res, 0, 0), NULL, 10);
-    PQclear(res);
-    if (w->pid == NULL || *w->pid == '\0')
+    if (rc == C311_OK) {
+        w->id = strtoll(PQgetvalue(res, 0, 0), NULL, 10);
+        PQclear(res);
+        snprintf(id, sizeof(id), "%" PRId64, w->id);
+    }
+    if (rc == C311_OK && (w->pid == NULL || *w->pid == '\0'))
         rc = assign_public_id(s, c, w, cause);
     if (rc == C311_OK)
         rc = insert_attrs(s, c, w, cause);
-    snprintf(id, sizeof(id), "%" PRId64, w->id);
     if (rc == C311_OK)
         rc = conn_exec(s, c, sql_event_created, 1, values, NULL,
                        "recording the creation", cause);
-    if (rc == C311_ERR_CONFLICT && cause != NULL &&
-        strcmp(c->constraint, "request_token_key") == 0) {
-        free(*cause);
-        rc = store__fail(cause, rc, "a request with this token exists already");
-    } else if (rc == C311_ERR_CONFLICT && cause != NULL &&
-               strcmp(c->constraint, "request_public_id_key") == 0) {
-        free(*cause);
-        rc = store__fail(cause, rc,
-                         "a request with this public id exists already");
-    }
+    if (rc == C311_ERR_CONFLICT)
+        return insert_conflict(c, cause);
     return rc;
 }
 

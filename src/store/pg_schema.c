@@ -130,7 +130,8 @@ store__pg_fail(PGconn *db, const PGresult *res, bool *lost, char **cause,
 {
     const char *state =
         res != NULL ? PQresultErrorField(res, PG_DIAG_SQLSTATE) : NULL;
-    const char *msg = res != NULL ? PQresultErrorMessage(res) : "";
+    const char *msg =
+        res != NULL ? PQresultErrorField(res, PG_DIAG_MESSAGE_PRIMARY) : NULL;
     enum c311_rc rc = C311_ERR_DB;
     bool gone = PQstatus(db) == CONNECTION_BAD;
     char line[512];
