@@ -4,6 +4,8 @@
  * only a server can do: go away and come back under an open store.
  */
 #define FIXTURE_PG 1
+#include <pthread.h>
+
 #include "test_store.c"
 
 static char restart_dir[64];
@@ -122,4 +124,47 @@ Test(store_pg_restart, store_recovers_after_a_server_restart,
 
     store_close(st);
     arena_free(&a);
+}
+
+#define NOPENERS 4
+
+static pthread_barrier_t open_barrier;
+
+/* Opens the store as soon as every opener is ready; returns the status. */
+static void *
+open_at_once(void *arg)
+{
+    struct store **st = arg;
+
+    pthread_barrier_wait(&open_barrier);
+    if (store_open(fixture_db, NULL, st, NULL) != C311_OK)
+        *st = NULL;
+    return NULL;
+}
+
+TestSuite(store_pg_migrate, .init = fixture_setup, .fini = fixture_teardown);
+
+Test(store_pg_migrate, servers_starting_at_once_migrate_once)
+{
+    struct store *st[NOPENERS] = {NULL};
+    pthread_t th[NOPENERS];
+    size_t i;
+
+    cr_assert_eq(pthread_barrier_init(&open_barrier, NULL, NOPENERS), 0);
+    for (i = 0; i < NOPENERS; i++)
+        cr_assert_eq(pthread_create(&th[i], NULL, open_at_once, &st[i]), 0);
+    for (i = 0; i < NOPENERS; i++)
+        pthread_join(th[i], NULL);
+    pthread_barrier_destroy(&open_barrier);
+
+    for (i = 0; i < NOPENERS; i++) {
+        cr_assert_not_null(st[i], "opener %zu failed", i);
+        cr_assert_eq(store_schema_version(st[i]), 1);
+        store_close(st[i]);
+    }
+    cr_assert_eq(fixture_sql_int("SELECT count(*) FROM schema_migration"), 1);
+    cr_assert_eq(fixture_sql_int("SELECT count(*) FROM pg_trigger"
+                                 " WHERE tgrelid = 'event'::regclass"
+                                 " AND NOT tgisinternal"),
+                 2);
 }
