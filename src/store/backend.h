@@ -47,6 +47,9 @@ struct store_ops {
 /* The SQLite back end (store/sqlite.c). */
 extern const struct store_ops store__sqlite_ops;
 
+/* The PostgreSQL back end (store/pg.c). */
+extern const struct store_ops store__pg_ops;
+
 /*
  * Newest schema version known to this build. Every back end numbers its
  * migrations alike, so the SQLite list is the reference.

@@ -56,18 +56,17 @@ store_open(const char *dsn, const struct store_options *opt, struct store **out,
     if (dsn == NULL || *dsn == '\0')
         return store__fail(cause, C311_ERR_INVALID, "empty database name");
 
-    /*
-     * TODO: there is no PostgreSQL back end yet, so a postgresql:// DSN is
-     * refused and every deployment runs on the embedded SQLite file.
-     */
-    if (has_prefix(dsn, "postgresql://") || has_prefix(dsn, "postgres://"))
-        return store__fail(cause, C311_ERR_INVALID,
-                           "this build has no PostgreSQL back end yet");
-    ops = &store__sqlite_ops;
-    target = has_prefix(dsn, "sqlite:") ? dsn + strlen("sqlite:") : dsn;
-    if (*target == '\0')
-        return store__fail(cause, C311_ERR_INVALID,
-                           "no file name after 'sqlite:'");
+    /* libpq reads the whole URI, scheme included. */
+    if (has_prefix(dsn, "postgresql://") || has_prefix(dsn, "postgres://")) {
+        ops = &store__pg_ops;
+        target = dsn;
+    } else {
+        ops = &store__sqlite_ops;
+        target = has_prefix(dsn, "sqlite:") ? dsn + strlen("sqlite:") : dsn;
+        if (*target == '\0')
+            return store__fail(cause, C311_ERR_INVALID,
+                               "no file name after 'sqlite:'");
+    }
 
     st = calloc(1, sizeof(*st));
     if (st == NULL)

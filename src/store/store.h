@@ -5,7 +5,7 @@
  * given to store_open():
  *
  *     "path/to/file.db"  or "sqlite:path"   embedded SQLite (the default)
- *     "postgresql://..."                    PostgreSQL (a later back end)
+ *     "postgresql://..."                    PostgreSQL
  *
  * A store is safe to use from many threads at once. Every write function
  * returns only after its transaction has committed, so an acknowledged

@@ -2,7 +2,7 @@
 /* API keys in the store: add, find by hash, list, revoke. */
 #include "fixture.h"
 
-TestSuite(store_apikey, .init = fixture_setup, .fini = fixture_teardown);
+TestSuite(S(store_apikey), .init = fixture_setup, .fini = fixture_teardown);
 
 #define HASH_A                                                                 \
     "aaaa000000000000000000000000000000000000000000000000000000000001"
@@ -11,7 +11,7 @@ TestSuite(store_apikey, .init = fixture_setup, .fini = fixture_teardown);
 #define HASH_C                                                                 \
     "cccc000000000000000000000000000000000000000000000000000000000003"
 
-Test(store_apikey, add_find_list_revoke)
+Test(S(store_apikey), add_find_list_revoke)
 {
     struct arena a = ARENA_INIT;
     struct store *st = fixture_open();
@@ -53,7 +53,7 @@ Test(store_apikey, add_find_list_revoke)
     arena_free(&a);
 }
 
-Test(store_apikey, active_names_and_hashes_are_unique)
+Test(S(store_apikey), active_names_and_hashes_are_unique)
 {
     struct arena a = ARENA_INIT;
     struct store *st = fixture_open();
@@ -83,7 +83,7 @@ Test(store_apikey, active_names_and_hashes_are_unique)
     arena_free(&a);
 }
 
-Test(store_apikey, empty_list)
+Test(S(store_apikey), empty_list)
 {
     struct arena a = ARENA_INIT;
     struct store *st = fixture_open();

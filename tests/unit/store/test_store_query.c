@@ -57,7 +57,7 @@ query_teardown(void)
     fixture_teardown();
 }
 
-TestSuite(store_query, .init = query_setup, .fini = query_teardown);
+TestSuite(S(store_query), .init = query_setup, .fini = query_teardown);
 
 /* Runs q and asserts the row ids that come back, in order. */
 static void
@@ -81,14 +81,14 @@ expect_ids(const struct sr_query *q, const int64_t *want, size_t nwant)
         expect_ids((q), want_, sizeof(want_) / sizeof(want_[0]));              \
     } while (0)
 
-Test(store_query, all_newest_first_ties_by_id)
+Test(S(store_query), all_newest_first_ties_by_id)
 {
     struct sr_query q = {.limit = 100};
 
     EXPECT(&q, 6, 5, 4, 3, 2, 1);
 }
 
-Test(store_query, rows_carry_fields_but_no_answers)
+Test(S(store_query), rows_carry_fields_but_no_answers)
 {
     struct sr_query q = {.limit = 1};
     struct sr *v;
@@ -104,7 +104,7 @@ Test(store_query, rows_carry_fields_but_no_answers)
     cr_assert_eq(v[0].nattrs, 0);
 }
 
-Test(store_query, service_codes)
+Test(S(store_query), service_codes)
 {
     const char *codes[] = {"pothole", "graffiti"};
     const char *one[] = {"streetlight"};
@@ -121,7 +121,7 @@ Test(store_query, service_codes)
     expect_ids(&q, NULL, 0);
 }
 
-Test(store_query, status)
+Test(S(store_query), status)
 {
     struct sr_query q = {.limit = 100};
 
@@ -134,7 +134,7 @@ Test(store_query, status)
     EXPECT(&q, 6, 5, 4, 3, 2, 1);
 }
 
-Test(store_query, requested_bounds_are_inclusive)
+Test(S(store_query), requested_bounds_are_inclusive)
 {
     struct sr_query q = {.limit = 100};
 
@@ -150,7 +150,7 @@ Test(store_query, requested_bounds_are_inclusive)
     expect_ids(&q, NULL, 0);
 }
 
-Test(store_query, updated_bounds_are_inclusive)
+Test(S(store_query), updated_bounds_are_inclusive)
 {
     struct sr_query q = {.limit = 100};
 
@@ -164,7 +164,7 @@ Test(store_query, updated_bounds_are_inclusive)
     EXPECT(&q, 4, 3);
 }
 
-Test(store_query, filters_combine)
+Test(S(store_query), filters_combine)
 {
     const char *codes[] = {"pothole"};
     struct sr_query q = {.limit = 100};
@@ -177,7 +177,7 @@ Test(store_query, filters_combine)
     EXPECT(&q, 1);
 }
 
-Test(store_query, public_ids_turn_other_filters_off)
+Test(S(store_query), public_ids_turn_other_filters_off)
 {
     const char *ids[] = {"2026-000001", "2026-000004", "2026-000077"};
     const char *codes[] = {"graffiti"};
@@ -192,7 +192,7 @@ Test(store_query, public_ids_turn_other_filters_off)
     EXPECT(&q, 4, 1);
 }
 
-Test(store_query, jurisdiction_scopes)
+Test(S(store_query), jurisdiction_scopes)
 {
     const char *ids[] = {"2026-000001", "2026-000006"};
     struct sr_query q = {.limit = 100};
@@ -206,7 +206,7 @@ Test(store_query, jurisdiction_scopes)
     EXPECT(&q, 6);
 }
 
-Test(store_query, offset_and_limit)
+Test(S(store_query), offset_and_limit)
 {
     struct sr_query q = {.limit = 2};
 
@@ -220,7 +220,7 @@ Test(store_query, offset_and_limit)
     expect_ids(&q, NULL, 0);
 }
 
-Test(store_query, zero_limit_is_invalid)
+Test(S(store_query), zero_limit_is_invalid)
 {
     struct sr_query q = {.limit = 0};
     struct sr *v;

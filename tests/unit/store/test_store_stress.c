@@ -7,7 +7,7 @@
 
 #include "fixture.h"
 
-TestSuite(store_stress, .init = fixture_setup, .fini = fixture_teardown,
+TestSuite(S(store_stress), .init = fixture_setup, .fini = fixture_teardown,
           .timeout = 120);
 
 #define NTHREADS   8
@@ -51,7 +51,7 @@ cmp_id(const void *x, const void *y)
     return (a > b) - (a < b);
 }
 
-Test(store_stress, eight_threads_insert_400_distinct_requests)
+Test(S(store_stress), eight_threads_insert_400_distinct_requests)
 {
     static struct inserter w[NTHREADS];
     static int64_t all[NTHREADS * PER_THREAD];
@@ -130,7 +130,7 @@ read_acks(int fd, pid_t child, int64_t *ids, size_t max, size_t kill_after)
     return n;
 }
 
-Test(store_stress, acknowledged_inserts_survive_sigkill)
+Test(S(store_stress), acknowledged_inserts_survive_sigkill)
 {
     static int64_t acked[100000];
     struct arena a = ARENA_INIT;
