@@ -12,7 +12,8 @@ what=${1:-run}
 root=$(cd "$(dirname "$0")/.." && pwd)
 
 build_pkgs="build-essential cmake pkg-config libmicrohttpd-dev libjansson-dev
-libxml2-dev libsqlite3-dev libpq-dev libyaml-dev libsodium-dev libcsv-dev"
+libxml2-dev libsqlite3-dev libpq-dev libyaml-dev libsodium-dev libcsv-dev
+tzdata"
 test_pkgs="libcriterion-dev postgresql libxml2-utils curl"
 
 pkgs=$build_pkgs
