@@ -61,7 +61,7 @@ fi
 if [ "$what" != run ]; then
     lock="$root/tests/package-lock.json"
     stamp="$root/tests/node_modules/.package-lock.json"
-    if [ ! -f "$stamp" ] || [ "$lock" -nt "$stamp" ]; then
+    if [ ! -f "$stamp" ] || [ -n "$(find "$lock" -newer "$stamp")" ]; then
         echo "install-deps: installing npm packages for the tests"
         (cd "$root/tests" &&
             npm ci --no-audit --no-fund --loglevel=error </dev/null)
