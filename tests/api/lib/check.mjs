@@ -189,10 +189,12 @@ export function xmllintWellFormed(text) {
     }
 }
 
-// The string value of an XPath expression, computed by xmllint.
+// The string value of an XPath expression, computed by xmllint (which
+// adds one newline of its own).
 export function xmllintString(text, xpath) {
-    return execFileSync('xmllint', ['--xpath', `string(${xpath})`, '-'],
+    const out = execFileSync('xmllint', ['--xpath', `string(${xpath})`, '-'],
         { input: text, encoding: 'utf8', stdio: ['pipe', 'pipe', 'pipe'] });
+    return out.endsWith('\n') ? out.slice(0, -1) : out;
 }
 
 // ---------------------------------------------------------------- answers
