@@ -28,8 +28,8 @@ if [ ! -e "$db" ]; then
     echo
     echo "Open311 API key (shown once, keep it): $key"
     echo "File a request:"
-    echo "  curl -d api_key=$key -d service_code=ABANDONED_VEHICLE" \
-        "-d lat=40.7128 -d long=-74.006 -d 'attribute[HAZARD]=no'" \
+    echo "  curl -d api_key=$key -d service_code=ILLEGAL_DUMPING" \
+        "-d lat=40.7128 -d long=-74.006 -d 'description=old tires'" \
         "http://$listen/open311/v2/requests.json"
     echo
 fi
