@@ -170,6 +170,22 @@ test('lang=zh gives Chinese names, lang=en English ones', async () => {
     assert.equal(avXml.child('service_name').text, avZh.service_name);
 });
 
+test('a language the catalogue lacks falls back, a bad tag is a 400',
+    async () => {
+        const en = expectJson(await ctx.srv.get(`${API}/services.json?lang=en`),
+            200);
+        const fr = expectJson(await ctx.srv.get(`${API}/services.json?lang=fr`),
+            200);
+        assert.deepEqual(fr, en);
+        const es = expectJson(await ctx.srv.get(`${API}/services.json?lang=es`),
+            200);
+        assert.equal(es.find((s) => s.service_code === 'ABANDONED_VEHICLE')
+            .service_name, 'Vehículo abandonado');
+        for (const bad of ['<script>', 'e n', '12345678901234567890'])
+            expectErrors(await ctx.srv.get(`${API}/services.json?lang=${
+                encodeURIComponent(bad)}`), 400, 'json', `lang=${bad}`);
+    });
+
 test('an unknown service code is a 404 error list', async () => {
     expectErrors(await ctx.srv.get(`${API}/services/NO_SUCH_SERVICE.json`),
         404, 'json');

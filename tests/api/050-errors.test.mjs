@@ -3,12 +3,12 @@
 // Every error case of the contract: its status, and the spec's error list
 // in the requested format. Never a 500, never HTML.
 import assert from 'node:assert/strict';
-import { before, test } from 'node:test';
+import { test } from 'node:test';
 
 import { API, testCleanStop, useServer } from './lib/server.mjs';
 import { expectErrors, expectJson } from './lib/check.mjs';
 
-const ctx = useServer('050-errors');
+const ctx = useServer('050-errors', setup);
 
 let answers; // valid answers to every required question of ABANDONED_VEHICLE
 
@@ -41,7 +41,7 @@ async function postBoth(fields, status, what, opts = {}) {
     return json;
 }
 
-before(async () => {
+async function setup() {
     const def = expectJson(await ctx.srv.get(
         `${API}/services/ABANDONED_VEHICLE.json`), 200);
     assert.equal(def.attributes.find((a) => a.code === 'HAZARD').required,
@@ -55,7 +55,7 @@ before(async () => {
         answers.push([`attribute[${a.code}]${
             a.datatype === 'multivaluelist' ? '[]' : ''}`, v]);
     }
-});
+}
 
 test('the valid base POST is accepted (so each case below tests one thing)',
     async () => {
@@ -71,10 +71,23 @@ test('api_key missing or wrong is a 403, checked first', async () => {
         'wrong key and bad fields');
 });
 
-test('service_code missing or unknown is a 400', async () => {
-    await postBoth(avFields({ service_code: null }), 400, 'no service_code');
-    await postBoth(avFields({ service_code: 'NO_SUCH_SERVICE' }), 400,
-        'unknown service');
+test('service_code missing is a 400, unknown a 404 naming every problem',
+    async () => {
+        await postBoth(avFields({ service_code: null }), 400,
+            'no service_code');
+        const one = await postBoth(avFields({ service_code: 'NO_SUCH_SERVICE' }),
+            404, 'unknown service');
+        assert.equal(one.length, 1, one.join(' | '));
+        const three = await postBoth(avFields({ service_code: 'NO_SUCH_SERVICE',
+            lat: '91', media_url: 'javascript:x' }), 404,
+        'unknown service and two more problems');
+        assert.equal(three.length, 3, three.join(' | '));
+    });
+
+test('a field given twice is a 400', async () => {
+    await postBoth(avFields({ add: [['description', 'again']] }), 400,
+        'description twice');
+    await postBoth(avFields({ add: [['lat', '40.7128']] }), 400, 'lat twice');
 });
 
 test('location: none, half a pair, or out of range is a 400', async () => {
@@ -201,6 +214,21 @@ test('unknown paths and extensions are a 404', async () => {
         `${API}/requests/a/b.json`])
         expectErrors(await ctx.srv.get(p), 404, 'json', p);
     expectErrors(await ctx.srv.get(`${API}/nothing.xml`), 404, 'xml');
+});
+
+test('static files: found, missing, .. segments, other methods', async () => {
+    const index = await ctx.srv.get('/');
+    assert.equal(index.status, 200);
+    assert.match(index.contentType, /^text\/html/);
+    expectErrors(await ctx.srv.get('/no-such-file.txt'), 404, 'json',
+        'missing file');
+    expectErrors(await ctx.srv.get('/.hidden'), 404, 'json', 'hidden file');
+    expectErrors(await ctx.srv.get('/a/../../etc/passwd'), 400, 'json',
+        '.. segment');
+    expectErrors(await ctx.srv.get('/%2e%2e/etc/passwd'), 400, 'json',
+        'encoded .. segment');
+    expectErrors(await ctx.srv.request('POST', '/', { body: '' }), 405,
+        'json', 'POST /');
 });
 
 testCleanStop(ctx);

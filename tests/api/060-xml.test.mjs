@@ -19,7 +19,7 @@ async function fileWith(fields) {
         `${API}/services/ABANDONED_VEHICLE.json`), 200);
     const body = expectJson(await ctx.srv.post(`${API}/requests.json`, [
         ['service_code', 'ABANDONED_VEHICLE'],
-        ...requiredAnswers(def),
+        ...requiredAnswers(def, fields),
         ...fields,
     ]), 201);
     return body[0].service_request_id;

@@ -217,9 +217,13 @@ export function answerFor(a) {
     }
 }
 
-// Answers to every required question of a definition.
-export function requiredAnswers(def) {
-    return def.attributes.filter((a) => a.required).flatMap(answerFor);
+// Answers to every required question of a definition, leaving out the
+// questions that `fields` (pairs about to be posted) already answer.
+export function requiredAnswers(def, fields = []) {
+    const given = new Set(fields.map(([k]) =>
+        /^attribute\[([^\]]*)\]/.exec(k)?.[1]).filter(Boolean));
+    return def.attributes.filter((a) => a.required && !given.has(a.code))
+        .flatMap(answerFor);
 }
 
 // True when no string in `bodies` contains any of `secrets`; otherwise

@@ -44,14 +44,15 @@ let ajv;
 function load() {
     if (ajv)
         return ajv;
-    ajv = new Ajv({ allErrors: true, strict: false });
-    addFormats(ajv);
+    const a = new Ajv({ allErrors: true, strict: false });
+    addFormats(a);
     for (const name of Object.keys(TOP_TYPES)) {
         const schema = JSON.parse(
             fs.readFileSync(path.join(schemaDir(), name), 'utf8'));
         schema.$id = name;
-        ajv.addSchema(schema, name);
+        a.addSchema(schema, name);
     }
+    ajv = a;
     return ajv;
 }
 

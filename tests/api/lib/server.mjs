@@ -299,10 +299,15 @@ export async function startServer(options = {}) {
 }
 
 // Registers before/after hooks that run one server for a test file; the
-// server is ctx.srv inside tests.
-export function useServer(name) {
+// server is ctx.srv inside tests. `setup(srv)`, if given, runs once the
+// server is up (in the same hook, so it never sees a missing server).
+export function useServer(name, setup) {
     const ctx = {};
-    before(async () => { ctx.srv = await startServer({ name }); });
+    before(async () => {
+        ctx.srv = await startServer({ name });
+        if (setup)
+            await setup(ctx.srv);
+    });
     after(async () => { await ctx.srv?.close(); });
     return ctx;
 }
