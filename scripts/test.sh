@@ -27,12 +27,13 @@ node_pgid=""
 
 # Whatever the API tests started (servers included) shares the process
 # group of the node runner; end that group however this script ends.
+# (dash's kill takes "-PGID" but not "--".)
 cleanup()
 {
     if [ -n "$node_pgid" ]; then
-        kill -TERM -- "-$node_pgid" 2>/dev/null
+        kill -TERM "-$node_pgid" 2>/dev/null
         sleep 1
-        kill -KILL -- "-$node_pgid" 2>/dev/null
+        kill -KILL "-$node_pgid" 2>/dev/null
         node_pgid=""
     fi
 }
