@@ -130,7 +130,11 @@ api()
     section "API tests (${1#"$root"/})"
     tap=$artifacts/api-tests.tap
     rm -f "$tap"
-    CIVIC311_BIN=$1 setsid node --test \
+    # Each test file's database lives under its own temporary directory;
+    # keep them where the next run clears them, even after a kill.
+    rm -rf "$artifacts/tmp"
+    mkdir -p "$artifacts/tmp"
+    TMPDIR=$artifacts/tmp CIVIC311_BIN=$1 setsid node --test \
         --test-reporter=spec --test-reporter-destination=stdout \
         --test-reporter=tap --test-reporter-destination="$tap" \
         tests/api/ </dev/null &
