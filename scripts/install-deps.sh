@@ -12,7 +12,8 @@ what=${1:-run}
 root=$(cd "$(dirname "$0")/.." && pwd)
 
 build_pkgs="build-essential cmake pkg-config libmicrohttpd-dev libjansson-dev
-libxml2-dev libsqlite3-dev libpq-dev libyaml-dev libsodium-dev libcsv-dev"
+libxml2-dev libsqlite3-dev libpq-dev libyaml-dev libsodium-dev libcsv-dev
+tzdata"
 test_pkgs="libcriterion-dev postgresql libxml2-utils curl"
 
 pkgs=$build_pkgs
@@ -32,8 +33,13 @@ for p in $pkgs; do
 done
 
 # Node.js may come from Debian or from elsewhere; only its commands matter.
-if [ "$what" != run ] && ! command -v npm >/dev/null 2>&1; then
-    missing="$missing nodejs npm"
+if [ "$what" != run ]; then
+    if ! command -v node >/dev/null 2>&1; then
+        missing="$missing nodejs"
+    fi
+    if ! command -v npm >/dev/null 2>&1; then
+        missing="$missing npm"
+    fi
 fi
 
 if [ -n "$missing" ]; then
@@ -49,7 +55,15 @@ if [ -n "$missing" ]; then
     apt-get install -y -q --no-install-recommends $missing >/dev/null
 fi
 
-if [ "$what" != run ] && [ ! -d "$root/tests/node_modules/ajv" ]; then
-    echo "install-deps: installing npm packages for the tests"
-    (cd "$root/tests" && npm ci --no-audit --no-fund --loglevel=error)
+# npm ci installs exactly what tests/package-lock.json pins. npm records
+# the installed tree in node_modules/.package-lock.json, so a lock file newer
+# than that record (or no record) means the tree is out of date.
+if [ "$what" != run ]; then
+    lock="$root/tests/package-lock.json"
+    stamp="$root/tests/node_modules/.package-lock.json"
+    if [ ! -f "$stamp" ] || [ -n "$(find "$lock" -newer "$stamp")" ]; then
+        echo "install-deps: installing npm packages for the tests"
+        (cd "$root/tests" &&
+            npm ci --no-audit --no-fund --loglevel=error </dev/null)
+    fi
 fi
