@@ -5,9 +5,12 @@
 #
 #   1. installs what building and testing need (scripts/install-deps.sh);
 #   2. builds build/ (RelWithDebInfo) and build-asan/ (ASan + UBSan);
-#   3. runs the Criterion unit tests of both builds;
-#   4. runs the black-box API tests (node --test tests/api/) against the
-#      sanitizer binary, each test file with its own server and database.
+#   3. starts a throwaway PostgreSQL cluster (scripts/pg-cluster.sh);
+#   4. runs the Criterion unit tests of both builds, the store tests on
+#      SQLite and on PostgreSQL;
+#   5. runs the black-box API tests (node --test tests/api/) against the
+#      sanitizer binary twice, on SQLite and on PostgreSQL, each test file
+#      with its own server and database.
 #
 # Prints each suite's counts and ends with "N passed, N failed" on its own
 # last line. Exits 0 only when nothing failed. Logs and the TAP report go to
@@ -24,6 +27,7 @@ passed=0
 failed=0
 summary=""
 node_pgid=""
+pg_dir=""
 
 # Whatever the API tests started (servers included) shares the process
 # group of the node runner; end that group however this script ends.
@@ -37,9 +41,18 @@ cleanup()
         node_pgid=""
     fi
 }
-trap cleanup EXIT
-trap 'cleanup; exit 130' INT
-trap 'cleanup; exit 143' TERM
+
+stop_pg()
+{
+    if [ -n "$pg_dir" ]; then
+        sh scripts/pg-cluster.sh stop "$pg_dir" >/dev/null 2>&1
+        rm -rf "$pg_dir"
+        pg_dir=""
+    fi
+}
+trap 'cleanup; stop_pg' EXIT
+trap 'cleanup; stop_pg; exit 130' INT
+trap 'cleanup; stop_pg; exit 143' TERM
 
 # LeakSanitizer works here (root, no ptrace restriction): leaks fail tests.
 export ASAN_OPTIONS="${ASAN_OPTIONS:-detect_leaks=1:abort_on_error=0}"
@@ -123,12 +136,13 @@ unit()
     record "unit ($dir)" "$ok" "$bad"
 }
 
-# api BIN: runs node --test tests/api/ against BIN; spec report on the
-# terminal, TAP in tests/artifacts/api-tests.tap for the counts.
+# api BIN LABEL: runs node --test tests/api/ against BIN; spec report on
+# the terminal, TAP in tests/artifacts/api-LABEL.tap for the counts. With
+# CIVIC311_TEST_PG_URL set, every server runs on a PostgreSQL database.
 api()
 {
-    section "API tests (${1#"$root"/})"
-    tap=$artifacts/api-tests.tap
+    section "API tests, $2 (${1#"$root"/})"
+    tap=$artifacts/api-$2.tap
     rm -f "$tap"
     # Each test file's database lives under its own temporary directory;
     # keep them where the next run clears them, even after a kill.
@@ -148,7 +162,7 @@ api()
         tail -1)
     if [ -z "$ok" ] || [ -z "$bad" ]; then
         echo "node --test ended ($rc) without counts"
-        record "api" 0 1
+        record "api ($2)" 0 1
         return
     fi
     bad=$((bad + ${cancelled:-0}))
@@ -156,8 +170,23 @@ api()
         echo "node --test exited $rc with no failing test"
         bad=1
     fi
-    record "api" "$ok" "$bad"
+    record "api ($2)" "$ok" "$bad"
 }
+
+# The store tests and the API suite also run on PostgreSQL; the cluster
+# lives in a temporary folder the postgres system user can reach.
+section "postgresql"
+pg_dir=$(mktemp -d /tmp/civic311-pg.XXXXXX)
+if sh scripts/pg-cluster.sh start "$pg_dir"; then
+    CIVIC311_TEST_PG_URL=$(sh scripts/pg-cluster.sh url "$pg_dir")
+    export CIVIC311_TEST_PG_URL
+    echo "cluster at $CIVIC311_TEST_PG_URL"
+else
+    echo "test.sh: could not start a PostgreSQL cluster" >&2
+    record "postgresql" 0 1
+    rm -rf "$pg_dir"
+    pg_dir=""
+fi
 
 if build build; then
     unit build
@@ -166,7 +195,13 @@ else
 fi
 if build build-asan -DCIVIC311_SANITIZE=ON; then
     unit build-asan
-    api "$root/build-asan/civic311"
+    pg_url=${CIVIC311_TEST_PG_URL:-}
+    unset CIVIC311_TEST_PG_URL
+    api "$root/build-asan/civic311" sqlite
+    if [ -n "$pg_url" ]; then
+        export CIVIC311_TEST_PG_URL="$pg_url"
+        api "$root/build-asan/civic311" postgresql
+    fi
 else
     record "build (build-asan)" 0 1
 fi

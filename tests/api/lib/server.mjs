@@ -71,12 +71,28 @@ process.on('exit', () => {
         s.proc?.kill('SIGKILL');
 });
 
+// With CIVIC311_TEST_PG_URL set (a DSN from scripts/pg-cluster.sh url), each
+// server gets a database of its own on that PostgreSQL cluster instead of a
+// SQLite file, so the whole suite runs against the PostgreSQL back end.
+let pgDatabases = 0;
+
+function freshPgDatabase(url) {
+    const name = `api_${process.pid}_${++pgDatabases}`;
+    execFileSync('psql', [url, '-Atqc', `CREATE DATABASE ${name}`],
+        { stdio: ['ignore', 'ignore', 'pipe'] });
+    const u = new URL(url);
+    u.pathname = `/${name}`;
+    return u.toString();
+}
+
 export class Server {
     constructor(options = {}) {
         this.bin = binaryPath();
         this.name = options.name ?? 'api';
         this.dir = fs.mkdtempSync(path.join(os.tmpdir(), 'civic311-api-'));
-        this.db = path.join(this.dir, 't.db');
+        this.db = process.env.CIVIC311_TEST_PG_URL
+            ? freshPgDatabase(process.env.CIVIC311_TEST_PG_URL)
+            : path.join(this.dir, 't.db');
         this.config = path.join(repoRoot, 'config', 'demo-city.yaml');
         this.webRoot = path.join(repoRoot, 'web');
         this.proc = null;
