@@ -188,6 +188,44 @@ else
     pg_dir=""
 fi
 
+# style: the committed .clang-format and the 80-column limit hold for every
+# C file under src/ (clang-format ships on the machine with the compiler).
+style()
+{
+    section "style"
+    files=$(git ls-files 'src/*.c' 'src/*.h' 2>/dev/null)
+    if [ -z "$files" ]; then
+        files=$(find src -name '*.[ch]')
+    fi
+    bad=0
+    if command -v clang-format >/dev/null 2>&1; then
+        # shellcheck disable=SC2086
+        if ! clang-format --dry-run --Werror $files 2>"$artifacts/style.log"
+        then
+            head -20 "$artifacts/style.log"
+            echo "clang-format: files differ from .clang-format (run" \
+                "clang-format -i on them)"
+            bad=1
+        fi
+    else
+        echo "clang-format not installed; layout not checked"
+    fi
+    # shellcheck disable=SC2086
+    wide=$(awk 'length > 80 {print FILENAME ":" FNR}' $files)
+    if [ -n "$wide" ]; then
+        echo "lines over 80 columns:"
+        echo "$wide" | head -20
+        bad=1
+    fi
+    if [ $bad -eq 0 ]; then
+        echo "layout and width ok"
+        record "style" 1 0
+    else
+        record "style" 0 1
+    fi
+}
+
+style
 if build build; then
     unit build
 else

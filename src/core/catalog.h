@@ -39,11 +39,7 @@ enum attr_datatype {
     ATTR_MULTIVALUELIST
 };
 
-enum service_type {
-    SERVICE_REALTIME,
-    SERVICE_BATCH,
-    SERVICE_BLACKBOX
-};
+enum service_type { SERVICE_REALTIME, SERVICE_BATCH, SERVICE_BLACKBOX };
 
 struct attr_value {
     const char *key;  /* what a client sends */
@@ -71,7 +67,7 @@ struct service {
     const char **keywords;
     size_t nkeywords;
     enum service_type type;
-    const char *department; /* code of the responsible department */
+    const char *department;     /* code of the responsible department */
     struct service_attr *attrs; /* sorted by order */
     size_t nattrs;
     int line;

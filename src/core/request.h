@@ -18,10 +18,7 @@
 #define SR_FIELD_MAX       1000 /* bytes, any other text field */
 #define SR_ATTRS_MAX       200
 
-enum sr_status {
-    SR_OPEN,
-    SR_CLOSED
-};
+enum sr_status { SR_OPEN, SR_CLOSED };
 
 struct sr {
     int64_t id;            /* internal row id, 0 before insert */
@@ -47,8 +44,8 @@ struct sr {
     const char *zipcode;
     const char *media_url;
 
-    const char *channel;  /* "open311", "phone", "web", ... */
-    const char *language; /* "en", "zh", "es", ... */
+    const char *channel;      /* "open311", "phone", "web", ... */
+    const char *language;     /* "en", "zh", "es", ... */
     const char *api_key_name; /* which client filed it, if any */
 
     /* Contact details: private, never in public output. */

@@ -26,7 +26,10 @@ struct config_report {
     size_t cap;
 };
 
-#define CONFIG_REPORT_INIT {ARENA_INIT, NULL, 0, 0}
+#define CONFIG_REPORT_INIT                                                     \
+    {                                                                          \
+        ARENA_INIT, NULL, 0, 0                                                 \
+    }
 
 /*
  * Loads path. On success *out is a city the caller frees with config_free().

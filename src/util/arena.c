@@ -16,8 +16,9 @@ struct arena_block {
     /* Data follows, aligned by the header size rounding below. */
 };
 
-#define ARENA_HDR \
-    ((sizeof(struct arena_block) + ARENA_ALIGN - 1) & ~(size_t)(ARENA_ALIGN - 1))
+#define ARENA_HDR                                                              \
+    ((sizeof(struct arena_block) + ARENA_ALIGN - 1) &                          \
+     ~(size_t)(ARENA_ALIGN - 1))
 
 void *
 arena_alloc(struct arena *a, size_t n)

@@ -21,7 +21,10 @@ struct arena {
     size_t total; /* bytes handed out so far */
 };
 
-#define ARENA_INIT {NULL, 0}
+#define ARENA_INIT                                                             \
+    {                                                                          \
+        NULL, 0                                                                \
+    }
 
 /* Returns n bytes aligned for any type, zero-filled, or NULL. */
 void *arena_alloc(struct arena *a, size_t n);

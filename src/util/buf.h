@@ -28,7 +28,10 @@ struct buf {
     bool failed;
 };
 
-#define BUF_INIT(limit) {NULL, 0, 0, (limit), false}
+#define BUF_INIT(limit)                                                        \
+    {                                                                          \
+        NULL, 0, 0, (limit), false                                             \
+    }
 
 enum c311_rc buf_append(struct buf *b, const void *p, size_t n);
 enum c311_rc buf_puts(struct buf *b, const char *s);

@@ -40,10 +40,10 @@ void log_write(enum log_level level, const char *module, const char *fmt, ...)
  */
 char *log_escape(const char *s, char *out, size_t n);
 
-#define LOG_AT(level, module, ...)                                           \
-    do {                                                                     \
-        if ((level) >= log_current_level)                                    \
-            log_write((level), (module), __VA_ARGS__);                       \
+#define LOG_AT(level, module, ...)                                             \
+    do {                                                                       \
+        if ((level) >= log_current_level)                                      \
+            log_write((level), (module), __VA_ARGS__);                         \
     } while (0)
 
 #define log_debug(module, ...)   LOG_AT(LOG_DEBUG, module, __VA_ARGS__)
