@@ -449,6 +449,27 @@ reply_requests(struct http_req *req, const struct sr *v, size_t n,
     http_reply_value(req, 200, list, "service_requests", "request");
 }
 
+/*
+ * Parses s once more with its last space read as '+'. Clients often leave
+ * the '+' of an offset unencoded in a query string ("...T12:00:00+05:00"),
+ * and form decoding turns it into a space; nothing else puts one there.
+ */
+static bool
+time_arg_plus(const char *s, int64_t *t)
+{
+    char copy[64];
+    char *sp;
+
+    if (strlen(s) >= sizeof(copy))
+        return false;
+    strcpy(copy, s);
+    sp = strrchr(copy, ' ');
+    if (sp == NULL || sp == copy)
+        return false;
+    *sp = '+';
+    return isotime_parse(copy, t);
+}
+
 /* Reads an optional datetime argument; *has says whether it was given. */
 static void
 time_arg(struct http_req *req, const char *name, struct problems *p, bool *has,
@@ -459,7 +480,7 @@ time_arg(struct http_req *req, const char *name, struct problems *p, bool *has,
     *has = false;
     if (s == NULL)
         return;
-    if (!isotime_parse(s, t)) {
+    if (!isotime_parse(s, t) && !time_arg_plus(s, t)) {
         problem(p, "%s is not a valid ISO 8601 datetime with an offset", name);
         return;
     }

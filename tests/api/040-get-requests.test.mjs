@@ -147,6 +147,9 @@ test('start_date and end_date are inclusive, in any offset', async () => {
     const plus = isoWithOffset(t, 330);
     assert.ok(await has(`start_date=${enc(plus)}&end_date=${enc(plus)}`),
         `+05:30 ${plus}`);
+    // A '+' left unencoded arrives as a space; it is read as the offset.
+    assert.ok(await has(`start_date=${plus}&end_date=${plus}`),
+        `unencoded +05:30 ${plus}`);
     const frac = isoUtc(t).replace('Z', '.000Z');
     assert.ok(await has(`start_date=${enc(frac)}&end_date=${enc(frac)}`),
         `fractional ${frac}`);
