@@ -69,6 +69,8 @@ id=$(curl -sf -X POST "$base/open311/v2/requests.json" -d "api_key=$key" \
     -d service_code=POTHOLE -d lat=40.7128 -d long=-74.0060 \
     -d description=bench | sed 's/.*"service_request_id": *"\([^"]*\)".*/\1/')
 mkdir -p "$tmp/www"
+# nginx workers drop root; they must be able to read the file.
+chmod 755 "$tmp" "$tmp/www"
 curl -sf "$base/open311/v2/requests/$id.json" >"$tmp/www/req.json"
 sed -e "s#@DIR@#$tmp#g" -e "s#@PORT@#$nport#g" bench/nginx.conf.in \
     >"$tmp/nginx.conf"

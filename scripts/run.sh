@@ -21,7 +21,7 @@ bin=build/civic311
 
 sh scripts/install-deps.sh run
 cmake -S . -B build -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
-cmake --build build -j"${CIVIC311_JOBS:-2}"
+cmake --build build -j"${CIVIC311_JOBS:-2}" --target civic311
 
 if [ ! -e "$db" ]; then
     key=$("$bin" apikey create --db "$db" --name local)
@@ -31,6 +31,11 @@ if [ ! -e "$db" ]; then
     echo "  curl -d api_key=$key -d service_code=ILLEGAL_DUMPING" \
         "-d lat=40.7128 -d long=-74.006 -d 'description=old tires'" \
         "http://$listen/open311/v2/requests.json"
+    echo
+else
+    echo
+    echo "Using the existing database $db. A new Open311 API key:"
+    echo "  $bin apikey create --db $db --name NAME"
     echo
 fi
 echo "civic311: serving the demo city on http://$listen/ (Ctrl-C stops)"

@@ -107,12 +107,37 @@ check_jurisdiction(struct http_req *req, struct problems *p)
         problem(p, "jurisdiction_id is not a jurisdiction served here");
 }
 
-/* The language asked for with `lang`, or the city's default. */
+/*
+ * The first language of an Accept-Language header ("es-MX,es;q=0.9" gives
+ * "es-MX"), or NULL when there is none usable. Quality weights are not
+ * weighed: clients list their preferred language first.
+ */
+static const char *
+accept_language(struct http_req *req)
+{
+    const char *h = http_header(req, "Accept-Language");
+    char *tag;
+
+    if (h == NULL)
+        return NULL;
+    h += strspn(h, " \t");
+    tag = arena_strndup(&req->arena, h, strcspn(h, ",; \t"));
+    if (tag == NULL || !args_lang_ok(tag))
+        return NULL;
+    return tag;
+}
+
+/*
+ * The language asked for with `lang`, else the Accept-Language header,
+ * else the city's default.
+ */
 static const char *
 lang_of(struct http_req *req, struct problems *p)
 {
     const char *lang = http_param(req, "lang");
 
+    if (lang == NULL)
+        lang = accept_language(req);
     if (lang == NULL)
         return ctx_of(req)->city->default_lang;
     if (!args_lang_ok(lang)) {
@@ -340,15 +365,20 @@ open311_service_definition(struct http_req *req)
     const struct city *city = ctx_of(req)->city;
     const struct service *svc;
     json_t *attrs, *v;
-    const char *lang;
+    const char *lang, *code, *msg;
     bool ok = true;
     size_t i;
 
     if (!get_preamble(req, &lang))
         return;
-    svc = catalog_service(city, http_path_param(req, "service_code"));
+    code = http_path_param(req, "service_code");
+    svc = catalog_service(city, code);
     if (svc == NULL) {
-        http_reply_error(req, 404, "service_code is not a known service");
+        msg = arena_printf(&req->arena,
+                           "service_code '%.64s' is not a known service",
+                           code != NULL ? code : "");
+        http_reply_error(req, 404, "%s",
+                         msg != NULL ? msg : "service_code is not known");
         return;
     }
     attrs = json_array();
@@ -875,7 +905,7 @@ open311_post_request(struct http_req *req)
     if (code == NULL) {
         problem(&p, "service_code is required");
     } else if ((svc = catalog_service(city, code)) == NULL) {
-        problem(&p, "service_code is not a known service");
+        problem(&p, "service_code '%.64s' is not a known service", code);
         status = 404;
     }
     check_location(req, &r, &p);

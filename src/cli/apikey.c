@@ -8,9 +8,11 @@
  * bytes); the hash covers the whole key, prefix included.
  */
 #include <getopt.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 #include <time.h>
 
 #include "cli/cli.h"
@@ -147,14 +149,28 @@ usage:
     return CLI_USAGE;
 }
 
-/* Opens the database for a subcommand, printing why when it fails. */
+/*
+ * Opens the database for a subcommand, printing why when it fails. Only
+ * create may start a new database file: listing or revoking in a file that
+ * is not there means the wrong --db, not an empty list.
+ */
 static struct store *
-open_db(const char *db)
+open_db(const char *db, bool must_exist)
 {
     struct store_options opt = {1, true};
     struct store *st = NULL;
     char *cause = NULL;
+    const char *path = db;
 
+    if (strncmp(path, "sqlite:", 7) == 0)
+        path += 7;
+    if (must_exist && strstr(db, "://") == NULL && access(path, F_OK) != 0) {
+        fprintf(stderr,
+                "civic311 apikey: no database at '%s' (name the server's "
+                "database with --db)\n",
+                path);
+        return NULL;
+    }
     if (store_open(db, &opt, &st, &cause) != C311_OK) {
         fprintf(stderr, "civic311 apikey: %s: %s\n", db,
                 cause != NULL ? cause : "cannot open");
@@ -185,7 +201,7 @@ apikey_create(const struct apikey_args *args)
     prefix[APIKEY_PREFIX_LEN] = '\0';
     secret_hash_hex(key, hash);
 
-    st = open_db(args->db);
+    st = open_db(args->db, false);
     if (st == NULL)
         return CLI_FAIL;
     rc = store_apikey_add(st, args->name, prefix, hash, time(NULL), &cause);
@@ -202,6 +218,10 @@ apikey_create(const struct apikey_args *args)
     if (rc != C311_OK)
         return CLI_FAIL;
     printf("%s\n", key);
+    fprintf(stderr,
+            "civic311 apikey: key '%s' added to %s; it is shown only "
+            "this once\n",
+            args->name, args->db);
     return fflush(stdout) == 0 ? CLI_OK : CLI_FAIL;
 }
 
@@ -229,7 +249,7 @@ apikey_list(const struct apikey_args *args)
     int width = 4;
     size_t n, i;
 
-    st = open_db(args->db);
+    st = open_db(args->db, true);
     if (st == NULL)
         return CLI_FAIL;
     if (store_apikey_list(st, &a, &keys, &n, &cause) != C311_OK) {
@@ -263,12 +283,14 @@ apikey_revoke(const struct apikey_args *args)
     char *cause = NULL;
     enum c311_rc rc;
 
-    st = open_db(args->db);
+    st = open_db(args->db, true);
     if (st == NULL)
         return CLI_FAIL;
     rc = store_apikey_revoke(st, args->name, time(NULL), &cause);
     store_close(st);
-    if (rc == C311_ERR_NOT_FOUND)
+    if (rc == C311_OK)
+        printf("revoked key '%s'\n", args->name);
+    else if (rc == C311_ERR_NOT_FOUND)
         fprintf(stderr, "civic311 apikey: no active key named '%s'\n",
                 args->name);
     else if (rc != C311_OK)

@@ -8,6 +8,7 @@
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "core/catalog.h"
 #include "util/buf.h"
@@ -75,16 +76,33 @@ catalog_calendar(const struct city *c, const char *id)
     return NULL;
 }
 
-/* Returns the text in exactly lang, or NULL. */
+/* Length of the primary subtag of a language tag ("zh" in "zh-CN"). */
+static size_t
+i18n_primary_len(const char *lang)
+{
+    return strcspn(lang, "-_");
+}
+
+/*
+ * Returns the text for lang, or NULL. Tags compare without regard to case;
+ * a tag with a region or script ("zh-CN", "es_MX") falls back to its
+ * primary language when no text carries the whole tag.
+ */
 static const char *
 i18n_find(const struct i18n *t, const char *lang)
 {
-    size_t i;
+    size_t i, n;
 
     if (lang == NULL)
         return NULL;
     for (i = 0; i < t->n; i++) {
-        if (strcmp(t->v[i].lang, lang) == 0)
+        if (strcasecmp(t->v[i].lang, lang) == 0)
+            return t->v[i].text;
+    }
+    n = i18n_primary_len(lang);
+    for (i = 0; i < t->n; i++) {
+        if (i18n_primary_len(t->v[i].lang) == n &&
+            strncasecmp(t->v[i].lang, lang, n) == 0)
             return t->v[i].text;
     }
     return NULL;

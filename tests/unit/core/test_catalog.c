@@ -246,6 +246,11 @@ Test(catalog, i18n_fallbacks)
     cr_assert_str_eq(i18n_get(&all, NULL, NULL), "Pothole");
     cr_assert_str_eq(i18n_get(&fr, "en", "en"), "Nid-de-poule");
     cr_assert_str_eq(i18n_get(&none, "en", "en"), "");
+    /* Regions, scripts and case as browsers and phones send them. */
+    cr_assert_str_eq(i18n_get(&all, "zh-CN", "en"), "路面坑洞");
+    cr_assert_str_eq(i18n_get(&all, "es_MX", "en"), "Bache");
+    cr_assert_str_eq(i18n_get(&all, "ZH", "en"), "路面坑洞");
+    cr_assert_str_eq(i18n_get(&all, "zhx", "en"), "Pothole");
 }
 
 Test(catalog, type_names_round_trip)
