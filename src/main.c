@@ -20,6 +20,8 @@ struct command {
 static const struct command commands[] = {
     {"apikey", cmd_apikey, "create, list and revoke Open311 API keys"},
     {"check-config", cmd_check_config, "check a city configuration file"},
+    {"copy", cmd_copy,
+     "copy a whole store into a new one (SQLite, PostgreSQL)"},
     {"migrate", cmd_migrate, "bring a database to the newest schema"},
     {"serve", cmd_serve, "run the HTTP server (Open311, staff API, web)"},
 };

@@ -13,6 +13,32 @@
 
 #include "store/store.h"
 
+/* How a column travels in a copy: its values are text either way. */
+enum store__type {
+    STORE__INT,  /* integer, decimal text */
+    STORE__REAL, /* double, "%.17g" text so that it comes back exact */
+    STORE__TEXT,
+    STORE__JSON /* JSON text (jsonb on PostgreSQL) */
+};
+
+struct store__column {
+    const char *name;
+    enum store__type type;
+};
+
+/*
+ * A table as the copy sees it. Its first nkey columns are integers that
+ * order its rows and identify each one; has_identity says whether its
+ * first column is an id that the database generates.
+ */
+struct store__table {
+    const char *name;
+    const struct store__column *cols;
+    size_t ncols;
+    size_t nkey;
+    bool has_identity;
+};
+
 struct store_ops {
     const char *name; /* "sqlite", "postgresql" */
 
@@ -42,6 +68,17 @@ struct store_ops {
                                 struct api_key **out, size_t *n, char **cause);
     enum c311_rc (*apikey_revoke)(void *impl, const char *name, int64_t now,
                                   char **cause);
+
+    /* Whole-table copy; t says which table, after[] is the cursor's key. */
+    enum c311_rc (*export_rows)(void *impl, const struct store__table *t,
+                                const int64_t after[2], size_t limit,
+                                struct arena *a, const char ***cells, size_t *n,
+                                char **cause);
+    enum c311_rc (*import_rows)(void *impl, const struct store__table *t,
+                                const char *const *cells, size_t n,
+                                char **cause);
+    enum c311_rc (*count_rows)(void *impl, const struct store__table *t,
+                               int64_t *n, char **cause);
 };
 
 /* The SQLite back end (store/sqlite.c). */

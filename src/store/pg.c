@@ -1087,6 +1087,230 @@ pg_apikey_revoke(void *impl, const char *name, int64_t now, char **cause)
     return rc;
 }
 
+/* ---- copying whole tables ---- */
+
+#define PG_MAX_PARAMS 65535
+
+/* Appends "c1, c2, ..." naming the first n columns of t. */
+static void
+column_list(struct buf *sql, const struct store__table *t, size_t n)
+{
+    size_t i;
+
+    for (i = 0; i < n; i++)
+        buf_printf(sql, "%s%s", i > 0 ? ", " : "", t->cols[i].name);
+}
+
+/* The cast that turns a text parameter into a column of this type. */
+static const char *
+type_cast(enum store__type type)
+{
+    switch (type) {
+    case STORE__INT:
+        return "::bigint";
+    case STORE__REAL:
+        return "::double precision";
+    case STORE__JSON:
+        return "::jsonb";
+    case STORE__TEXT:
+        break;
+    }
+    return "";
+}
+
+/* What export_work() reads and where the rows go. */
+struct export_arg {
+    const struct store__table *t;
+    const char *sql;
+    const char *values[3];
+    int nvalues;
+    struct arena *a;
+    const char ***cells;
+    size_t *n;
+};
+
+/*
+ * Runs the export query and copies its cells into the arena. Reals come
+ * out with the shortest text that reads back as the same double.
+ */
+static enum c311_rc
+export_work(struct pg_store *s, struct pg_conn *c, void *arg, char **cause)
+{
+    struct export_arg *w = arg;
+    struct row r = {NULL, 0, w->a, false};
+    const char **v = NULL;
+    PGresult *res;
+    enum c311_rc rc;
+    size_t j;
+    int n, i;
+
+    rc = conn_exec(s, c, "SET extra_float_digits = 3", 0, NULL, NULL,
+                   "configuring the connection", cause);
+    if (rc == C311_OK)
+        rc = conn_exec(s, c, w->sql, w->nvalues, w->values, &res,
+                       "reading rows to copy", cause);
+    if (rc != C311_OK)
+        return rc;
+    n = PQntuples(res);
+    if (n > 0 &&
+        (v = arena_alloc(w->a, (size_t)n * w->t->ncols * sizeof(*v))) == NULL)
+        r.oom = true;
+    r.res = res;
+    for (i = 0; !r.oom && i < n; i++) {
+        r.i = i;
+        for (j = 0; j < w->t->ncols; j++)
+            v[(size_t)i * w->t->ncols + j] = row_text(&r, (int)j);
+    }
+    PQclear(res);
+    if (r.oom)
+        return store__fail(cause, C311_ERR_NOMEM, "out of memory");
+    *w->cells = v;
+    *w->n = (size_t)n;
+    return C311_OK;
+}
+
+/* Reads up to limit rows of t whose key comes after after[], in key order. */
+static enum c311_rc
+pg_export_rows(void *impl, const struct store__table *t, const int64_t after[2],
+               size_t limit, struct arena *a, const char ***cells, size_t *n,
+               char **cause)
+{
+    struct buf sql = BUF_INIT(PG_QUERY_SQL_MAX);
+    struct export_arg w = {t, NULL, {NULL}, 0, a, cells, n};
+    char num[3][24];
+    enum c311_rc rc;
+    size_t k;
+
+    buf_puts(&sql, "SELECT ");
+    column_list(&sql, t, t->ncols);
+    buf_printf(&sql, " FROM %s WHERE (", t->name);
+    column_list(&sql, t, t->nkey);
+    buf_puts(&sql, ") > (");
+    for (k = 0; k < t->nkey; k++) {
+        snprintf(num[k], sizeof(num[k]), "%" PRId64, after[k]);
+        w.values[w.nvalues++] = num[k];
+        buf_printf(&sql, "%s$%d::bigint", k > 0 ? ", " : "", w.nvalues);
+    }
+    buf_puts(&sql, ") ORDER BY ");
+    column_list(&sql, t, t->nkey);
+    snprintf(num[2], sizeof(num[2]), "%zu", limit);
+    w.values[w.nvalues++] = num[2];
+    buf_printf(&sql, " LIMIT $%d::bigint", w.nvalues);
+    if (sql.failed) {
+        buf_release(&sql);
+        return store__fail(cause, C311_ERR_NOMEM, "out of memory");
+    }
+    w.sql = sql.data;
+    rc = pg_run(impl, false, export_work, &w, cause);
+    buf_release(&sql);
+    return rc;
+}
+
+/* What import_work() stores. */
+struct import_arg {
+    const struct store__table *t;
+    const char *const *cells;
+    size_t n;
+};
+
+/* Inserts rows [first, first + n) of the import with one statement. */
+static enum c311_rc
+insert_chunk(struct pg_store *s, struct pg_conn *c, const struct import_arg *w,
+             size_t first, size_t n, char **cause)
+{
+    struct buf sql = BUF_INIT(0);
+    size_t i, j, p = 0;
+    enum c311_rc rc;
+
+    buf_printf(&sql, "INSERT INTO %s (", w->t->name);
+    column_list(&sql, w->t, w->t->ncols);
+    buf_puts(&sql, ") VALUES ");
+    for (i = 0; i < n; i++) {
+        buf_puts(&sql, i > 0 ? ", (" : "(");
+        for (j = 0; j < w->t->ncols; j++)
+            buf_printf(&sql, "%s$%zu%s", j > 0 ? ", " : "", ++p,
+                       type_cast(w->t->cols[j].type));
+        buf_putc(&sql, ')');
+    }
+    if (sql.failed)
+        rc = store__fail(cause, C311_ERR_NOMEM, "out of memory");
+    else
+        rc = conn_exec(s, c, sql.data, (int)p, w->cells + first * w->t->ncols,
+                       NULL, "copying rows", cause);
+    buf_release(&sql);
+    return rc;
+}
+
+/*
+ * Inserts every row in statements of at most PG_MAX_PARAMS parameters,
+ * then sets the table's identity so that its next id is max(id) + 1.
+ */
+static enum c311_rc
+import_work(struct pg_store *s, struct pg_conn *c, void *arg, char **cause)
+{
+    struct import_arg *w = arg;
+    size_t per = PG_MAX_PARAMS / w->t->ncols, i, n;
+    const char *id = w->t->cols[0].name;
+    enum c311_rc rc = C311_OK;
+    char sql[256];
+
+    for (i = 0; rc == C311_OK && i < w->n; i += n) {
+        n = w->n - i < per ? w->n - i : per;
+        rc = insert_chunk(s, c, w, i, n, cause);
+    }
+    if (rc != C311_OK || !w->t->has_identity)
+        return rc;
+    snprintf(sql, sizeof(sql),
+             "SELECT setval(pg_get_serial_sequence('%s', '%s'),"
+             " coalesce(max(%s), 0) + 1, false) FROM %s",
+             w->t->name, id, id, w->t->name);
+    return conn_exec(s, c, sql, 0, NULL, NULL, "moving the id sequence", cause);
+}
+
+/* Inserts rows of t with their ids in one transaction. */
+static enum c311_rc
+pg_import_rows(void *impl, const struct store__table *t,
+               const char *const *cells, size_t n, char **cause)
+{
+    struct import_arg w = {t, cells, n};
+
+    return pg_run(impl, true, import_work, &w, cause);
+}
+
+/* What count_work() counts and where the number goes. */
+struct count_arg {
+    const struct store__table *t;
+    int64_t *n;
+};
+
+/* Counts the rows of the table. */
+static enum c311_rc
+count_work(struct pg_store *s, struct pg_conn *c, void *arg, char **cause)
+{
+    struct count_arg *w = arg;
+    PGresult *res;
+    enum c311_rc rc;
+    char sql[128];
+
+    snprintf(sql, sizeof(sql), "SELECT count(*) FROM %s", w->t->name);
+    rc = conn_exec(s, c, sql, 0, NULL, &res, "counting rows", cause);
+    if (rc != C311_OK)
+        return rc;
+    *w->n = strtoll(PQgetvalue(res, 0, 0), NULL, 10);
+    PQclear(res);
+    return C311_OK;
+}
+
+/* Counts the rows of t. */
+static enum c311_rc
+pg_count_rows(void *impl, const struct store__table *t, int64_t *n,
+              char **cause)
+{
+    struct count_arg w = {t, n};
+
+    return pg_run(impl, false, count_work, &w, cause);
+}
+
 const struct store_ops store__pg_ops = {
     .name = "postgresql",
     .open = pg_open,
@@ -1100,4 +1324,7 @@ const struct store_ops store__pg_ops = {
     .apikey_find = pg_apikey_find,
     .apikey_list = pg_apikey_list,
     .apikey_revoke = pg_apikey_revoke,
+    .export_rows = pg_export_rows,
+    .import_rows = pg_import_rows,
+    .count_rows = pg_count_rows,
 };

@@ -13,6 +13,7 @@
 #include <inttypes.h>
 #include <pthread.h>
 #include <sqlite3.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -1126,6 +1127,229 @@ sqlite_apikey_revoke(void *impl, const char *name, int64_t now, char **cause)
     return write_end(s, rc, cause);
 }
 
+/* ---- copying whole tables ---- */
+
+#define SQLITE_COPY_SQL_MAX (16 * 1024)
+
+/* Appends "c1, c2, ..." naming the first n columns of t. */
+static void
+column_list(struct buf *sql, const struct store__table *t, size_t n)
+{
+    size_t i;
+
+    for (i = 0; i < n; i++)
+        buf_printf(sql, "%s%s", i > 0 ? ", " : "", t->cols[i].name);
+}
+
+/* Returns column i of the current row as copy text, NULL for SQL NULL. */
+static const char *
+cell_text(struct row *r, int i, enum store__type type)
+{
+    char *s = NULL;
+
+    if (sqlite3_column_type(r->stmt, i) == SQLITE_NULL)
+        return NULL;
+    switch (type) {
+    case STORE__INT:
+        s = arena_printf(r->a, "%lld",
+                         (long long)sqlite3_column_int64(r->stmt, i));
+        break;
+    case STORE__REAL:
+        s = arena_printf(r->a, "%.17g", sqlite3_column_double(r->stmt, i));
+        break;
+    case STORE__TEXT:
+    case STORE__JSON:
+        return row_text(r, i);
+    }
+    if (s == NULL)
+        r->oom = true;
+    return s;
+}
+
+/* Steps through an export query, collecting rows of cells into an array. */
+static enum c311_rc
+collect_cells(struct conn *c, sqlite3_stmt *stmt, const struct store__table *t,
+              struct arena *a, const char ***cells, size_t *n, char **cause)
+{
+    struct row r = {stmt, a, false};
+    const char **v = NULL;
+    size_t cap = 0, j;
+    int step;
+
+    while ((step = sqlite3_step(stmt)) == SQLITE_ROW) {
+        v = array_grow(a, v, *n, &cap, t->ncols * sizeof(*v));
+        if (v == NULL)
+            return store__fail(cause, C311_ERR_NOMEM, "out of memory");
+        for (j = 0; j < t->ncols; j++)
+            v[*n * t->ncols + j] = cell_text(&r, (int)j, t->cols[j].type);
+        if (r.oom)
+            return store__fail(cause, C311_ERR_NOMEM, "out of memory");
+        (*n)++;
+    }
+    if (step != SQLITE_DONE)
+        return db_fail(c->db, cause, "reading rows to copy");
+    *cells = v;
+    return C311_OK;
+}
+
+/* Reads up to limit rows of t whose key comes after after[], in key order. */
+static enum c311_rc
+sqlite_export_rows(void *impl, const struct store__table *t,
+                   const int64_t after[2], size_t limit, struct arena *a,
+                   const char ***cells, size_t *n, char **cause)
+{
+    struct sqlite_store *s = impl;
+    struct buf sql = BUF_INIT(SQLITE_COPY_SQL_MAX);
+    sqlite3_stmt *stmt = NULL;
+    struct conn *c;
+    enum c311_rc rc;
+    size_t k;
+
+    buf_puts(&sql, "SELECT ");
+    column_list(&sql, t, t->ncols);
+    buf_printf(&sql, " FROM %s WHERE (", t->name);
+    column_list(&sql, t, t->nkey);
+    buf_puts(&sql, t->nkey == 2 ? ") > (?1, ?2)" : ") > (?1)");
+    buf_puts(&sql, " ORDER BY ");
+    column_list(&sql, t, t->nkey);
+    buf_puts(&sql, " LIMIT ?3");
+    if (sql.failed) {
+        buf_release(&sql);
+        return store__fail(cause, C311_ERR_NOMEM, "out of memory");
+    }
+
+    c = reader_get(s);
+    if (sqlite3_prepare_v2(c->db, sql.data, -1, &stmt, NULL) != SQLITE_OK) {
+        rc = db_fail(c->db, cause, "preparing a copy");
+    } else {
+        for (k = 0; k < t->nkey; k++)
+            sqlite3_bind_int64(stmt, (int)k + 1, after[k]);
+        sqlite3_bind_int64(stmt, 3, (int64_t)limit);
+        rc = collect_cells(c, stmt, t, a, cells, n, cause);
+    }
+    sqlite3_finalize(stmt);
+    reader_put(s, c);
+    buf_release(&sql);
+    if (rc != C311_OK) {
+        *cells = NULL;
+        *n = 0;
+    }
+    return rc;
+}
+
+/* Binds copy text v to parameter i as the column's type wants it. */
+static bool
+bind_cell(sqlite3_stmt *stmt, int i, enum store__type type, const char *v)
+{
+    char *end;
+    long long l;
+    double d;
+
+    if (v == NULL)
+        return sqlite3_bind_null(stmt, i) == SQLITE_OK;
+    switch (type) {
+    case STORE__INT:
+        l = strtoll(v, &end, 10);
+        return *v != '\0' && *end == '\0' &&
+               sqlite3_bind_int64(stmt, i, l) == SQLITE_OK;
+    case STORE__REAL:
+        d = strtod(v, &end);
+        return *v != '\0' && *end == '\0' &&
+               sqlite3_bind_double(stmt, i, d) == SQLITE_OK;
+    case STORE__TEXT:
+    case STORE__JSON:
+        break;
+    }
+    return sqlite3_bind_text(stmt, i, v, -1, SQLITE_STATIC) == SQLITE_OK;
+}
+
+/* Inserts the rows of cells one by one on the writer, in its transaction. */
+static enum c311_rc
+insert_cells(struct conn *c, sqlite3_stmt *stmt, const struct store__table *t,
+             const char *const *cells, size_t n, char **cause)
+{
+    const char *const *row;
+    enum c311_rc rc = C311_OK;
+    size_t i, j;
+
+    for (i = 0; rc == C311_OK && i < n; i++) {
+        row = cells + i * t->ncols;
+        for (j = 0; j < t->ncols; j++) {
+            if (!bind_cell(stmt, (int)j + 1, t->cols[j].type, row[j])) {
+                stmt_done(stmt);
+                return store__fail(cause, C311_ERR_INVALID,
+                                   "%s.%s: '%s' is not a number", t->name,
+                                   t->cols[j].name, row[j]);
+            }
+        }
+        rc = stmt_run(c, stmt, "copying a row", cause);
+    }
+    return rc;
+}
+
+/*
+ * Inserts rows of t with their ids in one transaction. SQLite gives the
+ * next row max(id) + 1, so there is no generator to move.
+ */
+static enum c311_rc
+sqlite_import_rows(void *impl, const struct store__table *t,
+                   const char *const *cells, size_t n, char **cause)
+{
+    struct sqlite_store *s = impl;
+    struct buf sql = BUF_INIT(SQLITE_COPY_SQL_MAX);
+    sqlite3_stmt *stmt = NULL;
+    enum c311_rc rc;
+    size_t j;
+
+    buf_printf(&sql, "INSERT INTO %s (", t->name);
+    column_list(&sql, t, t->ncols);
+    buf_puts(&sql, ") VALUES (");
+    for (j = 0; j < t->ncols; j++)
+        buf_printf(&sql, "%s?%zu", j > 0 ? ", " : "", j + 1);
+    buf_putc(&sql, ')');
+    if (sql.failed) {
+        buf_release(&sql);
+        return store__fail(cause, C311_ERR_NOMEM, "out of memory");
+    }
+
+    rc = write_begin(s, cause);
+    if (rc != C311_OK)
+        goto out;
+    if (sqlite3_prepare_v2(s->writer.db, sql.data, -1, &stmt, NULL) !=
+        SQLITE_OK)
+        rc = db_fail(s->writer.db, cause, "preparing a copy");
+    else
+        rc = insert_cells(&s->writer, stmt, t, cells, n, cause);
+    sqlite3_finalize(stmt);
+    rc = write_end(s, rc, cause);
+out:
+    buf_release(&sql);
+    return rc;
+}
+
+/* Counts the rows of t. */
+static enum c311_rc
+sqlite_count_rows(void *impl, const struct store__table *t, int64_t *n,
+                  char **cause)
+{
+    struct sqlite_store *s = impl;
+    sqlite3_stmt *stmt = NULL;
+    struct conn *c;
+    enum c311_rc rc = C311_OK;
+    char sql[128];
+
+    snprintf(sql, sizeof(sql), "SELECT count(*) FROM %s", t->name);
+    c = reader_get(s);
+    if (sqlite3_prepare_v2(c->db, sql, -1, &stmt, NULL) != SQLITE_OK ||
+        sqlite3_step(stmt) != SQLITE_ROW)
+        rc = db_fail(c->db, cause, "counting rows");
+    else
+        *n = sqlite3_column_int64(stmt, 0);
+    sqlite3_finalize(stmt);
+    reader_put(s, c);
+    return rc;
+}
+
 const struct store_ops store__sqlite_ops = {
     .name = "sqlite",
     .open = sqlite_open,
@@ -1139,4 +1363,7 @@ const struct store_ops store__sqlite_ops = {
     .apikey_find = sqlite_apikey_find,
     .apikey_list = sqlite_apikey_list,
     .apikey_revoke = sqlite_apikey_revoke,
+    .export_rows = sqlite_export_rows,
+    .import_rows = sqlite_import_rows,
+    .count_rows = sqlite_count_rows,
 };

@@ -168,3 +168,136 @@ store_apikey_revoke(struct store *st, const char *name, int64_t now,
 {
     return st->ops->apikey_revoke(st->impl, name, now, cause);
 }
+
+/* ---- copying whole stores ---- */
+
+#define COLS(v) v, sizeof(v) / sizeof(v[0])
+
+static const struct store__column api_key_cols[] = {
+    {"id", STORE__INT},         {"name", STORE__TEXT},
+    {"prefix", STORE__TEXT},    {"hash", STORE__TEXT},
+    {"created_at", STORE__INT}, {"revoked_at", STORE__INT},
+};
+
+static const struct store__column request_cols[] = {
+    {"id", STORE__INT},
+    {"public_id", STORE__TEXT},
+    {"jurisdiction_id", STORE__TEXT},
+    {"service_code", STORE__TEXT},
+    {"service_name", STORE__TEXT},
+    {"status", STORE__TEXT},
+    {"status_notes", STORE__TEXT},
+    {"description", STORE__TEXT},
+    {"agency_responsible", STORE__TEXT},
+    {"service_notice", STORE__TEXT},
+    {"requested_at", STORE__INT},
+    {"updated_at", STORE__INT},
+    {"expected_at", STORE__INT},
+    {"closed_at", STORE__INT},
+    {"lat", STORE__REAL},
+    {"lon", STORE__REAL},
+    {"address", STORE__TEXT},
+    {"address_id", STORE__TEXT},
+    {"zipcode", STORE__TEXT},
+    {"media_url", STORE__TEXT},
+    {"channel", STORE__TEXT},
+    {"language", STORE__TEXT},
+    {"api_key_name", STORE__TEXT},
+    {"email", STORE__TEXT},
+    {"phone", STORE__TEXT},
+    {"first_name", STORE__TEXT},
+    {"last_name", STORE__TEXT},
+    {"device_id", STORE__TEXT},
+    {"account_id", STORE__TEXT},
+    {"token", STORE__TEXT},
+};
+
+static const struct store__column request_attr_cols[] = {
+    {"request_id", STORE__INT},
+    {"seq", STORE__INT},
+    {"code", STORE__TEXT},
+    {"value", STORE__TEXT},
+};
+
+static const struct store__column event_cols[] = {
+    {"id", STORE__INT},
+    {"request_id", STORE__INT},
+    {"jurisdiction_id", STORE__TEXT},
+    {"at", STORE__INT},
+    {"actor", STORE__TEXT},
+    {"kind", STORE__TEXT},
+    {"public", STORE__INT},
+    {"note", STORE__TEXT},
+    {"before_json", STORE__JSON},
+    {"after_json", STORE__JSON},
+};
+
+/* Every column of schema version 1, in the order of its CREATE TABLE. */
+static const struct store__table tables[STORE_NTABLES] = {
+    [STORE_API_KEY] = {"api_key", COLS(api_key_cols), 1, true},
+    [STORE_REQUEST] = {"request", COLS(request_cols), 1, true},
+    [STORE_REQUEST_ATTR] = {"request_attr", COLS(request_attr_cols), 2, false},
+    [STORE_EVENT] = {"event", COLS(event_cols), 1, true},
+};
+
+/* The table's name in the schema. */
+const char *
+store_table_name(enum store_table t)
+{
+    return tables[t].name;
+}
+
+/* The number of columns of one exported row of t. */
+size_t
+store_table_width(enum store_table t)
+{
+    return tables[t].ncols;
+}
+
+/* Forwards to the back end and moves the cursor past the rows read. */
+enum c311_rc
+store_export(struct store *st, enum store_table t, struct store_cursor *cur,
+             size_t limit, struct arena *a, const char ***cells, size_t *n,
+             char **cause)
+{
+    const struct store__table *tab = &tables[t];
+    const char *const *last;
+    enum c311_rc rc;
+    size_t k;
+
+    *cells = NULL;
+    *n = 0;
+    if (limit == 0 || limit > INT32_MAX)
+        return store__fail(cause, C311_ERR_INVALID,
+                           "export limit must be positive");
+    rc = st->ops->export_rows(st->impl, tab, cur->key, limit, a, cells, n,
+                              cause);
+    if (rc != C311_OK || *n == 0)
+        return rc;
+    last = *cells + (*n - 1) * tab->ncols;
+    for (k = 0; k < tab->nkey; k++) {
+        if (last[k] == NULL)
+            return store__fail(cause, C311_ERR_INTERNAL, "%s row without a key",
+                               tab->name);
+        cur->key[k] = strtoll(last[k], NULL, 10);
+    }
+    return C311_OK;
+}
+
+/* Forwards to the back end. */
+enum c311_rc
+store_import(struct store *st, enum store_table t, const char *const *cells,
+             size_t n, char **cause)
+{
+    if (n == 0)
+        return C311_OK;
+    return st->ops->import_rows(st->impl, &tables[t], cells, n, cause);
+}
+
+/* Forwards to the back end. */
+enum c311_rc
+store_count(struct store *st, enum store_table t, int64_t *n, char **cause)
+{
+    *n = 0;
+    return st->ops->count_rows(st->impl, &tables[t], n, cause);
+}

@@ -57,8 +57,7 @@ enum c311_rc store_request_insert(struct store *st, struct sr *req,
 
 /* Loads one request with its answers; C311_ERR_NOT_FOUND if absent. */
 enum c311_rc store_request_get(struct store *st, const char *public_id,
-                               struct arena *a, struct sr **out,
-                               char **cause);
+                               struct arena *a, struct sr **out, char **cause);
 
 /* Resolves a batch token; C311_ERR_NOT_FOUND if absent. */
 enum c311_rc store_request_by_token(struct store *st, const char *token,
@@ -86,8 +85,8 @@ struct sr_query {
  * are not loaded (nattrs is 0); contact fields are loaded.
  */
 enum c311_rc store_request_query(struct store *st, const struct sr_query *q,
-                                 struct arena *a, struct sr **out,
-                                 size_t *n, char **cause);
+                                 struct arena *a, struct sr **out, size_t *n,
+                                 char **cause);
 
 /* ---- Open311 API keys ---- */
 
@@ -113,11 +112,70 @@ enum c311_rc store_apikey_find(struct store *st, const char *hash_hex,
                                char **cause);
 
 enum c311_rc store_apikey_list(struct store *st, struct arena *a,
-                               struct api_key **out, size_t *n,
-                               char **cause);
+                               struct api_key **out, size_t *n, char **cause);
 
 /* Revokes the active key called name; C311_ERR_NOT_FOUND if none. */
 enum c311_rc store_apikey_revoke(struct store *st, const char *name,
                                  int64_t now, char **cause);
+
+/* ---- copying whole stores ---- */
+
+/*
+ * The tables a copy from one store to another moves, parents before
+ * children, so that importing them in this order meets every foreign key.
+ */
+enum store_table {
+    STORE_API_KEY,
+    STORE_REQUEST,
+    STORE_REQUEST_ATTR,
+    STORE_EVENT,
+    STORE_NTABLES
+};
+
+/* The table's name in the schema ("request", ...). */
+const char *store_table_name(enum store_table t);
+
+/* The number of columns of a row of t, as store_export lays them out. */
+size_t store_table_width(enum store_table t);
+
+/*
+ * Where store_export goes on: after the row whose key (its first column,
+ * or its first two for request_attr) is key. Start from STORE_CURSOR_INIT.
+ */
+struct store_cursor {
+    int64_t key[2];
+};
+
+#define STORE_CURSOR_INIT                                                      \
+    {                                                                          \
+        {                                                                      \
+            INT64_MIN, INT64_MIN                                               \
+        }                                                                      \
+    }
+
+/*
+ * Reads up to limit rows of t that come after *cur in key order and moves
+ * *cur past them. *cells receives n rows of store_table_width(t) values,
+ * row after row: every column of the schema, in schema order, as text (a
+ * real with all 17 digits, JSON as JSON text), NULL for SQL NULL. n is 0
+ * once the table is exhausted. Private contact fields, key hashes and
+ * tokens are included: this is for moving a store, never for clients.
+ */
+enum c311_rc store_export(struct store *st, enum store_table t,
+                          struct store_cursor *cur, size_t limit,
+                          struct arena *a, const char ***cells, size_t *n,
+                          char **cause);
+
+/*
+ * Inserts n rows laid out as store_export gives them, ids included, in one
+ * transaction, and moves the table's id generator past the largest id, so
+ * that rows added later get new ids. C311_ERR_CONFLICT when a key exists.
+ */
+enum c311_rc store_import(struct store *st, enum store_table t,
+                          const char *const *cells, size_t n, char **cause);
+
+/* Counts the rows of t. */
+enum c311_rc store_count(struct store *st, enum store_table t, int64_t *n,
+                         char **cause);
 
 #endif
