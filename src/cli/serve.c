@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "api/open311.h"
 #include "cli/cli.h"
@@ -162,6 +163,15 @@ run(const struct serve_opts *o, const struct city *city, struct store *st)
     return CLI_OK;
 }
 
+/* The thread count the HTTP layer picks by default: twice the cores. */
+static unsigned
+serve_default_threads(void)
+{
+    long n = sysconf(_SC_NPROCESSORS_ONLN);
+
+    return n > 0 ? (unsigned)n * 2 : 2;
+}
+
 /* Runs the command; see usage() for what it does. */
 int
 cmd_serve(int argc, char **argv)
@@ -170,6 +180,7 @@ cmd_serve(int argc, char **argv)
                            "127.0.0.1:8311", "web", 0};
     struct config_report rep = CONFIG_REPORT_INIT;
     struct city *city = NULL;
+    struct store_options sopt;
     struct store *st = NULL;
     char *cause = NULL;
     int rc;
@@ -193,7 +204,13 @@ cmd_serve(int argc, char **argv)
         fprintf(stderr, "civic311 serve: cannot initialise libsodium\n");
         goto out_city;
     }
-    if (store_open(o.db, NULL, &st, &cause) != C311_OK) {
+    /*
+     * One read connection per HTTP worker thread, so no request waits for
+     * a connection; every commit reaches the disk before it is answered.
+     */
+    sopt.readers = o.threads != 0 ? o.threads : serve_default_threads();
+    sopt.synchronous = true;
+    if (store_open(o.db, &sopt, &st, &cause) != C311_OK) {
         fprintf(stderr, "civic311 serve: cannot open the store: %s\n",
                 cause ? cause : "unknown error");
         free(cause);

@@ -44,7 +44,7 @@ enum c311_rc
 store_open(const char *dsn, const struct store_options *opt, struct store **out,
            char **cause)
 {
-    static const struct store_options defaults = {0, false};
+    static const struct store_options defaults = {0, true};
     const struct store_ops *ops;
     const char *target;
     struct store *st;
