@@ -7,7 +7,7 @@
 // private data in any public answer") and keeps the server's standard
 // error for assertions on its log.
 import assert from 'node:assert/strict';
-import { spawn, execFileSync } from 'node:child_process';
+import { spawn, execFile, execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import http from 'node:http';
 import net from 'node:net';
@@ -90,9 +90,11 @@ export class Server {
         this.bin = binaryPath();
         this.name = options.name ?? 'api';
         this.dir = fs.mkdtempSync(path.join(os.tmpdir(), 'civic311-api-'));
-        this.db = process.env.CIVIC311_TEST_PG_URL
-            ? freshPgDatabase(process.env.CIVIC311_TEST_PG_URL)
-            : path.join(this.dir, 't.db');
+        // options.db shares a database with another server (see
+        // startServers); options.pgUrl picks the PostgreSQL cluster.
+        const pgUrl = options.pgUrl ?? process.env.CIVIC311_TEST_PG_URL;
+        this.db = options.db ?? (pgUrl ? freshPgDatabase(pgUrl)
+            : path.join(this.dir, 't.db'));
         this.config = path.join(repoRoot, 'config', 'demo-city.yaml');
         this.webRoot = path.join(repoRoot, 'web');
         this.proc = null;
@@ -339,4 +341,97 @@ export function testCleanStop(ctx) {
             assert.deepEqual(r, { code: 0, signal: null },
                 ctx.srv.stderr.slice(-4000));
         });
+}
+
+// Starts n servers on ONE database (a fresh one, as for a single server),
+// all at once, as several instances behind a load balancer would start;
+// they share one API key, made once. Names are `${name}-1` ... `${name}-n`.
+export async function startServers(n, options = {}) {
+    const name = options.name ?? 'api';
+    const first = new Server({ ...options, name: `${name}-1` });
+    const all = [first];
+    for (let i = 2; i <= n; i++)
+        all.push(new Server({ ...options, name: `${name}-${i}`,
+            db: first.db }));
+    const started = await Promise.allSettled(all.map((s) => s.start()));
+    const failed = started.find((r) => r.status === 'rejected');
+    if (failed) {
+        await Promise.all(all.map((s) => s.close()));
+        throw failed.reason;
+    }
+    const key = first.createApiKey();
+    for (const s of all)
+        s.apiKey = key;
+    return all;
+}
+
+// ---------------------------------------------------------------- clusters
+
+const clusterScript = path.join(repoRoot, 'scripts', 'pg-cluster.sh');
+const clusters = new Set();
+process.on('exit', () => {
+    for (const c of clusters)
+        c.destroySync();
+});
+
+// Runs scripts/pg-cluster.sh CMD DIR without blocking the event loop (the
+// test's own requests keep flowing); resolves with its standard output.
+function clusterCommand(cmd, dir) {
+    return new Promise((resolve, reject) => {
+        // A private cluster listens on its socket only, never on the TCP
+        // port a PGCLUSTER_PORT meant for the shared one.
+        const env = { ...process.env };
+        delete env.PGCLUSTER_PORT;
+        execFile('sh', [clusterScript, cmd, dir], { encoding: 'utf8', env },
+            (e, stdout, stderr) => e
+                ? reject(new Error(`pg-cluster.sh ${cmd}: ${e.message}\n` +
+                    stderr))
+                : resolve(stdout.trim()));
+    });
+}
+
+// A PostgreSQL cluster of the test's own (scripts/pg-cluster.sh in a new
+// folder under /tmp, which the postgres system user can reach), for tests
+// that stop and start the database: stopping the suite's shared cluster
+// would break the test files that run beside them.
+export class PgCluster {
+    constructor() {
+        this.dir = fs.mkdtempSync('/tmp/civic311-pgtest-');
+        this.url = null;
+    }
+
+    // initdb (the first time) and start; resolves once it accepts clients.
+    async start() {
+        clusters.add(this);
+        await clusterCommand('start', this.dir);
+        this.url ??= await clusterCommand('url', this.dir);
+        return this;
+    }
+
+    // Fast shutdown (pg_ctl stop -m fast): clients are disconnected.
+    async stop() {
+        await clusterCommand('stop', this.dir);
+    }
+
+    // Stops the cluster if it runs and removes its folder.
+    async destroy() {
+        try {
+            await this.stop();
+        } catch {
+            // not running
+        }
+        clusters.delete(this);
+        fs.rmSync(this.dir, { recursive: true, force: true });
+    }
+
+    // destroy(), for process exit where nothing asynchronous runs.
+    destroySync() {
+        try {
+            execFileSync('sh', [clusterScript, 'stop', this.dir],
+                { stdio: 'ignore', timeout: 10000 });
+        } catch {
+            // not running
+        }
+        fs.rmSync(this.dir, { recursive: true, force: true });
+    }
 }
