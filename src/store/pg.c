@@ -213,10 +213,30 @@ conn_error(PGconn *db, char *out, size_t size)
 static enum c311_rc
 conn_ready(struct pg_store *s, struct pg_conn *c, char **cause)
 {
-    static const char *const keys[] = {"connect_timeout",
-                                       "fallback_application_name",
-                                       "client_encoding", "dbname", NULL};
-    const char *values[] = {PG_CONNECT_TIMEOUT, "civic311", "UTF8", s->dsn,
+    /*
+     * TODO: a database that freezes without closing the connection (a
+     * stopped process, a hung host) makes calls wait for it; queries have
+     * no client-side deadline yet.
+     *
+     * Over TCP, keepalives and a user timeout notice a database host that
+     * has gone away within about 15 s instead of the kernel's two hours.
+     * The DSN comes last, so its own settings win over these.
+     */
+    static const char *const keys[] = {
+        "connect_timeout",  "fallback_application_name",
+        "client_encoding",  "keepalives",
+        "keepalives_idle",  "keepalives_interval",
+        "keepalives_count", "tcp_user_timeout",
+        "dbname",           NULL};
+    const char *values[] = {PG_CONNECT_TIMEOUT,
+                            "civic311",
+                            "UTF8",
+                            "1",
+                            "5",
+                            "2",
+                            "3",
+                            "15000",
+                            s->dsn,
                             NULL};
     unsigned epoch;
     char msg[512];
