@@ -375,7 +375,7 @@ open311_service_definition(struct http_req *req)
     svc = catalog_service(city, code);
     if (svc == NULL) {
         msg = arena_printf(&req->arena,
-                           "service_code '%.64s' is not a known service",
+                           "service_code '%s' is not a known service",
                            code != NULL ? code : "");
         http_reply_error(req, 404, "%s",
                          msg != NULL ? msg : "service_code is not known");
@@ -905,7 +905,7 @@ open311_post_request(struct http_req *req)
     if (code == NULL) {
         problem(&p, "service_code is required");
     } else if ((svc = catalog_service(city, code)) == NULL) {
-        problem(&p, "service_code '%.64s' is not a known service", code);
+        problem(&p, "service_code '%s' is not a known service", code);
         status = 404;
     }
     check_location(req, &r, &p);

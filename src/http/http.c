@@ -292,6 +292,25 @@ http_under(const char *path, const char *prefix)
            (path[n] == '\0' || path[n] == '/' || path[n] == '.');
 }
 
+/*
+ * The request's method as it may appear in an error body: a token of
+ * capital letters, or "(invalid)" for anything else, so that bytes a client
+ * made up never reach the JSON writer or the reader of the error.
+ */
+static const char *
+http_method_label(const struct http_req *req)
+{
+    size_t i, n = strlen(req->method);
+
+    if (n == 0 || n > 16)
+        return "(invalid)";
+    for (i = 0; i < n; i++) {
+        if (req->method[i] < 'A' || req->method[i] > 'Z')
+            return "(invalid)";
+    }
+    return req->method;
+}
+
 /* Answers a path that no route knows: a static file or a 404. */
 static void
 http_unrouted(struct http_req *req)
@@ -309,7 +328,7 @@ http_unrouted(struct http_req *req)
     req->fmt = HTTP_FMT_JSON;
     if (!get) {
         http_reply_error(req, 405, "method %s is not allowed here",
-                         req->method);
+                         http_method_label(req));
         return;
     }
     static_serve(req, srv->cfg.web_root, srv->web_root_real);
@@ -338,7 +357,7 @@ http_dispatch(struct http_req *req)
     }
     if (rr == ROUTER_NO_METHOD) {
         http_reply_error(req, 405, "method %s is not allowed here",
-                         req->method);
+                         http_method_label(req));
         return;
     }
     if (rr == ROUTER_NOMEM) {
@@ -422,7 +441,7 @@ http_completed(void *cls, struct MHD_Connection *conn, void **con_cls,
     struct http_server *srv = cls;
     struct http_req *req = *con_cls;
     struct arena a;
-    char path[512];
+    char path[512], method[64];
     int64_t us;
 
     if (req == NULL)
@@ -430,7 +449,8 @@ http_completed(void *cls, struct MHD_Connection *conn, void **con_cls,
     if (req->pp != NULL)
         MHD_destroy_post_processor(req->pp);
     us = http_now_us() - req->started_us;
-    log_info("http", "%s %s %d %.1fms%s", req->method,
+    log_info("http", "%s %s %d %.1fms%s",
+             log_escape(req->method, method, sizeof(method)),
              log_escape(req->path, path, sizeof(path)), req->status,
              (double)us / 1000.0,
              toe == MHD_REQUEST_TERMINATED_COMPLETED_OK ? "" : " aborted");

@@ -26,6 +26,7 @@ params_add(struct params *p, struct arena *a, const char *key,
     v->key = arena_strdup(a, key);
     v->value = arena_strndup(a, value ? value : "", value ? len : 0);
     v->len = value ? len : 0;
+    v->cap = v->len + 1;
     if (v->key == NULL || v->value == NULL)
         return C311_ERR_NOMEM;
     p->n++;
@@ -37,19 +38,30 @@ params_extend_last(struct params *p, struct arena *a, const char *data,
                    size_t len)
 {
     struct param *last;
+    size_t cap;
     char *v;
 
     if (p->n == 0)
         return C311_ERR_INTERNAL;
     last = &p->v[p->n - 1];
-    v = arena_alloc(a, last->len + len + 1);
-    if (v == NULL)
-        return C311_ERR_NOMEM;
-    memcpy(v, last->value, last->len);
-    memcpy(v + last->len, data, len);
-    v[last->len + len] = '\0';
-    last->value = v;
+    if (last->len + len + 1 > last->cap) {
+        /*
+         * A client can send a value one byte at a time; growing by
+         * doubling keeps the copies, and the arena, linear in its size.
+         */
+        cap = last->cap * 2;
+        if (cap < last->len + len + 1)
+            cap = last->len + len + 1;
+        v = arena_alloc(a, cap);
+        if (v == NULL)
+            return C311_ERR_NOMEM;
+        memcpy(v, last->value, last->len);
+        last->value = v;
+        last->cap = cap;
+    }
+    memcpy(last->value + last->len, data, len);
     last->len += len;
+    last->value[last->len] = '\0';
     return C311_OK;
 }
 

@@ -18,6 +18,7 @@ struct param {
     const char *key;
     char *value; /* NUL-terminated; may hold a NUL if len says so */
     size_t len;
+    size_t cap; /* bytes allocated for value, its NUL included */
 };
 
 struct params {

@@ -104,6 +104,13 @@ log_escape(const char *s, char *out, size_t n)
         k = log_utf8_len(p);
         if (k == 1 && (*p < 0x20 || *p == 0x7f || *p == '\\' || *p == '"'))
             k = 0;
+        /* C1 controls (U+0080..U+009F) and the Unicode line and paragraph
+         * separators (U+2028, U+2029) move terminals and split lines too. */
+        if (k == 2 && p[0] == 0xc2 && p[1] < 0xa0)
+            k = 0;
+        if (k == 3 && p[0] == 0xe2 && p[1] == 0x80 &&
+            (p[2] == 0xa8 || p[2] == 0xa9))
+            k = 0;
         if (k == 0) {
             if (o + 4 >= n)
                 break;

@@ -44,6 +44,25 @@ Test(params, extend_last)
     arena_free(&a);
 }
 
+Test(params, extend_last_byte_by_byte_stays_linear)
+{
+    struct arena a = ARENA_INIT;
+    struct params p = PARAMS_INIT;
+    size_t i;
+
+    /* 64 KiB sent one byte at a time, as a hostile client may. */
+    cr_assert_eq(params_add(&p, &a, "x", "", 0), C311_OK);
+    for (i = 0; i < 65536; i++)
+        cr_assert_eq(params_extend_last(&p, &a, "a", 1), C311_OK);
+    cr_assert_eq(p.v[0].len, 65536);
+    cr_assert_eq(p.v[0].value[65535], 'a');
+    cr_assert_eq(p.v[0].value[65536], '\0');
+    /* Doubling: every copy together stays under four times the value. */
+    cr_assert_lt(a.total, (size_t)4 * 65536 + 4096, "arena holds %zu bytes",
+                 a.total);
+    arena_free(&a);
+}
+
 Test(params, utf8_valid)
 {
     cr_assert(params_utf8_valid("", 0));
