@@ -47,7 +47,7 @@ problem(struct problems *p, const char *fmt, ...)
     p->msg[p->n++] = m ? m : "out of memory";
 }
 
-static const struct open311_ctx *
+static const struct app *
 ctx_of(const struct http_req *req)
 {
     return req->app;
@@ -588,7 +588,7 @@ page_args(struct http_req *req, struct sr_query *q, struct problems *p)
 static void
 open311_requests(struct http_req *req)
 {
-    const struct open311_ctx *ctx = ctx_of(req);
+    const struct app *ctx = ctx_of(req);
     struct problems p = {.a = &req->arena};
     struct sr_query q = {0};
     const char *ids = http_param(req, "service_request_id"), *lang;
@@ -632,7 +632,7 @@ open311_requests(struct http_req *req)
 static void
 open311_request(struct http_req *req)
 {
-    const struct open311_ctx *ctx = ctx_of(req);
+    const struct app *ctx = ctx_of(req);
     const char *lang;
     struct sr *r = NULL;
     char *cause = NULL;
@@ -660,7 +660,7 @@ open311_request(struct http_req *req)
 static void
 open311_token(struct http_req *req)
 {
-    const struct open311_ctx *ctx = ctx_of(req);
+    const struct app *ctx = ctx_of(req);
     const char *lang;
     struct sr *r = NULL;
     char *cause = NULL;

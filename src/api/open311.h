@@ -10,14 +10,9 @@
 #include <stddef.h>
 
 #include "core/catalog.h"
+#include "api/app.h"
 #include "http/router.h"
 #include "store/store.h"
-
-/* What the handlers need; the server hands it over as req->app. */
-struct open311_ctx {
-    const struct city *city;
-    struct store *st;
-};
 
 /* The API's routes, for the server's route table. */
 extern const struct route open311_routes[];

@@ -125,21 +125,38 @@ block_signals(sigset_t *set)
     signal(SIGPIPE, SIG_IGN);
 }
 
+#define NELEMS(a) (sizeof(a) / sizeof((a)[0]))
+
+/* Every API module's routes; a new module adds its line here. */
+static const struct route_table serve_route_tables[] = {
+    {open311_routes, &open311_nroutes},
+};
+
 /* Runs the server over a loaded city and an open store until a signal. */
 static int
 run(const struct serve_opts *o, const struct city *city, struct store *st)
 {
-    struct open311_ctx ctx = {city, st};
-    struct route routes[32];
+    struct app ctx = {city, st};
+    struct route *routes;
     struct http_config cfg = {0};
     struct http_server *srv = NULL;
     char *cause = NULL;
     sigset_t set;
-    size_t n = 0, i;
+    size_t n = 0, i, j;
     int sig = 0;
 
-    for (i = 0; i < open311_nroutes; i++)
-        routes[n++] = open311_routes[i];
+    for (i = 0; i < NELEMS(serve_route_tables); i++)
+        n += *serve_route_tables[i].nroutes;
+    routes = calloc(n + 1, sizeof(*routes));
+    if (routes == NULL) {
+        fprintf(stderr, "civic311 serve: out of memory\n");
+        return CLI_FAIL;
+    }
+    n = 0;
+    for (i = 0; i < NELEMS(serve_route_tables); i++) {
+        for (j = 0; j < *serve_route_tables[i].nroutes; j++)
+            routes[n++] = serve_route_tables[i].routes[j];
+    }
     routes[n++] = http_health_route;
     cfg.listen = o->listen;
     cfg.threads = o->threads;
@@ -152,6 +169,7 @@ run(const struct serve_opts *o, const struct city *city, struct store *st)
     if (http_server_start(&cfg, &srv, &cause) != C311_OK) {
         fprintf(stderr, "civic311 serve: %s\n", cause ? cause : "failed");
         free(cause);
+        free(routes);
         return CLI_FAIL;
     }
     log_info("serve", "listening on http://%s (%zu services, db %s)",
@@ -160,6 +178,7 @@ run(const struct serve_opts *o, const struct city *city, struct store *st)
     log_info("serve", "%s received, stopping",
              sig == SIGINT ? "SIGINT" : "SIGTERM");
     http_server_stop(srv);
+    free(routes);
     return CLI_OK;
 }
 
