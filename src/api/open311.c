@@ -12,6 +12,7 @@
 #include <sys/stat.h>
 
 #include "api/args.h"
+#include "api/filing.h"
 #include "api/open311.h"
 #include "http/http.h"
 #include "util/buf.h"
@@ -20,7 +21,6 @@
 #include "util/secret.h"
 
 #define OPEN311_MAX_PROBLEMS 64
-#define OPEN311_TOKEN_BYTES  16
 
 /* Problems found in one request's arguments, for one error list. */
 struct problems {
@@ -829,20 +829,10 @@ check_api_key(struct http_req *req, struct api_key *key)
 
 /* Fills the stored fields of r that come straight from the request. */
 static void
-fill_request(struct http_req *req, const struct service *svc,
-             const struct api_key *key, const char *lang, struct sr *r)
+fill_request(struct http_req *req, const struct api_key *key, const char *lang,
+             struct sr *r)
 {
-    const struct city *city = ctx_of(req)->city;
-    const struct department *dept = catalog_department(city, svc->department);
-
-    r->jurisdiction_id = city->jurisdiction_id;
-    r->service_code = svc->code;
-    r->service_name =
-        i18n_get(&svc->name, city->default_lang, city->default_lang);
-    r->status = SR_OPEN;
     r->description = http_param(req, "description");
-    r->agency_responsible = dept != NULL ? dept->name : NULL;
-    r->requested_at = r->updated_at = isotime_now();
     r->media_url = http_param(req, "media_url");
     r->channel = "open311";
     r->language = lang;
@@ -853,33 +843,6 @@ fill_request(struct http_req *req, const struct service *svc,
     r->last_name = http_param(req, "last_name");
     r->device_id = http_param(req, "device_id");
     r->account_id = http_param(req, "account_id");
-}
-
-/* Stores r, with a fresh token for batch services; retries a collision. */
-static enum c311_rc
-insert_request(struct http_req *req, const struct service *svc, struct sr *r,
-               char **cause)
-{
-    char *token = NULL;
-    enum c311_rc rc = C311_ERR_INTERNAL;
-    int attempt;
-
-    for (attempt = 0; attempt < 3; attempt++) {
-        if (svc->type == SERVICE_BATCH) {
-            token = arena_alloc(&req->arena,
-                                SECRET_TOKEN_SIZE(OPEN311_TOKEN_BYTES));
-            if (token == NULL)
-                return C311_ERR_NOMEM;
-            secret_token(token, OPEN311_TOKEN_BYTES);
-            r->token = token;
-        }
-        free(*cause);
-        *cause = NULL;
-        rc = store_request_insert(ctx_of(req)->st, r, &req->arena, cause);
-        if (rc != C311_ERR_CONFLICT)
-            break;
-    }
-    return rc;
 }
 
 /* POST requests: files a new service request. */
@@ -914,8 +877,9 @@ open311_post_request(struct http_req *req)
     if (reply_problems(req, &p, status))
         return;
 
-    fill_request(req, svc, &key, lang, &r);
-    rc = insert_request(req, svc, &r, &cause);
+    fill_request(req, &key, lang, &r);
+    rc =
+        filing_submit(ctx_of(req), svc, &r, isotime_now(), &req->arena, &cause);
     if (rc != C311_OK) {
         store_failed(req, rc, cause, "storing a request");
         return;
