@@ -565,6 +565,15 @@ range_args(struct http_req *req, struct sr_query *q, struct problems *p)
         problem(p, "updated_after is after updated_before");
     q->updated_from = ha ? ua : 0;
     q->updated_to = hb ? ub : 0;
+    /*
+     * The store reads 0 as "no bound". An upper bound at exactly
+     * 1970-01-01T00:00:00Z moves one second earlier, which keeps it a
+     * bound; a lower bound there lets in only instants before 1970.
+     */
+    if ((hs || he) && q->requested_to == 0)
+        q->requested_to = -1;
+    if (hb && q->updated_to == 0)
+        q->updated_to = -1;
 }
 
 /* Reads page and page_size into q. */
