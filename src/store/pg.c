@@ -680,7 +680,7 @@ assign_public_id(struct pg_store *s, struct pg_conn *c, struct insert_arg *w,
     struct tm tm;
     char *pid;
 
-    if (gmtime_r(&t, &tm) == NULL)
+    if (localtime_r(&t, &tm) == NULL)
         return store__fail(cause, C311_ERR_INVALID,
                            "requested_at is out of range");
     pid = arena_printf(w->a, "%04d-%06" PRId64, tm.tm_year + 1900, w->id);

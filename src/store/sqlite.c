@@ -707,7 +707,7 @@ assign_public_id(struct conn *c, int64_t id, int64_t requested_at,
     enum c311_rc rc;
     char *pid;
 
-    if (gmtime_r(&t, &tm) == NULL)
+    if (localtime_r(&t, &tm) == NULL)
         return store__fail(cause, C311_ERR_INVALID,
                            "requested_at is out of range");
     pid = arena_printf(a, "%04d-%06" PRId64, tm.tm_year + 1900, id);

@@ -49,7 +49,8 @@ int store_schema_latest(void);
 
 /*
  * Inserts req: assigns req->id and, when req->public_id is NULL, a new
- * public id (allocated in a). requested_at and updated_at must be set.
+ * public id "YYYY-NNNNNN" (the year of requested_at in the process time
+ * zone, then the row id; allocated in a). requested_at and updated_at must be set.
  * C311_ERR_CONFLICT when the public id or token exists already.
  */
 enum c311_rc store_request_insert(struct store *st, struct sr *req,
