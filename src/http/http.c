@@ -15,6 +15,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/socket.h>
 #include <time.h>
 #include <unistd.h>
@@ -22,6 +23,7 @@
 #include "http/http.h"
 #include "http/static.h"
 #include "io/jsonxml.h"
+#include "util/buf.h"
 #include "util/log.h"
 #include "version.h"
 
@@ -64,6 +66,26 @@ http_cause(char **cause, const char *fmt, ...)
 
 /* ---- answering ---- */
 
+/*
+ * Headers every answer of the Open311 API carries: the API is public and
+ * keyed by api_key, not by cookies, so any web page may call it (CORS).
+ * A 405 names the methods the path takes.
+ */
+static void
+http_add_api_headers(const struct http_req *req, struct MHD_Response *resp)
+{
+    if (strncmp(req->path, "/open311/", 9) == 0) {
+        MHD_add_response_header(resp, "Access-Control-Allow-Origin", "*");
+        MHD_add_response_header(resp, "Access-Control-Allow-Methods",
+                                "GET, POST, OPTIONS");
+        MHD_add_response_header(resp, "Access-Control-Allow-Headers",
+                                "Content-Type, Accept-Language");
+        MHD_add_response_header(resp, "Access-Control-Max-Age", "86400");
+    }
+    if (req->allow != NULL)
+        MHD_add_response_header(resp, MHD_HTTP_HEADER_ALLOW, req->allow);
+}
+
 void
 http_reply(struct http_req *req, int status, const char *content_type,
            char *body, size_t len)
@@ -80,8 +102,11 @@ http_reply(struct http_req *req, int status, const char *content_type,
         free(body);
         return;
     }
-    MHD_add_response_header(resp, MHD_HTTP_HEADER_CONTENT_TYPE, content_type);
+    if (content_type != NULL)
+        MHD_add_response_header(resp, MHD_HTTP_HEADER_CONTENT_TYPE,
+                                content_type);
     MHD_add_response_header(resp, "X-Content-Type-Options", "nosniff");
+    http_add_api_headers(req, resp);
     if (MHD_queue_response(req->conn, (unsigned)status, resp) == MHD_YES)
         req->status = status;
     MHD_destroy_response(resp);
@@ -370,11 +395,41 @@ http_unrouted(struct http_req *req)
     }
     req->fmt = HTTP_FMT_JSON;
     if (!get) {
+        req->allow = "GET, HEAD";
         http_reply_error(req, 405, "method %s is not allowed here",
                          http_method_label(req));
         return;
     }
     static_serve(req, srv->cfg.web_root, srv->web_root_real);
+}
+
+/*
+ * The methods the routes take for this request's path, as an Allow header
+ * value ("GET, HEAD, POST"), or NULL when out of memory.
+ */
+static const char *
+http_allowed_methods(struct http_req *req)
+{
+    static const char *const methods[] = {"GET", "POST", "PUT", "PATCH",
+                                          "DELETE"};
+    struct router_match m;
+    struct buf b = BUF_INIT(64);
+    const char *out;
+    size_t i;
+
+    for (i = 0; i < sizeof(methods) / sizeof(methods[0]); i++) {
+        if (router_match(req->srv->cfg.routes, req->srv->cfg.nroutes,
+                         methods[i], req->path, &req->arena,
+                         &m) != ROUTER_FOUND)
+            continue;
+        buf_puts(&b, b.len > 0 ? ", " : "");
+        buf_puts(&b, methods[i]);
+        if (i == 0)
+            buf_puts(&b, ", HEAD");
+    }
+    out = b.failed ? NULL : arena_strdup(&req->arena, b.data ? b.data : "");
+    buf_release(&b);
+    return out;
 }
 
 /* Routes a fully read request and answers it. */
@@ -395,6 +450,12 @@ http_dispatch(struct http_req *req)
         http_reply_error(req, 400, "the request holds a NUL byte (%%00)");
         return;
     }
+    if (strcmp(req->method, "OPTIONS") == 0 &&
+        http_under(req->path, "/open311")) {
+        /* A browser's CORS preflight: the headers are the answer. */
+        http_reply(req, 204, NULL, NULL, 0);
+        return;
+    }
     rr = router_match(srv->cfg.routes, srv->cfg.nroutes, req->method, req->path,
                       &req->arena, &req->match);
     req->fmt = req->match.fmt;
@@ -403,6 +464,7 @@ http_dispatch(struct http_req *req)
         return;
     }
     if (rr == ROUTER_NO_METHOD) {
+        req->allow = http_allowed_methods(req);
         http_reply_error(req, 405, "method %s is not allowed here",
                          http_method_label(req));
         return;

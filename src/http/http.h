@@ -57,7 +57,8 @@ struct http_req {
     char
         body_tail[2]; /* last bytes of the body so far, for %00 across pieces */
 
-    int status; /* 0 until answered */
+    const char *allow; /* methods for the Allow header of a 405, or NULL */
+    int status;        /* 0 until answered */
     int64_t started_us;
 };
 

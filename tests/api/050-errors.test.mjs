@@ -227,6 +227,23 @@ test('methods other than GET (and POST on requests) are a 405', async () => {
                 'application/x-www-form-urlencoded' } }), 405, fmt,
         `${method} ${p}`);
     }
+    const r = await ctx.srv.request('DELETE', `${API}/requests.json`);
+    assert.equal(r.headers.allow, 'GET, HEAD, POST');
+    const s = await ctx.srv.request('PUT', `${API}/services.json`);
+    assert.equal(s.headers.allow, 'GET, HEAD');
+});
+
+test('browsers may call the API from any page (CORS)', async () => {
+    const pre = await ctx.srv.request('OPTIONS', `${API}/requests.json`, {
+        headers: { origin: 'https://app.example',
+            'access-control-request-method': 'POST' } });
+    assert.equal(pre.status, 204);
+    assert.equal(pre.headers['access-control-allow-origin'], '*');
+    assert.match(pre.headers['access-control-allow-methods'], /POST/);
+    const get = await ctx.srv.get(`${API}/services.json`);
+    assert.equal(get.headers['access-control-allow-origin'], '*');
+    const err = await ctx.srv.get(`${API}/services/NOPE.json`);
+    assert.equal(err.headers['access-control-allow-origin'], '*');
 });
 
 test('unknown paths and extensions are a 404', async () => {
