@@ -20,21 +20,6 @@
 #include "core/catalog.h"
 #include "util/status.h"
 
-/* The unit of a duration: plain time, or working time of a calendar. */
-enum cal_unit {
-    CAL_MINUTES,  /* "90m": elapsed minutes */
-    CAL_HOURS,    /* "4h": elapsed hours */
-    CAL_DAYS,     /* "2d": the same wall-clock time N local days later */
-    CAL_BMINUTES, /* "30bm": working minutes */
-    CAL_BHOURS,   /* "4bh": working hours */
-    CAL_BDAYS     /* "3bd": whole working days */
-};
-
-struct cal_duration {
-    int64_t amount; /* 1 .. CAL_AMOUNT_MAX */
-    enum cal_unit unit;
-};
-
 #define CAL_AMOUNT_MAX 100000
 
 /* How far ahead a calendar is searched for working time (ten years). */
