@@ -29,6 +29,7 @@
 
 #include "store/backend.h"
 #include "store/pg_schema.h"
+#include "store/pg_tx.h"
 #include "util/buf.h"
 
 #define PG_DEFAULT_POOL    5
@@ -796,6 +797,64 @@ pg_request_insert(void *impl, struct sr *req, struct arena *a, char **cause)
     return C311_OK;
 }
 
+/*
+ * Inserts req inside a transaction; req->id and its public id are set at
+ * once, and stand only if the transaction commits.
+ */
+static enum c311_rc
+pg_tx_request_insert(struct store_tx *tx, struct sr *req, struct arena *a,
+                     char **cause)
+{
+    struct insert_arg w = {req, a, 0, NULL};
+    enum c311_rc rc;
+
+    if (req->service_code == NULL || *req->service_code == '\0')
+        return store__fail(cause, C311_ERR_INVALID, "request has no service");
+    if (req->requested_at == 0 || req->updated_at == 0)
+        return store__fail(cause, C311_ERR_INVALID,
+                           "request has no requested_at or updated_at");
+    if (req->nattrs > 0 && req->attrs == NULL)
+        return store__fail(cause, C311_ERR_INVALID, "answers are missing");
+    if (!tx->write)
+        return store__fail(cause, C311_ERR_INTERNAL, "read-only transaction");
+    rc = insert_work(tx->impl, tx->conn, &w, cause);
+    if (rc != C311_OK)
+        return rc;
+    req->id = w.id;
+    req->public_id = w.pid;
+    return C311_OK;
+}
+
+/* What pg_tx_work() runs. */
+struct tx_arg {
+    bool write;
+    store_tx_fn fn;
+    void *arg;
+};
+
+/* Hands the pooled connection to the caller's function as a transaction. */
+static enum c311_rc
+pg_tx_work(struct pg_store *s, struct pg_conn *c, void *arg, char **cause)
+{
+    struct tx_arg *t = arg;
+    struct store_tx tx = {&store__pg_ops, s, c, c->db, t->write};
+    enum c311_rc rc;
+
+    rc = t->fn(&tx, t->arg, cause);
+    if (rc == C311_ERR_UNAVAILABLE)
+        pool_lost(s);
+    return rc;
+}
+
+/* Runs fn in a transaction on a pooled connection; see store_transact. */
+static enum c311_rc
+pg_transact(void *impl, bool write, store_tx_fn fn, void *arg, char **cause)
+{
+    struct tx_arg t = {write, fn, arg};
+
+    return pg_run(impl, write, pg_tx_work, &t, cause);
+}
+
 /* ---- querying requests ---- */
 
 /* Query text and the text of its parameters, numbered from $1. */
@@ -1333,6 +1392,10 @@ pg_count_rows(void *impl, const struct store__table *t, int64_t *n,
 
 const struct store_ops store__pg_ops = {
     .name = "postgresql",
+    .pg = true,
+    .transact = pg_transact,
+    .tx_request_insert = pg_tx_request_insert,
+    .tx_query = store__pg_tx_query,
     .open = pg_open,
     .close = pg_close,
     .schema_version = pg_schema_version,

@@ -20,6 +20,7 @@
 
 #include "store/backend.h"
 #include "store/sqlite_schema.h"
+#include "store/sqlite_tx.h"
 #include "util/buf.h"
 
 #define SQLITE_DEFAULT_READERS 4
@@ -781,6 +782,38 @@ insert_conflict(char **cause)
     return C311_ERR_CONFLICT;
 }
 
+/* Refuses a request that lacks what every stored request has. */
+static enum c311_rc
+check_insert(const struct sr *req, char **cause)
+{
+    if (req->service_code == NULL || *req->service_code == '\0')
+        return store__fail(cause, C311_ERR_INVALID, "request has no service");
+    if (req->requested_at == 0 || req->updated_at == 0)
+        return store__fail(cause, C311_ERR_INVALID,
+                           "request has no requested_at or updated_at");
+    if (req->nattrs > 0 && req->attrs == NULL)
+        return store__fail(cause, C311_ERR_INVALID, "answers are missing");
+    return C311_OK;
+}
+
+/* Inserts req, its public id, answers and "created" event on c. */
+static enum c311_rc
+insert_all(struct conn *c, const struct sr *req, struct arena *a, int64_t *id,
+           const char **pid, char **cause)
+{
+    enum c311_rc rc;
+
+    *pid = req->public_id;
+    rc = insert_row(c, req, id, cause);
+    if (rc == C311_OK && (*pid == NULL || **pid == '\0'))
+        rc = assign_public_id(c, *id, req->requested_at, a, pid, cause);
+    if (rc == C311_OK)
+        rc = insert_attrs(c, *id, req, cause);
+    if (rc == C311_OK)
+        rc = insert_created_event(c, *id, cause);
+    return rc;
+}
+
 /*
  * Inserts req with its answers and its "created" event in one transaction;
  * req->id and a generated req->public_id are set only once it committed.
@@ -789,29 +822,16 @@ static enum c311_rc
 sqlite_request_insert(void *impl, struct sr *req, struct arena *a, char **cause)
 {
     struct sqlite_store *s = impl;
-    const char *pid = req->public_id;
+    const char *pid = NULL;
     enum c311_rc rc;
     int64_t id = 0;
 
-    if (req->service_code == NULL || *req->service_code == '\0')
-        return store__fail(cause, C311_ERR_INVALID, "request has no service");
-    if (req->requested_at == 0 || req->updated_at == 0)
-        return store__fail(cause, C311_ERR_INVALID,
-                           "request has no requested_at or updated_at");
-    if (req->nattrs > 0 && req->attrs == NULL)
-        return store__fail(cause, C311_ERR_INVALID, "answers are missing");
-
+    if ((rc = check_insert(req, cause)) != C311_OK)
+        return rc;
     rc = write_begin(s, cause);
     if (rc != C311_OK)
         return rc;
-    rc = insert_row(&s->writer, req, &id, cause);
-    if (rc == C311_OK && (pid == NULL || *pid == '\0'))
-        rc =
-            assign_public_id(&s->writer, id, req->requested_at, a, &pid, cause);
-    if (rc == C311_OK)
-        rc = insert_attrs(&s->writer, id, req, cause);
-    if (rc == C311_OK)
-        rc = insert_created_event(&s->writer, id, cause);
+    rc = insert_all(&s->writer, req, a, &id, &pid, cause);
     rc = write_end(s, rc, cause);
     if (rc == C311_ERR_CONFLICT)
         return insert_conflict(cause);
@@ -820,6 +840,66 @@ sqlite_request_insert(void *impl, struct sr *req, struct arena *a, char **cause)
     req->id = id;
     req->public_id = pid;
     return C311_OK;
+}
+
+/*
+ * Inserts req inside a transaction; req->id and its public id are set at
+ * once, and stand only if the transaction commits.
+ */
+static enum c311_rc
+sqlite_tx_request_insert(struct store_tx *tx, struct sr *req, struct arena *a,
+                         char **cause)
+{
+    const char *pid = NULL;
+    enum c311_rc rc;
+    int64_t id = 0;
+
+    if ((rc = check_insert(req, cause)) != C311_OK)
+        return rc;
+    if (!tx->write)
+        return store__fail(cause, C311_ERR_INTERNAL, "read-only transaction");
+    rc = insert_all(tx->conn, req, a, &id, &pid, cause);
+    if (rc == C311_ERR_CONFLICT)
+        return insert_conflict(cause);
+    if (rc != C311_OK)
+        return rc;
+    req->id = id;
+    req->public_id = pid;
+    return C311_OK;
+}
+
+/*
+ * Runs fn in a transaction: on the writer under an IMMEDIATE transaction,
+ * or on a reader inside a deferred one, so that its reads see one
+ * snapshot.
+ */
+static enum c311_rc
+sqlite_transact(void *impl, bool write, store_tx_fn fn, void *arg, char **cause)
+{
+    struct sqlite_store *s = impl;
+    struct store_tx tx = {&store__sqlite_ops, impl, NULL, NULL, write};
+    struct conn *c;
+    enum c311_rc rc;
+
+    if (write) {
+        rc = write_begin(s, cause);
+        if (rc != C311_OK)
+            return rc;
+        tx.conn = &s->writer;
+        tx.db = s->writer.db;
+        rc = fn(&tx, arg, cause);
+        return write_end(s, rc, cause);
+    }
+    c = reader_get(s);
+    tx.conn = c;
+    tx.db = c->db;
+    rc = conn_exec(c, "BEGIN", cause);
+    if (rc == C311_OK) {
+        rc = fn(&tx, arg, cause);
+        sqlite3_exec(c->db, "COMMIT", NULL, NULL, NULL);
+    }
+    reader_put(s, c);
+    return rc;
 }
 
 /* ---- querying requests ---- */
@@ -1352,6 +1432,10 @@ sqlite_count_rows(void *impl, const struct store__table *t, int64_t *n,
 
 const struct store_ops store__sqlite_ops = {
     .name = "sqlite",
+    .pg = false,
+    .transact = sqlite_transact,
+    .tx_request_insert = sqlite_tx_request_insert,
+    .tx_query = store__sqlite_tx_query,
     .open = sqlite_open,
     .close = sqlite_close,
     .schema_version = sqlite_schema_version,

@@ -102,8 +102,101 @@ static const char migration_1[] =
     "CREATE TRIGGER event_no_delete BEFORE DELETE ON event"
     " BEGIN SELECT RAISE(ABORT, 'event history is append-only'); END;";
 
+/*
+ * Version 2: the work engine. Work orders with their service levels and
+ * hold accounting, round_robin turns, escalations applied, an outbox of
+ * notifications and tow records.
+ */
+static const char migration_2[] =
+    /* One piece of work of a request: a step of its workflow or a task. */
+    "CREATE TABLE work_order ("
+    " id INTEGER PRIMARY KEY,"
+    " request_id INTEGER NOT NULL REFERENCES request (id),"
+    " workflow TEXT,"
+    " step TEXT NOT NULL,"
+    " name TEXT,"
+    " department TEXT NOT NULL,"
+    " work_group TEXT,"
+    " assignee TEXT,"
+    " status TEXT NOT NULL"
+    " CHECK (status IN ('open', 'in_progress', 'on_hold', 'done')),"
+    " priority INTEGER NOT NULL DEFAULT 1,"
+    " sla TEXT,"
+    " created_at INTEGER NOT NULL,"
+    " updated_at INTEGER NOT NULL,"
+    " due_at INTEGER,"
+    " at_risk_at INTEGER,"
+    " started_at INTEGER,"
+    " completed_at INTEGER,"
+    " outcome TEXT,"
+    " notes TEXT,"
+    " hold_reason TEXT,"
+    " held_since INTEGER,"
+    " held_seconds INTEGER NOT NULL DEFAULT 0,"
+    " sla_state TEXT NOT NULL DEFAULT 'on_track'"
+    " CHECK (sla_state IN ('on_track', 'at_risk', 'breached'))"
+    ") STRICT;"
+    "CREATE INDEX work_order_request ON work_order (request_id, id);"
+    "CREATE INDEX work_order_due ON work_order (status, due_at);"
+    "CREATE INDEX work_order_group ON work_order (work_group, status);"
+    /* Whose turn it is in a round_robin work group. */
+    "CREATE TABLE work_group_turn ("
+    " work_group TEXT PRIMARY KEY,"
+    " turns INTEGER NOT NULL"
+    ") STRICT;"
+    /* Escalation levels applied: each at most once per work order. */
+    "CREATE TABLE escalation ("
+    " work_order_id INTEGER NOT NULL REFERENCES work_order (id),"
+    " level INTEGER NOT NULL,"
+    " at INTEGER NOT NULL,"
+    " notified TEXT,"
+    " PRIMARY KEY (work_order_id, level)"
+    ") STRICT;"
+    /* Messages to deliver later (email, SMS); sent_at set once sent. */
+    "CREATE TABLE outbox ("
+    " id INTEGER PRIMARY KEY,"
+    " created_at INTEGER NOT NULL,"
+    " recipient TEXT NOT NULL,"
+    " subject TEXT NOT NULL,"
+    " body TEXT,"
+    " request_id INTEGER REFERENCES request (id),"
+    " work_order_id INTEGER REFERENCES work_order (id),"
+    " sent_at INTEGER"
+    ") STRICT;"
+    "CREATE INDEX outbox_unsent ON outbox (sent_at, id);"
+    /* Vehicles towed to a pound, from tow to release or disposal. */
+    "CREATE TABLE tow_record ("
+    " id INTEGER PRIMARY KEY,"
+    " request_id INTEGER REFERENCES request (id),"
+    " work_order_id INTEGER REFERENCES work_order (id),"
+    " plate TEXT NOT NULL,"
+    " plate_state TEXT,"
+    " make TEXT,"
+    " model TEXT,"
+    " colour TEXT,"
+    " towed_at INTEGER NOT NULL,"
+    " towed_from TEXT,"
+    " pound TEXT NOT NULL,"
+    " reason TEXT NOT NULL CHECK (reason IN ('abandoned', 'violation')),"
+    " status TEXT NOT NULL CHECK (status IN"
+    " ('towed', 'notice_sent', 'held', 'released', 'disposed')),"
+    " notice_due_at INTEGER,"
+    " notice_sent_at INTEGER,"
+    " disposal_from INTEGER,"
+    " ownership_checked INTEGER NOT NULL DEFAULT 0,"
+    " payment_checked INTEGER NOT NULL DEFAULT 0,"
+    " released_at INTEGER,"
+    " disposed_at INTEGER,"
+    " owner_name TEXT,"
+    " owner_address TEXT,"
+    " created_at INTEGER NOT NULL,"
+    " updated_at INTEGER NOT NULL"
+    ") STRICT;"
+    "CREATE INDEX tow_record_plate ON tow_record (plate, towed_at);";
+
 static const struct migration migrations[] = {
     {1, "requests, answers, api keys, events", migration_1},
+    {2, "work orders, escalations, outbox, tow records", migration_2},
 };
 
 #define NMIGRATIONS (sizeof(migrations) / sizeof(migrations[0]))
