@@ -11,6 +11,7 @@
 #ifndef CIVIC311_STORE_BACKEND_H
 #define CIVIC311_STORE_BACKEND_H
 
+#include "store/sqlx.h"
 #include "store/store.h"
 
 /* How a column travels in a copy: its values are text either way. */
@@ -39,52 +40,12 @@ struct store__table {
     bool has_identity;
 };
 
-/* One bound value of a store__query(): text, an integer or NULL. */
-enum store__ptype { STORE__P_NULL, STORE__P_TEXT, STORE__P_INT };
-
-struct store__param {
-    enum store__ptype type;
-    const char *s;
-    int64_t i;
-};
-
-/* The rows a store__query() returned, every cell as text (NULL: NULL). */
-struct store__rows {
-    const char **cells; /* nrows * ncols, row after row, in the arena */
-    size_t nrows, ncols;
-    int64_t changes; /* rows an INSERT, UPDATE or DELETE touched */
-};
-
-/*
- * A transaction in progress. impl is the back end's store, conn its
- * connection (struct conn, struct pg_conn) and db the library handle
- * (sqlite3 *, PGconn *).
- */
-struct store_tx {
-    const struct store_ops *ops;
-    void *impl;
-    void *conn;
-    void *db;
-    bool write;
-};
-
 struct store_ops {
     const char *name; /* "sqlite", "postgresql" */
-    bool pg;          /* speaks PostgreSQL (FOR UPDATE SKIP LOCKED ...) */
 
-    /* Runs fn in a transaction; see store_transact and store_read. */
-    enum c311_rc (*transact)(void *impl, bool write, store_tx_fn fn, void *arg,
-                             char **cause);
-    enum c311_rc (*tx_request_insert)(struct store_tx *tx, struct sr *req,
-                                      struct arena *a, char **cause);
-    /*
-     * Runs sql in tx with parameters $1 .. $np; when out is not NULL its
-     * rows are copied into a. Errors map as for every store call.
-     */
-    enum c311_rc (*tx_query)(struct store_tx *tx, const char *sql,
-                             const struct store__param *p, size_t np,
-                             struct arena *a, struct store__rows *out,
-                             char **cause);
+    /* store_request_insert_x: a request inside x's write transaction. */
+    enum c311_rc (*request_insert_x)(struct sqlx *x, struct sr *req,
+                                     char **cause);
 
     /* Opens and migrates the database at target (the DSN minus prefix). */
     enum c311_rc (*open)(const char *target, const struct store_options *opt,
@@ -123,6 +84,10 @@ struct store_ops {
                                 char **cause);
     enum c311_rc (*count_rows)(void *impl, const struct store__table *t,
                                int64_t *n, char **cause);
+
+    /* Portable SQL (store/sqlx.h): work on one connection. */
+    enum c311_rc (*sqlx_run)(void *impl, bool write, sqlx_work_fn work,
+                             void *arg, struct arena *a, char **cause);
 };
 
 /* The SQLite back end (store/sqlite.c). */
@@ -137,20 +102,27 @@ extern const struct store_ops store__pg_ops;
  */
 int store__sqlite_schema_latest(void);
 
+/* The back end behind st, for modules written on store/sqlx.h. */
+void store__impl(struct store *st, const struct store_ops **ops, void **impl);
+
 /*
- * Runs sql in tx (see store_ops.tx_query); the SQL is written once for
- * both back ends, with $N parameters.
+ * What every back end runs inside the transaction that inserts a request,
+ * after the row, its answers and its "created" event: the caller's
+ * contact and the staff side of intake (store/contacts.c). x is the
+ * back end's handle on that transaction; id is the new row.
  */
-enum c311_rc store__query(struct store_tx *tx, const char *sql,
-                          const struct store__param *p, size_t np,
-                          struct arena *a, struct store__rows *out,
-                          char **cause);
+enum c311_rc store__request_filed(struct sqlx *x, const struct sr *req,
+                                  int64_t id, char **cause);
 
-/* Cell (r, c) of rows as text, or NULL. */
-const char *store__cell(const struct store__rows *rows, size_t r, size_t c);
+/* SQLite's sqlx_exec (store/sqlite_sqlx.c); x->conn is a sqlite3 *. */
+enum c311_rc store__sqlite_exec(struct sqlx *x, const char *sql,
+                                const struct sqlx_val *params, size_t n,
+                                struct sqlx_rows *out, char **cause);
 
-/* Cell (r, c) of rows as an integer, 0 for NULL. */
-int64_t store__cell_int(const struct store__rows *rows, size_t r, size_t c);
+/* PostgreSQL's sqlx_exec (store/pg_sqlx.c); x->conn is a PGconn *. */
+enum c311_rc store__pg_exec(struct sqlx *x, const char *sql,
+                            const struct sqlx_val *params, size_t n,
+                            struct sqlx_rows *out, char **cause);
 
 /*
  * Sets *cause (when cause is not NULL) to a malloc'd formatted message and

@@ -29,7 +29,6 @@
 
 #include "store/backend.h"
 #include "store/pg_schema.h"
-#include "store/pg_tx.h"
 #include "util/buf.h"
 
 #define PG_DEFAULT_POOL    5
@@ -739,6 +738,20 @@ insert_conflict(const struct pg_conn *c, char **cause)
                        "a request with this %s exists already", what);
 }
 
+/* Runs what the rest of the store adds to a new request, on c. */
+static enum c311_rc
+filed_hook(struct pg_store *s, struct pg_conn *c, struct insert_arg *w,
+           char **cause)
+{
+    struct sqlx x = {store__pg_exec, c->db, s, w->a, false};
+    enum c311_rc rc;
+
+    rc = store__request_filed(&x, w->req, w->id, cause);
+    if (x.lost)
+        pool_lost(s);
+    return rc;
+}
+
 /* Inserts the row, its public id, answers and "created" event. */
 static enum c311_rc
 insert_work(struct pg_store *s, struct pg_conn *c, void *arg, char **cause)
@@ -766,6 +779,8 @@ insert_work(struct pg_store *s, struct pg_conn *c, void *arg, char **cause)
     if (rc == C311_OK)
         rc = conn_exec(s, c, sql_event_created, 1, values, NULL,
                        "recording the creation", cause);
+    if (rc == C311_OK)
+        rc = filed_hook(s, c, w, cause);
     if (rc == C311_ERR_CONFLICT)
         return insert_conflict(c, cause);
     return rc;
@@ -798,15 +813,17 @@ pg_request_insert(void *impl, struct sr *req, struct arena *a, char **cause)
 }
 
 /*
- * Inserts req inside a transaction; req->id and its public id are set at
- * once, and stand only if the transaction commits.
+ * Inserts req inside the write transaction of x; req->id and its public id
+ * are set at once, and stand only if the transaction commits.
  */
 static enum c311_rc
-pg_tx_request_insert(struct store_tx *tx, struct sr *req, struct arena *a,
-                     char **cause)
+pg_request_insert_x(struct sqlx *x, struct sr *req, char **cause)
 {
-    struct insert_arg w = {req, a, 0, NULL};
+    struct insert_arg w = {req, x->a, 0, NULL};
+    struct pg_store *s = x->store;
+    struct pg_conn *c = NULL;
     enum c311_rc rc;
+    size_t i;
 
     if (req->service_code == NULL || *req->service_code == '\0')
         return store__fail(cause, C311_ERR_INVALID, "request has no service");
@@ -815,44 +832,19 @@ pg_tx_request_insert(struct store_tx *tx, struct sr *req, struct arena *a,
                            "request has no requested_at or updated_at");
     if (req->nattrs > 0 && req->attrs == NULL)
         return store__fail(cause, C311_ERR_INVALID, "answers are missing");
-    if (!tx->write)
-        return store__fail(cause, C311_ERR_INTERNAL, "read-only transaction");
-    rc = insert_work(tx->impl, tx->conn, &w, cause);
+    for (i = 0; i < s->nconns; i++) {
+        if (s->conns[i].db == x->conn)
+            c = &s->conns[i];
+    }
+    if (c == NULL || PQtransactionStatus(c->db) != PQTRANS_INTRANS)
+        return store__fail(cause, C311_ERR_INTERNAL,
+                           "a request is inserted in a write transaction");
+    rc = insert_work(s, c, &w, cause);
     if (rc != C311_OK)
         return rc;
     req->id = w.id;
     req->public_id = w.pid;
     return C311_OK;
-}
-
-/* What pg_tx_work() runs. */
-struct tx_arg {
-    bool write;
-    store_tx_fn fn;
-    void *arg;
-};
-
-/* Hands the pooled connection to the caller's function as a transaction. */
-static enum c311_rc
-pg_tx_work(struct pg_store *s, struct pg_conn *c, void *arg, char **cause)
-{
-    struct tx_arg *t = arg;
-    struct store_tx tx = {&store__pg_ops, s, c, c->db, t->write};
-    enum c311_rc rc;
-
-    rc = t->fn(&tx, t->arg, cause);
-    if (rc == C311_ERR_UNAVAILABLE)
-        pool_lost(s);
-    return rc;
-}
-
-/* Runs fn in a transaction on a pooled connection; see store_transact. */
-static enum c311_rc
-pg_transact(void *impl, bool write, store_tx_fn fn, void *arg, char **cause)
-{
-    struct tx_arg t = {write, fn, arg};
-
-    return pg_run(impl, write, pg_tx_work, &t, cause);
 }
 
 /* ---- querying requests ---- */
@@ -1390,12 +1382,42 @@ pg_count_rows(void *impl, const struct store__table *t, int64_t *n,
     return pg_run(impl, false, count_work, &w, cause);
 }
 
+/* ---- portable SQL ---- */
+
+/* What sqlx_work() runs and where its cells go. */
+struct sqlx_arg {
+    sqlx_work_fn work;
+    void *arg;
+    struct arena *a;
+};
+
+/* Runs a module's work on c; a broken connection resets the pool. */
+static enum c311_rc
+sqlx_work(struct pg_store *s, struct pg_conn *c, void *arg, char **cause)
+{
+    struct sqlx_arg *w = arg;
+    struct sqlx x = {store__pg_exec, c->db, s, w->a, false};
+    enum c311_rc rc;
+
+    rc = w->work(&x, w->arg, cause);
+    if (x.lost)
+        pool_lost(s);
+    return rc;
+}
+
+/* Runs work through pg_run: retried once on a fresh connection if lost. */
+static enum c311_rc
+pg_sqlx_run(void *impl, bool write, sqlx_work_fn work, void *arg,
+            struct arena *a, char **cause)
+{
+    struct sqlx_arg w = {work, arg, a};
+
+    return pg_run(impl, write, sqlx_work, &w, cause);
+}
+
 const struct store_ops store__pg_ops = {
     .name = "postgresql",
-    .pg = true,
-    .transact = pg_transact,
-    .tx_request_insert = pg_tx_request_insert,
-    .tx_query = store__pg_tx_query,
+    .request_insert_x = pg_request_insert_x,
     .open = pg_open,
     .close = pg_close,
     .schema_version = pg_schema_version,
@@ -1410,4 +1432,5 @@ const struct store_ops store__pg_ops = {
     .export_rows = pg_export_rows,
     .import_rows = pg_import_rows,
     .count_rows = pg_count_rows,
+    .sqlx_run = pg_sqlx_run,
 };

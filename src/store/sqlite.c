@@ -20,7 +20,6 @@
 
 #include "store/backend.h"
 #include "store/sqlite_schema.h"
-#include "store/sqlite_tx.h"
 #include "util/buf.h"
 
 #define SQLITE_DEFAULT_READERS 4
@@ -764,6 +763,16 @@ insert_created_event(struct conn *c, int64_t id, char **cause)
     return stmt_run(c, stmt, "recording the creation", cause);
 }
 
+/* Runs what the rest of the store adds to a new request, on the writer. */
+static enum c311_rc
+filed_hook(struct sqlite_store *s, const struct sr *req, int64_t id,
+           struct arena *a, char **cause)
+{
+    struct sqlx x = {store__sqlite_exec, s->writer.db, s, a, false};
+
+    return store__request_filed(&x, req, id, cause);
+}
+
 /* Gives a clearer cause for the two unique columns a client can clash on. */
 static enum c311_rc
 insert_conflict(char **cause)
@@ -796,11 +805,15 @@ check_insert(const struct sr *req, char **cause)
     return C311_OK;
 }
 
-/* Inserts req, its public id, answers and "created" event on c. */
+/*
+ * Inserts req, its public id, answers, "created" event and what the rest
+ * of the store adds to a new request, on the writer.
+ */
 static enum c311_rc
-insert_all(struct conn *c, const struct sr *req, struct arena *a, int64_t *id,
-           const char **pid, char **cause)
+insert_all(struct sqlite_store *s, const struct sr *req, struct arena *a,
+           int64_t *id, const char **pid, char **cause)
 {
+    struct conn *c = &s->writer;
     enum c311_rc rc;
 
     *pid = req->public_id;
@@ -811,6 +824,8 @@ insert_all(struct conn *c, const struct sr *req, struct arena *a, int64_t *id,
         rc = insert_attrs(c, *id, req, cause);
     if (rc == C311_OK)
         rc = insert_created_event(c, *id, cause);
+    if (rc == C311_OK)
+        rc = filed_hook(s, req, *id, a, cause);
     return rc;
 }
 
@@ -831,7 +846,7 @@ sqlite_request_insert(void *impl, struct sr *req, struct arena *a, char **cause)
     rc = write_begin(s, cause);
     if (rc != C311_OK)
         return rc;
-    rc = insert_all(&s->writer, req, a, &id, &pid, cause);
+    rc = insert_all(s, req, a, &id, &pid, cause);
     rc = write_end(s, rc, cause);
     if (rc == C311_ERR_CONFLICT)
         return insert_conflict(cause);
@@ -843,22 +858,23 @@ sqlite_request_insert(void *impl, struct sr *req, struct arena *a, char **cause)
 }
 
 /*
- * Inserts req inside a transaction; req->id and its public id are set at
- * once, and stand only if the transaction commits.
+ * Inserts req inside the write transaction of x; req->id and its public id
+ * are set at once, and stand only if the transaction commits.
  */
 static enum c311_rc
-sqlite_tx_request_insert(struct store_tx *tx, struct sr *req, struct arena *a,
-                         char **cause)
+sqlite_request_insert_x(struct sqlx *x, struct sr *req, char **cause)
 {
+    struct sqlite_store *s = x->store;
     const char *pid = NULL;
     enum c311_rc rc;
     int64_t id = 0;
 
     if ((rc = check_insert(req, cause)) != C311_OK)
         return rc;
-    if (!tx->write)
-        return store__fail(cause, C311_ERR_INTERNAL, "read-only transaction");
-    rc = insert_all(tx->conn, req, a, &id, &pid, cause);
+    if (x->conn != s->writer.db || sqlite3_get_autocommit(s->writer.db))
+        return store__fail(cause, C311_ERR_INTERNAL,
+                           "a request is inserted in a write transaction");
+    rc = insert_all(s, req, x->a, &id, &pid, cause);
     if (rc == C311_ERR_CONFLICT)
         return insert_conflict(cause);
     if (rc != C311_OK)
@@ -866,40 +882,6 @@ sqlite_tx_request_insert(struct store_tx *tx, struct sr *req, struct arena *a,
     req->id = id;
     req->public_id = pid;
     return C311_OK;
-}
-
-/*
- * Runs fn in a transaction: on the writer under an IMMEDIATE transaction,
- * or on a reader inside a deferred one, so that its reads see one
- * snapshot.
- */
-static enum c311_rc
-sqlite_transact(void *impl, bool write, store_tx_fn fn, void *arg, char **cause)
-{
-    struct sqlite_store *s = impl;
-    struct store_tx tx = {&store__sqlite_ops, impl, NULL, NULL, write};
-    struct conn *c;
-    enum c311_rc rc;
-
-    if (write) {
-        rc = write_begin(s, cause);
-        if (rc != C311_OK)
-            return rc;
-        tx.conn = &s->writer;
-        tx.db = s->writer.db;
-        rc = fn(&tx, arg, cause);
-        return write_end(s, rc, cause);
-    }
-    c = reader_get(s);
-    tx.conn = c;
-    tx.db = c->db;
-    rc = conn_exec(c, "BEGIN", cause);
-    if (rc == C311_OK) {
-        rc = fn(&tx, arg, cause);
-        sqlite3_exec(c->db, "COMMIT", NULL, NULL, NULL);
-    }
-    reader_put(s, c);
-    return rc;
 }
 
 /* ---- querying requests ---- */
@@ -1430,12 +1412,39 @@ sqlite_count_rows(void *impl, const struct store__table *t, int64_t *n,
     return rc;
 }
 
+/* ---- portable SQL ---- */
+
+/*
+ * Runs work on the writer inside a transaction, or on a reader. Readers
+ * are query_only, so a read that tries to write fails.
+ */
+static enum c311_rc
+sqlite_sqlx_run(void *impl, bool write, sqlx_work_fn work, void *arg,
+                struct arena *a, char **cause)
+{
+    struct sqlite_store *s = impl;
+    struct sqlx x = {store__sqlite_exec, NULL, s, a, false};
+    struct conn *c;
+    enum c311_rc rc;
+
+    if (write) {
+        rc = write_begin(s, cause);
+        if (rc != C311_OK)
+            return rc;
+        x.conn = s->writer.db;
+        rc = work(&x, arg, cause);
+        return write_end(s, rc, cause);
+    }
+    c = reader_get(s);
+    x.conn = c->db;
+    rc = work(&x, arg, cause);
+    reader_put(s, c);
+    return rc;
+}
+
 const struct store_ops store__sqlite_ops = {
     .name = "sqlite",
-    .pg = false,
-    .transact = sqlite_transact,
-    .tx_request_insert = sqlite_tx_request_insert,
-    .tx_query = store__sqlite_tx_query,
+    .request_insert_x = sqlite_request_insert_x,
     .open = sqlite_open,
     .close = sqlite_close,
     .schema_version = sqlite_schema_version,
@@ -1450,4 +1459,5 @@ const struct store_ops store__sqlite_ops = {
     .export_rows = sqlite_export_rows,
     .import_rows = sqlite_import_rows,
     .count_rows = sqlite_count_rows,
+    .sqlx_run = sqlite_sqlx_run,
 };

@@ -32,6 +32,14 @@ store__fail(char **cause, enum c311_rc rc, const char *fmt, ...)
     return rc;
 }
 
+/* Hands out the back end behind st. */
+void
+store__impl(struct store *st, const struct store_ops **ops, void **impl)
+{
+    *ops = st->ops;
+    *impl = st->impl;
+}
+
 /* Returns true when s starts with prefix. */
 static bool
 has_prefix(const char *s, const char *prefix)
@@ -167,58 +175,6 @@ store_apikey_revoke(struct store *st, const char *name, int64_t now,
                     char **cause)
 {
     return st->ops->apikey_revoke(st->impl, name, now, cause);
-}
-
-/* ---- transactions ---- */
-
-/* Forwards to the back end. */
-enum c311_rc
-store_transact(struct store *st, store_tx_fn fn, void *arg, char **cause)
-{
-    return st->ops->transact(st->impl, true, fn, arg, cause);
-}
-
-/* Forwards to the back end. */
-enum c311_rc
-store_read(struct store *st, store_tx_fn fn, void *arg, char **cause)
-{
-    return st->ops->transact(st->impl, false, fn, arg, cause);
-}
-
-/* Forwards to the back end. */
-enum c311_rc
-store_tx_request_insert(struct store_tx *tx, struct sr *req, struct arena *a,
-                        char **cause)
-{
-    return tx->ops->tx_request_insert(tx, req, a, cause);
-}
-
-/* Forwards to the back end. */
-enum c311_rc
-store__query(struct store_tx *tx, const char *sql, const struct store__param *p,
-             size_t np, struct arena *a, struct store__rows *out, char **cause)
-{
-    if (out != NULL)
-        memset(out, 0, sizeof(*out));
-    return tx->ops->tx_query(tx, sql, p, np, a, out, cause);
-}
-
-/* Returns cell (r, c) as text. */
-const char *
-store__cell(const struct store__rows *rows, size_t r, size_t c)
-{
-    if (r >= rows->nrows || c >= rows->ncols)
-        return NULL;
-    return rows->cells[r * rows->ncols + c];
-}
-
-/* Returns cell (r, c) as an integer. */
-int64_t
-store__cell_int(const struct store__rows *rows, size_t r, size_t c)
-{
-    const char *s = store__cell(rows, r, c);
-
-    return s != NULL ? strtoll(s, NULL, 10) : 0;
 }
 
 /* ---- copying whole stores ---- */

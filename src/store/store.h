@@ -88,35 +88,6 @@ enum c311_rc store_request_query(struct store *st, const struct sr_query *q,
                                  struct arena *a, struct sr **out, size_t *n,
                                  char **cause);
 
-/* ---- transactions ---- */
-
-/*
- * A transaction on the store, handed to a store_tx_fn. Functions of other
- * store headers (store/workorder.h ...) take one, so that several changes
- * commit together or not at all.
- */
-struct store_tx;
-
-typedef enum c311_rc (*store_tx_fn)(struct store_tx *tx, void *arg,
-                                    char **cause);
-
-/*
- * Runs fn inside one write transaction and commits when it returns
- * C311_OK (rolls back otherwise). On PostgreSQL a transaction that lost
- * its connection before COMMIT is run once more on a fresh one, so fn may
- * run twice: it must not keep state of its own between runs.
- */
-enum c311_rc store_transact(struct store *st, store_tx_fn fn, void *arg,
-                            char **cause);
-
-/* Runs fn on a read connection; writes are refused. */
-enum c311_rc store_read(struct store *st, store_tx_fn fn, void *arg,
-                        char **cause);
-
-/* store_request_insert inside tx: the request commits with the rest. */
-enum c311_rc store_tx_request_insert(struct store_tx *tx, struct sr *req,
-                                     struct arena *a, char **cause);
-
 /* ---- Open311 API keys ---- */
 
 struct api_key {
