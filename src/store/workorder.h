@@ -117,10 +117,9 @@ enum c311_rc store_wo_outbox(struct sqlx *x, int64_t at, const char *recipient,
  * Records escalation level of work order wo_id as applied at at; *claimed
  * is false when it had been applied already (by this or another server).
  */
-enum c311_rc store_wo_claim_escalation(struct sqlx *x, int64_t wo_id,
-                                       int level, int64_t at,
-                                       const char *notified, bool *claimed,
-                                       char **cause);
+enum c311_rc store_wo_claim_escalation(struct sqlx *x, int64_t wo_id, int level,
+                                       int64_t at, const char *notified,
+                                       bool *claimed, char **cause);
 
 /*
  * The next work orders a sweep at now must look at: unfinished, not on
@@ -128,10 +127,9 @@ enum c311_rc store_wo_claim_escalation(struct sqlx *x, int64_t wo_id,
  * PostgreSQL the rows are locked and rows another sweeper holds are
  * skipped (FOR UPDATE SKIP LOCKED).
  */
-enum c311_rc store_wo_sweep_batch(struct sqlx *x, int64_t now,
-                                  int64_t after_id, size_t limit,
-                                  struct work_order **v, size_t *n,
-                                  char **cause);
+enum c311_rc store_wo_sweep_batch(struct sqlx *x, int64_t now, int64_t after_id,
+                                  size_t limit, struct work_order **v,
+                                  size_t *n, char **cause);
 
 /* Counts the sla_escalation rows of a work order (for tests and reports). */
 enum c311_rc store_wo_escalations(struct sqlx *x, int64_t wo_id, int64_t *n,
