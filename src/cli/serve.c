@@ -13,7 +13,9 @@
 
 #include "api/open311.h"
 #include "api/session.h"
+#include "api/workorders.h"
 #include "cli/cli.h"
+#include "jobs/sweep.h"
 #include "http/http.h"
 #include "io/config.h"
 #include "util/isotime.h"
@@ -132,6 +134,7 @@ block_signals(sigset_t *set)
 static const struct route_table serve_route_tables[] = {
     {open311_routes, &open311_nroutes},
     {session_routes, &session_nroutes},
+    {workorders_routes, &workorders_nroutes},
 };
 
 /* Runs the server over a loaded city and an open store until a signal. */
@@ -142,6 +145,7 @@ run(const struct serve_opts *o, const struct city *city, struct store *st)
     struct route *routes;
     struct http_config cfg = {0};
     struct http_server *srv = NULL;
+    struct sweep_job *sweep = NULL;
     char *cause = NULL;
     sigset_t set;
     size_t n = 0, i, j;
@@ -176,9 +180,12 @@ run(const struct serve_opts *o, const struct city *city, struct store *st)
     }
     log_info("serve", "listening on http://%s (%zu services, db %s)",
              http_server_address(srv), city->nservices, o->db);
+    if (sweep_job_start(st, city, &sweep) != C311_OK)
+        log_error("serve", "cannot start the sla sweep");
     sigwait(&set, &sig);
     log_info("serve", "%s received, stopping",
              sig == SIGINT ? "SIGINT" : "SIGTERM");
+    sweep_job_stop(sweep);
     http_server_stop(srv);
     free(routes);
     return CLI_OK;
