@@ -13,6 +13,7 @@
 
 #include "api/open311.h"
 #include "api/session.h"
+#include "api/tows.h"
 #include "api/workorders.h"
 #include "cli/cli.h"
 #include "jobs/sweep.h"
@@ -135,6 +136,7 @@ static const struct route_table serve_route_tables[] = {
     {open311_routes, &open311_nroutes},
     {session_routes, &session_nroutes},
     {workorders_routes, &workorders_nroutes},
+    {tows_routes, &tows_nroutes},
 };
 
 /* Runs the server over a loaded city and an open store until a signal. */

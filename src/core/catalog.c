@@ -136,6 +136,21 @@ catalog_step(const struct workflow *wf, const char *id)
     return NULL;
 }
 
+/* Finds a pound by its code. */
+const struct pound *
+catalog_pound(const struct city *c, const char *code)
+{
+    size_t i;
+
+    if (code == NULL)
+        return NULL;
+    for (i = 0; i < c->towing.npounds; i++) {
+        if (strcmp(c->towing.pounds[i].code, code) == 0)
+            return &c->towing.pounds[i];
+    }
+    return NULL;
+}
+
 /* The calendar a department works on, or NULL. */
 const struct calendar *
 catalog_department_calendar(const struct city *c, const char *dept)

@@ -224,6 +224,33 @@ struct workflow {
     int line;
 };
 
+/* A vehicle pound, for the public towed-vehicle lookup. */
+struct pound {
+    const char *code;
+    const char *name;
+    const char *address;
+    const char *hours;
+    const char *phone;
+    int line;
+};
+
+/*
+ * The rules of towed vehicles: the department that tows (its calendar
+ * counts the owner notice), the notice deadline, the legal holding
+ * period before disposal may start, what an owner must bring, the pounds.
+ */
+struct towing {
+    const char *department;
+    struct cal_duration notice_within;
+    const char *notice_text;
+    struct cal_duration holding_period;
+    const char *holding_text;
+    const char *release_requires;
+    struct pound *pounds;
+    size_t npounds;
+    bool configured;
+};
+
 struct city {
     struct arena arena; /* owns everything below */
     const char *source; /* the file it was read from */
@@ -246,6 +273,7 @@ struct city {
     struct workflow *workflows;
     size_t nworkflows;
     int at_risk_percent; /* share of a service level that makes it at risk */
+    struct towing towing;
 };
 
 /* Lookups by code; NULL when absent. */
@@ -263,6 +291,8 @@ const struct workflow_step *catalog_step(const struct workflow *wf,
 /* The business calendar of a department, or NULL when it has none. */
 const struct calendar *catalog_department_calendar(const struct city *c,
                                                    const char *dept);
+
+const struct pound *catalog_pound(const struct city *c, const char *code);
 
 const char *priority_name(int p);
 bool priority_parse(const char *name, int *out);

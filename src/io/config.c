@@ -1272,6 +1272,75 @@ check_workflows(struct loader *ld)
     }
 }
 
+/* Reads the pounds of the towing section. */
+static void
+load_pounds(struct loader *ld, struct towing *t, const struct field *f)
+{
+    yaml_node_item_t *items;
+    size_t i, n;
+
+    items = get_list(ld, f, &n);
+    if (items == NULL ||
+        (t->pounds = alloc_array(ld, n, sizeof(*t->pounds))) == NULL)
+        return;
+    for (i = 0; i < n; i++) {
+        struct field pf[] = {
+            {"code", true, NULL, 0},    {"name", true, NULL, 0},
+            {"address", true, NULL, 0}, {"hours", false, NULL, 0},
+            {"phone", false, NULL, 0},
+        };
+        struct pound *p = &t->pounds[t->npounds];
+        yaml_node_t *m = list_mapping(ld, items, i, "pound");
+
+        if (m == NULL)
+            continue;
+        read_fields(ld, m, "pound", pf, 5);
+        p->line = line_of(m);
+        p->code = get_string(ld, &pf[0]);
+        p->name = get_string(ld, &pf[1]);
+        p->address = get_string(ld, &pf[2]);
+        p->hours = get_string(ld, &pf[3]);
+        p->phone = get_string(ld, &pf[4]);
+        if (check_code(ld, &pf[0], "pound code", p->code))
+            t->npounds++;
+    }
+}
+
+/* Reads the towing section: deadlines, requirements and pounds. */
+static void
+load_towing(struct loader *ld, const struct field *sect)
+{
+    struct field f[] = {
+        {"department", true, NULL, 0},     {"notice_within", true, NULL, 0},
+        {"holding_period", true, NULL, 0}, {"release_requires", true, NULL, 0},
+        {"pounds", true, NULL, 0},
+    };
+    struct towing *t = &ld->c->towing;
+
+    if (sect->val == NULL)
+        return;
+    if (sect->val->type != YAML_MAPPING_NODE) {
+        problem(ld, sect->line, "'towing' must be a mapping");
+        return;
+    }
+    read_fields(ld, sect->val, "towing", f, 5);
+    t->configured = true;
+    t->department = get_string(ld, &f[0]);
+    if (t->department != NULL &&
+        catalog_department(ld->c, t->department) == NULL)
+        problem(ld, f[0].line, "unknown department '%s'", t->department);
+    if (get_duration(ld, &f[1], &t->notice_text, &t->notice_within) &&
+        calendar_duration_is_business(&t->notice_within) &&
+        catalog_department_calendar(ld->c, t->department) == NULL)
+        problem(ld, f[1].line,
+                "'notice_within' counts business time but department '%s' "
+                "has no calendar",
+                t->department ? t->department : "?");
+    get_duration(ld, &f[2], &t->holding_text, &t->holding_period);
+    t->release_requires = get_string(ld, &f[3]);
+    load_pounds(ld, t, &f[4]);
+}
+
 /* Reads one department; false when it has no usable code. */
 static bool
 load_department(struct loader *ld, yaml_node_t *m, struct department *d)
@@ -1603,13 +1672,14 @@ load_root(struct loader *ld, yaml_node_t *root)
         {"departments", true, NULL, 0},  {"work_groups", false, NULL, 0},
         {"services", true, NULL, 0},     {"zones", false, NULL, 0},
         {"workflows", false, NULL, 0},   {"sla", false, NULL, 0},
+        {"towing", false, NULL, 0},
     };
 
     if (root->type != YAML_MAPPING_NODE) {
         problem(ld, line_of(root), "top level must be a mapping");
         return;
     }
-    read_fields(ld, root, "top level", f, 8);
+    read_fields(ld, root, "top level", f, 9);
     load_jurisdiction(ld, &f[0]);
     load_sla(ld, &f[7]);
     load_calendars(ld, &f[1]);
@@ -1617,6 +1687,7 @@ load_root(struct loader *ld, yaml_node_t *root)
     load_departments(ld, &f[2]);
     load_work_groups(ld, &f[3]);
     load_workflows(ld, &f[6]);
+    load_towing(ld, &f[8]);
     load_services(ld, &f[4]);
     check_workflows(ld);
 }
