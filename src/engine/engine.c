@@ -116,6 +116,10 @@ pick_member(struct sqlx *x, const struct work_group *g, const char **out,
             *out = g->members[turn % (int64_t)g->nmembers];
         return rc;
     }
+    /*
+     * TODO: counts see only committed work orders, so two filings at the
+     * same instant on two PostgreSQL servers may pick the same member.
+     */
     rc = store_wo_open_counts(x, g->code, &logins, &counts, &n, cause);
     if (rc != C311_OK)
         return rc;
@@ -762,6 +766,8 @@ escalate(struct sqlx *x, const struct city *c, const struct department *d,
                            (long long)wo->id, wo->name ? wo->name : wo->step,
                            wo->public_id,
                            lv->when == ESC_AT_RISK ? "at risk" : "breached");
+    /* TODO: nothing delivers the outbox yet; people hear of escalations
+     * only by reading it or the request's history. */
     for (k = 0; rc == C311_OK && to[k] != NULL; k++)
         rc = store_wo_outbox(x, now, to[k], subject, NULL, wo->request_id,
                              wo->id, cause);
