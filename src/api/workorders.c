@@ -1,9 +1,10 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * Work order routes. Each action runs the engine inside one write
- * transaction; reads run on a read connection. A crew member (without the
- * supervisor or admin role) sees and changes only work of the departments
- * their account is scoped to.
+ * transaction; reads run on a read connection. Staff who do not see every
+ * department (crew and supervisors without an agent, expert, QA or admin
+ * role) see and change only the work of the departments their account is
+ * scoped to, as for requests; editors have no access.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -19,6 +20,9 @@
 
 /* The roles that do field work and may act on work orders. */
 #define WO_WORKERS (STAFF_CREW | STAFF_SUPERVISOR | STAFF_ADMIN)
+
+/* The roles that may read work orders. */
+#define WO_READERS (STAFF_ANY & ~(unsigned)STAFF_EDITOR)
 
 /* A JSON string, or null for NULL. */
 static json_t *
@@ -92,8 +96,58 @@ wo_list_json(const struct work_order *v, size_t n)
 static bool
 restricted(const struct staff *s)
 {
-    return (s->roles & (STAFF_ADMIN | STAFF_SUPERVISOR)) == 0 &&
-           (s->roles & STAFF_CREW) != 0;
+    return !staff_sees_all(s);
+}
+
+/* Reads the service of request public_id. */
+struct scope_arg {
+    const char *public_id;
+    struct sr *r;
+};
+
+/* Loads the request named in a scope check. */
+static enum c311_rc
+scope_work(struct sqlx *x, void *arg, char **cause)
+{
+    struct scope_arg *s = arg;
+
+    return store_wo_request_lock(x, s->public_id, 0, &s->r, cause);
+}
+
+/*
+ * Checks that me may touch request public_id: always when they see every
+ * department, else when its service is of one of theirs. Replies 404 or
+ * 403 and returns false otherwise.
+ */
+static bool
+request_in_scope(struct http_req *req, const struct staff *me,
+                 const char *public_id)
+{
+    struct scope_arg s = {public_id, NULL};
+    const struct service *svc;
+    char *cause = NULL;
+    enum c311_rc rc;
+
+    if (!restricted(me))
+        return true;
+    rc = sqlx_run(app_of(req)->st, false, scope_work, &s, &req->arena, &cause);
+    if (rc == C311_ERR_NOT_FOUND) {
+        free(cause);
+        staff_error(req, 404, "not_found", NULL, "no request '%s'", public_id);
+        return false;
+    }
+    if (rc != C311_OK) {
+        staff_store_failed(req, rc, cause, "reading a request");
+        return false;
+    }
+    free(cause);
+    svc = catalog_service(app_of(req)->city, s.r->service_code);
+    if (!staff_in_department(me, svc != NULL ? svc->department : NULL)) {
+        staff_error(req, 403, "forbidden", NULL,
+                    "request %s is outside your departments", public_id);
+        return false;
+    }
+    return true;
 }
 
 /* The engine's view of who acts. */
@@ -262,8 +316,11 @@ act_preamble(struct http_req *req, unsigned roles, struct act_arg *t,
     t->who = actor_of(req, me);
     if (by_id && !path_id(req, &t->id))
         return false;
-    if (!by_id)
+    if (!by_id) {
         t->public_id = http_path_param(req, "id");
+        if (!request_in_scope(req, me, t->public_id))
+            return false;
+    }
     return body == NULL || staff_body_json(req, body);
 }
 
@@ -511,7 +568,7 @@ wo_list(struct http_req *req)
     const struct staff *me;
     struct list_arg l = {0};
 
-    if (!staff_require(req, STAFF_ANY, &me) || !list_filters(req, me, &l))
+    if (!staff_require(req, WO_READERS, &me) || !list_filters(req, me, &l))
         return;
     list_reply(req, me, &l, false);
 }
@@ -523,7 +580,7 @@ wo_get(struct http_req *req)
     const struct staff *me;
     struct list_arg l = {0};
 
-    if (!staff_require(req, STAFF_ANY, &me) || !path_id(req, &l.id))
+    if (!staff_require(req, WO_READERS, &me) || !path_id(req, &l.id))
         return;
     list_reply(req, me, &l, true);
 }
@@ -535,9 +592,11 @@ wo_of_request(struct http_req *req)
     const struct staff *me;
     struct list_arg l = {0};
 
-    if (!staff_require(req, STAFF_ANY, &me))
+    if (!staff_require(req, WO_READERS, &me))
         return;
     l.public_id = http_path_param(req, "id");
+    if (!request_in_scope(req, me, l.public_id))
+        return;
     list_reply(req, me, &l, false);
 }
 

@@ -175,16 +175,22 @@ plan_wo(struct sqlx *x, const struct city *c, const char *workflow,
     return rc;
 }
 
-/* Inserts a planned work order and records its creation. */
+/*
+ * Inserts a planned work order and, with record set, an event of its
+ * creation. The first work orders of a new request go without one: the
+ * request's "created" event and the work order row (created, group,
+ * assignee, due) say it all, and the history of intake stays as short
+ * as staff read it.
+ */
 static enum c311_rc
 create_wo(struct sqlx *x, struct work_order *wo, const char *actor, int64_t now,
-          char **cause)
+          bool record, char **cause)
 {
     json_t *v;
     enum c311_rc rc;
 
     rc = store_wo_insert(x, wo, cause);
-    if (rc != C311_OK)
+    if (rc != C311_OK || !record)
         return rc;
     v = json_pack("{s:o, s:o, s:o, s:I}", "work_group", jstr(wo->work_group),
                   "assignee", jstr(wo->assignee), "name", jstr(wo->name),
@@ -256,7 +262,7 @@ engine_file(struct sqlx *x, const struct city *c, const struct service *svc,
                 : r->channel;
     for (i = 0; rc == C311_OK && i < n; i++) {
         wos[i].request_id = r->id;
-        rc = create_wo(x, &wos[i], actor, now, cause);
+        rc = create_wo(x, &wos[i], actor, now, false, cause);
     }
     return rc;
 }
@@ -533,7 +539,7 @@ start_followups(struct sqlx *x, const struct city *c, const struct workflow *wf,
         rc = plan_wo(x, c, wf->id, catalog_step(wf, next[i]), NULL, r, now, &nw,
                      cause);
         if (rc == C311_OK)
-            rc = create_wo(x, &nw, actor, now, cause);
+            rc = create_wo(x, &nw, actor, now, true, cause);
     }
     return rc;
 }
@@ -634,7 +640,7 @@ engine_add_task(struct sqlx *x, const struct city *c, const char *public_id,
     wo->assignee = t->assignee;
     rc = plan_wo(x, c, NULL, NULL, g->code, r, now, wo, cause);
     if (rc == C311_OK)
-        rc = create_wo(x, wo, who->name, now, cause);
+        rc = create_wo(x, wo, who->name, now, true, cause);
     if (rc == C311_OK)
         rc = refresh_request(x, r->id, now, cause);
     wo->public_id = r->public_id;

@@ -34,7 +34,7 @@ async function addUser(srv, login, roles, departments = []) {
 }
 
 const ctx = useServer('120-workflow', async (srv) => {
-    await addUser(srv, 'boss', ['supervisor']);
+    await addUser(srv, 'boss', ['supervisor', 'admin']);
     await addUser(srv, 'tow.crew', ['crew'], ['POLICE']);
 });
 
@@ -95,18 +95,18 @@ test('an abandoned vehicle starts with an inspection due as sla due says',
         assert.deepEqual(rest, []);
         assert.equal(wo.step, 'INSPECT');
         assert.equal(wo.workflow, 'ABANDONED_VEHICLE');
-        assert.equal(wo.department, 'SANITATION');
-        assert.equal(wo.work_group, 'SAN_CLEANING');
-        assert.equal(wo.assignee, 'san.agent1');
+        assert.equal(wo.department, 'POLICE');
+        assert.equal(wo.work_group, 'PD_PATROL');
+        assert.equal(wo.assignee, 'pd.officer1');
         assert.equal(wo.status, 'open');
         assert.equal(wo.sla, '2bd');
         assert.equal(wo.sla_state, 'on_track');
         assert.equal(wo.due_datetime,
-            slaDue('business', wo.created_datetime, '2bd'));
+            slaDue('24x7', wo.created_datetime, '2bd'));
 
         const r = await ctx.srv.get(`${API}/requests/${vehicle}.json`);
         assert.equal(r.json[0].expected_datetime, wo.due_datetime);
-        assert.equal(r.json[0].agency_responsible, 'Department of Sanitation');
+        assert.equal(r.json[0].agency_responsible, 'Police Department');
         assert.equal(r.json[0].status, 'open');
     });
 
@@ -142,19 +142,22 @@ test('completing the inspection with tow starts the tow', async () => {
 
 test('crew see and change only their department', async () => {
     const all = await workOrders(vehicle);
-    const inspect = all.find((w) => w.step === 'INSPECT');
     const tow = all.find((w) => w.step === 'TOW');
-    let r = await staff('tow.crew', 'GET', `/api/v1/workorders/${inspect.id}`);
+    const pothole = await file('POTHOLE', {});
+    const [other] = await workOrders(pothole);
+    assert.equal(other.department, 'TRANSPORTATION');
+    let r = await staff('tow.crew', 'GET', `/api/v1/workorders/${other.id}`);
     assert.equal(r.status, 403, r.text);
     r = await staff('tow.crew', 'GET', `/api/v1/workorders/${tow.id}`);
     assert.equal(r.status, 200, r.text);
     r = await staff('tow.crew', 'GET', '/api/v1/workorders?department=PARKS');
     assert.equal(r.status, 403, r.text);
     r = await staff('tow.crew', 'GET', '/api/v1/workorders');
-    assert.deepEqual(r.json.map((w) => w.id), [tow.id]);
-    r = await staff('tow.crew', 'POST',
-        `/api/v1/workorders/${inspect.id}/start`);
+    assert.deepEqual(r.json.map((w) => w.id).sort((a, b) => a - b),
+        all.map((w) => w.id).sort((a, b) => a - b));
+    r = await staff('tow.crew', 'POST', `/api/v1/workorders/${other.id}/start`);
     assert.equal(r.status, 403, r.text);
+    await complete('boss', other.id, { outcome: 'not_found' });
     r = await staff('tow.crew', 'POST', `/api/v1/workorders/${tow.id}/start`);
     assert.equal(r.status, 200, r.text);
     assert.equal(r.json.status, 'in_progress');

@@ -44,7 +44,7 @@ Test(config_workflow, demo_city_workflows)
     cr_assert_not_null(wf);
     cr_assert_eq(wf->nsteps, 5);
     st = catalog_step(wf, "INSPECT");
-    cr_assert_str_eq(st->work_group, "SAN_CLEANING");
+    cr_assert_str_eq(st->work_group, "PD_PATROL");
     cr_assert_str_eq(st->sla_text, "2bd");
     cr_assert_eq(st->sla.amount, 2);
     cr_assert_eq(st->sla.unit, CAL_BDAYS);
