@@ -201,7 +201,11 @@ tow_create_work(struct sqlx *x, void *arg, char **cause)
     return rc;
 }
 
-/* Computes the deadlines of a tow at towed_at; false when impossible. */
+/*
+ * Computes the deadlines of a tow at towed_at; false when impossible.
+ * TODO: nothing flags a notice past notice_due_at; staff see the date in
+ * the record only.
+ */
 static bool
 deadlines(const struct city *c, struct tow_record *r)
 {

@@ -211,7 +211,7 @@ struct workflow_step {
     struct step_outcome *outcomes; /* when set, completion names one */
     size_t noutcomes;
     const char *note; /* public status note if the request closes */
-    bool tow;         /* completing it needs a tow record */
+    bool tow;         /* the work is on a towed vehicle (tow records) */
     int line;
 };
 
