@@ -5,14 +5,23 @@
  * SIGINT, then lets requests in flight finish and closes the store.
  */
 #include <getopt.h>
+#include <stdbool.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
+#include "api/admin.h"
+#include "api/callers.h"
 #include "api/open311.h"
+#include "api/openapi.h"
+#include "api/requests.h"
+#include "api/session.h"
+#include "api/tows.h"
+#include "api/workorders.h"
 #include "cli/cli.h"
+#include "jobs/sweep.h"
 #include "http/http.h"
 #include "io/config.h"
 #include "util/isotime.h"
@@ -25,6 +34,7 @@ struct serve_opts {
     const char *listen;
     const char *web_root;
     unsigned threads;
+    bool print_routes;
 };
 
 /* Prints the command's usage to f. */
@@ -45,7 +55,9 @@ usage(FILE *f)
             "  --log-level LEVEL   debug, info, notice, warning or error "
             "(default info)\n"
             "  --web-root DIR      static files (default web)\n"
-            "  --threads N         server threads (default twice the cores)\n");
+            "  --threads N         server threads (default twice the cores)\n"
+            "  --routes            print every route (METHOD PATTERN) and "
+            "exit\n");
 }
 
 /* Reads the options into o; returns -1 to go on, or an exit status. */
@@ -59,6 +71,7 @@ parse_opts(int argc, char **argv, struct serve_opts *o)
         {"log-level", required_argument, NULL, 'L'},
         {"web-root", required_argument, NULL, 'w'},
         {"threads", required_argument, NULL, 't'},
+        {"routes", no_argument, NULL, 'R'},
         {"help", no_argument, NULL, 'h'},
         {NULL, 0, NULL, 0},
     };
@@ -99,6 +112,9 @@ parse_opts(int argc, char **argv, struct serve_opts *o)
             }
             o->threads = (unsigned)n;
             break;
+        case 'R':
+            o->print_routes = true;
+            break;
         case 'h':
             usage(stdout);
             return CLI_OK;
@@ -130,7 +146,29 @@ block_signals(sigset_t *set)
 /* Every API module's routes; a new module adds its line here. */
 static const struct route_table serve_route_tables[] = {
     {open311_routes, &open311_nroutes},
+    {session_routes, &session_nroutes},
+    {callers_routes, &callers_nroutes},
+    {requests_routes, &requests_nroutes},
+    {admin_routes, &admin_nroutes},
+    {openapi_routes, &openapi_nroutes},
+    {workorders_routes, &workorders_nroutes},
+    {tows_routes, &tows_nroutes},
 };
+
+/* Prints every route of every module, one "METHOD PATTERN" a line. */
+static int
+print_routes(void)
+{
+    size_t i, j;
+
+    for (i = 0; i < NELEMS(serve_route_tables); i++) {
+        for (j = 0; j < *serve_route_tables[i].nroutes; j++)
+            printf("%s %s\n", serve_route_tables[i].routes[j].method,
+                   serve_route_tables[i].routes[j].pattern);
+    }
+    printf("%s %s\n", http_health_route.method, http_health_route.pattern);
+    return fflush(stdout) == 0 ? CLI_OK : CLI_FAIL;
+}
 
 /* Runs the server over a loaded city and an open store until a signal. */
 static int
@@ -140,6 +178,7 @@ run(const struct serve_opts *o, const struct city *city, struct store *st)
     struct route *routes;
     struct http_config cfg = {0};
     struct http_server *srv = NULL;
+    struct sweep_job *sweep = NULL;
     char *cause = NULL;
     sigset_t set;
     size_t n = 0, i, j;
@@ -174,9 +213,12 @@ run(const struct serve_opts *o, const struct city *city, struct store *st)
     }
     log_info("serve", "listening on http://%s (%zu services, db %s)",
              http_server_address(srv), city->nservices, o->db);
+    if (sweep_job_start(st, city, &sweep) != C311_OK)
+        log_error("serve", "cannot start the sla sweep");
     sigwait(&set, &sig);
     log_info("serve", "%s received, stopping",
              sig == SIGINT ? "SIGINT" : "SIGTERM");
+    sweep_job_stop(sweep);
     http_server_stop(srv);
     free(routes);
     return CLI_OK;
@@ -195,8 +237,12 @@ serve_default_threads(void)
 int
 cmd_serve(int argc, char **argv)
 {
-    struct serve_opts o = {"config/demo-city.yaml", "./civic311.db",
-                           "127.0.0.1:8311", "web", 0};
+    struct serve_opts o = {"config/demo-city.yaml",
+                           "./civic311.db",
+                           "127.0.0.1:8311",
+                           "web",
+                           0,
+                           false};
     struct config_report rep = CONFIG_REPORT_INIT;
     struct city *city = NULL;
     struct store_options sopt;
@@ -207,6 +253,8 @@ cmd_serve(int argc, char **argv)
     rc = parse_opts(argc, argv, &o);
     if (rc >= 0)
         return rc;
+    if (o.print_routes)
+        return print_routes();
     if (config_load(o.config, &city, &rep) != C311_OK) {
         config_report_print(&rep, o.config, stderr);
         config_report_free(&rep);
