@@ -226,14 +226,15 @@ callers_merge(struct http_req *req)
     rc = contacts_merge(app_of(req)->st, id, json_integer_value(other),
                         staff_actor(me, &req->arena), isotime_now(), &cause);
     if (rc == C311_ERR_NOT_FOUND) {
-        staff_error(req, 404, "not_found", NULL, "%s", cause);
+        staff_error(req, 404, "not_found", NULL, "%s",
+                    cause != NULL ? cause : "no such caller");
         free(cause);
         return;
     }
     if (rc == C311_ERR_CONFLICT || rc == C311_ERR_INVALID) {
         staff_error(req, rc == C311_ERR_CONFLICT ? 409 : 400,
                     rc == C311_ERR_CONFLICT ? "conflict" : "invalid", "other",
-                    "%s", cause);
+                    "%s", cause != NULL ? cause : "these callers cannot merge");
         free(cause);
         return;
     }

@@ -10,6 +10,7 @@
 #include <jansson.h>
 #include <stddef.h>
 
+#include "api/staff.h"
 #include "core/contact.h"
 #include "http/router.h"
 
