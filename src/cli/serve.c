@@ -12,7 +12,9 @@
 #include <unistd.h>
 
 #include "api/open311.h"
+#include "api/webconfig.h"
 #include "cli/cli.h"
+#include "cli/portal_key.h"
 #include "http/http.h"
 #include "io/config.h"
 #include "util/isotime.h"
@@ -25,6 +27,9 @@ struct serve_opts {
     const char *listen;
     const char *web_root;
     unsigned threads;
+    const char *portal_key_file; /* NULL: the portal cannot file */
+    const char *portal_key_name;
+    struct webconfig web;
 };
 
 /* Prints the command's usage to f. */
@@ -45,7 +50,20 @@ usage(FILE *f)
             "  --log-level LEVEL   debug, info, notice, warning or error "
             "(default info)\n"
             "  --web-root DIR      static files (default web)\n"
-            "  --threads N         server threads (default twice the cores)\n");
+            "  --threads N         server threads (default twice the cores)\n"
+            "\nWeb pages (see docs/WEB.md):\n"
+            "  --portal-key-file FILE  the portal's Open311 key: read from "
+            "FILE, or made\n"
+            "                      and written there when FILE does not "
+            "exist\n"
+            "  --portal-key-name NAME  name of a key made so (default "
+            "portal)\n"
+            "  --map-tiles URL     tile URL template for the portal's map, "
+            "such as\n"
+            "                      https://tiles.example/{z}/{x}/{y}.png "
+            "(default: no map)\n"
+            "  --map-attribution TEXT  credit shown on the map\n"
+            "  --map-center LAT,LONG[,ZOOM]  where the map opens\n");
 }
 
 /* Reads the options into o; returns -1 to go on, or an exit status. */
@@ -59,6 +77,11 @@ parse_opts(int argc, char **argv, struct serve_opts *o)
         {"log-level", required_argument, NULL, 'L'},
         {"web-root", required_argument, NULL, 'w'},
         {"threads", required_argument, NULL, 't'},
+        {"portal-key-file", required_argument, NULL, 'k'},
+        {"portal-key-name", required_argument, NULL, 'K'},
+        {"map-tiles", required_argument, NULL, 'm'},
+        {"map-attribution", required_argument, NULL, 'a'},
+        {"map-center", required_argument, NULL, 'C'},
         {"help", no_argument, NULL, 'h'},
         {NULL, 0, NULL, 0},
     };
@@ -99,6 +122,31 @@ parse_opts(int argc, char **argv, struct serve_opts *o)
             }
             o->threads = (unsigned)n;
             break;
+        case 'k':
+            o->portal_key_file = optarg;
+            break;
+        case 'K':
+            o->portal_key_name = optarg;
+            break;
+        case 'm':
+            if (strncmp(optarg, "https://", 8) != 0 &&
+                strncmp(optarg, "http://", 7) != 0 && optarg[0] != '/') {
+                fprintf(stderr, "civic311 serve: --map-tiles must be an "
+                                "http(s) URL or a path starting with /\n");
+                return CLI_USAGE;
+            }
+            o->web.map_tiles = optarg;
+            break;
+        case 'a':
+            o->web.map_attribution = optarg;
+            break;
+        case 'C':
+            if (!webconfig_parse_center(optarg, &o->web)) {
+                fprintf(stderr, "civic311 serve: --map-center must be "
+                                "LAT,LONG or LAT,LONG,ZOOM\n");
+                return CLI_USAGE;
+            }
+            break;
         case 'h':
             usage(stdout);
             return CLI_OK;
@@ -130,6 +178,7 @@ block_signals(sigset_t *set)
 /* Every API module's routes; a new module adds its line here. */
 static const struct route_table serve_route_tables[] = {
     {open311_routes, &open311_nroutes},
+    {webconfig_routes, &webconfig_nroutes},
 };
 
 /* Runs the server over a loaded city and an open store until a signal. */
@@ -191,12 +240,47 @@ serve_default_threads(void)
     return n > 0 ? (unsigned)n * 2 : 2;
 }
 
+/*
+ * Prepares /web-config.json: reads or makes the portal's key when
+ * --portal-key-file is given. Prints why it fails.
+ */
+static enum c311_rc
+serve_web_setup(struct serve_opts *o, const struct city *city, struct store *st)
+{
+    char *key = NULL, *cause = NULL;
+    enum c311_rc rc;
+
+    if (o->portal_key_file != NULL) {
+        rc = portal_key_load(st, o->portal_key_file, o->portal_key_name, &key,
+                             &cause);
+        if (rc != C311_OK) {
+            fprintf(stderr, "civic311 serve: portal key: %s\n",
+                    cause != NULL ? cause : c311_rc_str(rc));
+            free(cause);
+            return rc;
+        }
+    }
+    o->web.portal_key = key;
+    rc = webconfig_set(&o->web, city);
+    o->web.portal_key = NULL;
+    free(key);
+    if (rc != C311_OK)
+        fprintf(stderr, "civic311 serve: out of memory\n");
+    return rc;
+}
+
 /* Runs the command; see usage() for what it does. */
 int
 cmd_serve(int argc, char **argv)
 {
-    struct serve_opts o = {"config/demo-city.yaml", "./civic311.db",
-                           "127.0.0.1:8311", "web", 0};
+    struct serve_opts o = {"config/demo-city.yaml",
+                           "./civic311.db",
+                           "127.0.0.1:8311",
+                           "web",
+                           0,
+                           NULL,
+                           "portal",
+                           {0}};
     struct config_report rep = CONFIG_REPORT_INIT;
     struct city *city = NULL;
     struct store_options sopt;
@@ -235,7 +319,9 @@ cmd_serve(int argc, char **argv)
         free(cause);
         goto out_city;
     }
-    rc = run(&o, city, st);
+    if (serve_web_setup(&o, city, st) == C311_OK)
+        rc = run(&o, city, st);
+    webconfig_clear();
     store_close(st);
 out_city:
     config_free(city);
