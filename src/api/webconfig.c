@@ -3,10 +3,10 @@
  * GET /web-config.json for the web pages (see webconfig.h). The answer is
  * built once at start, as a JSON text, and copied into every reply:
  *
- *     {"city": "Demo City", "jurisdiction_id": "...", "default_language":
- *      "en", "portal_api_key": "c311_..." | null,
- *      "map": {"tile_url": null | "...", "attribution": null | "...",
- *              "center": null | [lat, long], "zoom": null | 12}}
+ *     {"city": "Demo City", "jurisdiction_id": "...", "timezone":
+ *      "America/New_York", "default_language": "en", "portal_api_key":
+ * "c311_..." | null, "map": {"tile_url": null | "...", "attribution": null |
+ * "...", "center": null | [lat, long], "zoom": null | 12}}
  */
 #include <jansson.h>
 #include <stdio.h>
@@ -48,9 +48,10 @@ webconfig_set(const struct webconfig *wc, const struct city *city)
     json_t *v;
     char *text;
 
-    v = json_pack("{s:o, s:o, s:o, s:o, s:o*}", "city",
+    v = json_pack("{s:o, s:o, s:o, s:o, s:o, s:o*}", "city",
                   webconfig_str(city->name), "jurisdiction_id",
-                  webconfig_str(city->jurisdiction_id), "default_language",
+                  webconfig_str(city->jurisdiction_id), "timezone",
+                  webconfig_str(city->timezone), "default_language",
                   webconfig_str(city->default_lang), "portal_api_key",
                   webconfig_str(wc->portal_key), "map", webconfig_map(wc));
     if (v == NULL)
