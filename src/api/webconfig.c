@@ -18,6 +18,21 @@
 
 static char *webconfig_json;
 
+/* A feature is there when the server routes this method and path. */
+static const struct {
+    const char *name, *method, *path;
+} webconfig_features[] = {
+    {"staff", "POST", "/api/v1/session"},
+    {"callers", "GET", "/api/v1/callers"},
+    {"intake", "POST", "/api/v1/requests"},
+    {"request_search", "GET", "/api/v1/requests"},
+    {"workorders", "GET", "/api/v1/workorders"},
+    {"reports", "GET", "/api/v1/reports/summary"},
+    {"towed", "GET", "/api/v1/public/towed"},
+    {"kb", "GET", "/api/v1/public/kb/search"},
+    {"kb_staff", "GET", "/api/v1/kb/search"},
+};
+
 /* A string, or JSON null for NULL and "". */
 static json_t *
 webconfig_str(const char *s)
@@ -41,19 +56,46 @@ webconfig_map(const struct webconfig *wc)
                      "zoom", zoom);
 }
 
+/* {"name": true|false, ...} for the features the routes hold. */
+static json_t *
+webconfig_features_json(const struct route *routes, size_t n)
+{
+    struct arena a = ARENA_INIT;
+    struct router_match m;
+    json_t *v = json_object();
+    size_t i;
+    bool on;
+
+    for (i = 0; v != NULL &&
+                i < sizeof(webconfig_features) / sizeof(webconfig_features[0]);
+         i++) {
+        on = router_match(routes, n, webconfig_features[i].method,
+                          webconfig_features[i].path, &a, &m) == ROUTER_FOUND;
+        if (json_object_set_new(v, webconfig_features[i].name,
+                                json_boolean(on)) < 0) {
+            json_decref(v);
+            v = NULL;
+        }
+    }
+    arena_free(&a);
+    return v;
+}
+
 /* Builds the answer once; see webconfig.h. */
 enum c311_rc
-webconfig_set(const struct webconfig *wc, const struct city *city)
+webconfig_set(const struct webconfig *wc, const struct city *city,
+              const struct route *routes, size_t n)
 {
     json_t *v;
     char *text;
 
-    v = json_pack("{s:o, s:o, s:o, s:o, s:o, s:o*}", "city",
+    v = json_pack("{s:o, s:o, s:o, s:o, s:o, s:o*, s:o*}", "city",
                   webconfig_str(city->name), "jurisdiction_id",
                   webconfig_str(city->jurisdiction_id), "timezone",
                   webconfig_str(city->timezone), "default_language",
                   webconfig_str(city->default_lang), "portal_api_key",
-                  webconfig_str(wc->portal_key), "map", webconfig_map(wc));
+                  webconfig_str(wc->portal_key), "map", webconfig_map(wc),
+                  "features", webconfig_features_json(routes, n));
     if (v == NULL)
         return C311_ERR_NOMEM;
     text = json_dumps(v, JSON_COMPACT | JSON_REAL_PRECISION(10));

@@ -26,10 +26,13 @@ struct webconfig {
 };
 
 /*
- * Builds the answer of /web-config.json from wc and city (both may be
- * freed afterwards). C311_ERR_NOMEM when out of memory.
+ * Builds the answer of /web-config.json from wc, city and the server's n
+ * routes (all may be freed afterwards): "features" says which families of
+ * the staff and public API the routes hold, so pages show "not available
+ * yet" without asking. C311_ERR_NOMEM when out of memory.
  */
-enum c311_rc webconfig_set(const struct webconfig *wc, const struct city *city);
+enum c311_rc webconfig_set(const struct webconfig *wc, const struct city *city,
+                           const struct route *routes, size_t n);
 
 /* Frees what webconfig_set built. */
 void webconfig_clear(void);

@@ -207,6 +207,11 @@ run(const struct serve_opts *o, const struct city *city, struct store *st)
             routes[n++] = serve_route_tables[i].routes[j];
     }
     routes[n++] = http_health_route;
+    if (webconfig_set(&o->web, city, routes, n) != C311_OK) {
+        fprintf(stderr, "civic311 serve: out of memory\n");
+        free(routes);
+        return CLI_FAIL;
+    }
     cfg.listen = o->listen;
     cfg.threads = o->threads;
     cfg.web_root = o->web_root;
@@ -241,31 +246,24 @@ serve_default_threads(void)
 }
 
 /*
- * Prepares /web-config.json: reads or makes the portal's key when
- * --portal-key-file is given. Prints why it fails.
+ * Reads or makes the portal's key when --portal-key-file is given, into
+ * *key (malloc'd; NULL without the option). Prints why it fails.
  */
 static enum c311_rc
-serve_web_setup(struct serve_opts *o, const struct city *city, struct store *st)
+serve_portal_key(const struct serve_opts *o, struct store *st, char **key)
 {
-    char *key = NULL, *cause = NULL;
+    char *cause = NULL;
     enum c311_rc rc;
 
-    if (o->portal_key_file != NULL) {
-        rc = portal_key_load(st, o->portal_key_file, o->portal_key_name, &key,
-                             &cause);
-        if (rc != C311_OK) {
-            fprintf(stderr, "civic311 serve: portal key: %s\n",
-                    cause != NULL ? cause : c311_rc_str(rc));
-            free(cause);
-            return rc;
-        }
-    }
-    o->web.portal_key = key;
-    rc = webconfig_set(&o->web, city);
-    o->web.portal_key = NULL;
-    free(key);
+    *key = NULL;
+    if (o->portal_key_file == NULL)
+        return C311_OK;
+    rc = portal_key_load(st, o->portal_key_file, o->portal_key_name, key,
+                         &cause);
     if (rc != C311_OK)
-        fprintf(stderr, "civic311 serve: out of memory\n");
+        fprintf(stderr, "civic311 serve: portal key: %s\n",
+                cause != NULL ? cause : c311_rc_str(rc));
+    free(cause);
     return rc;
 }
 
@@ -285,7 +283,7 @@ cmd_serve(int argc, char **argv)
     struct city *city = NULL;
     struct store_options sopt;
     struct store *st = NULL;
-    char *cause = NULL;
+    char *cause = NULL, *key = NULL;
     int rc;
 
     rc = parse_opts(argc, argv, &o);
@@ -319,8 +317,11 @@ cmd_serve(int argc, char **argv)
         free(cause);
         goto out_city;
     }
-    if (serve_web_setup(&o, city, st) == C311_OK)
+    if (serve_portal_key(&o, st, &key) == C311_OK) {
+        o.web.portal_key = key;
         rc = run(&o, city, st);
+        free(key);
+    }
     webconfig_clear();
     store_close(st);
 out_city:

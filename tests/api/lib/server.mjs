@@ -102,6 +102,8 @@ export class Server {
         this.stderr = '';   // all runs, in order
         this.bodies = [];   // every response body received, as text
         this.apiKey = null;
+        // more `serve` options, such as --portal-key-file
+        this.extraArgs = options.extraArgs ?? [];
     }
 
     get base() {
@@ -128,7 +130,8 @@ export class Server {
 
     async #launch() {
         const args = ['serve', '--config', this.config, '--db', this.db,
-            '--listen', `127.0.0.1:${this.port}`, '--web-root', this.webRoot];
+            '--listen', `127.0.0.1:${this.port}`, '--web-root', this.webRoot,
+            ...this.extraArgs];
         const proc = spawn(this.bin, args, {
             cwd: repoRoot,
             env: process.env,
