@@ -1,0 +1,249 @@
+// SPDX-License-Identifier: MIT
+//
+// The dashboard: for a date range, the volume of requests by status,
+// service, department and channel, SLA compliance, time to close and the
+// age of the open backlog. Figures come from GET /api/v1/reports/summary;
+// while a server lacks that API, the page counts what public Open311 data
+// gives (status, service, department, time to close, backlog age) and
+// says that channel and SLA figures are not available yet. Every chart
+// has its numbers in a table too.
+import { ApiError, open311Get, staff, webConfig } from './api.js';
+import { initI18n, onLangChange, t } from './i18n.js';
+import { signIn } from './session.js';
+import { fmtNum, h, say, setTimeZone, show } from './ui.js';
+
+const $ = (id) => document.getElementById(id);
+const DAY = 86400000;
+// Age buckets for time to close and backlog age, in days.
+export const BUCKETS = [[0, 1], [1, 3], [3, 7], [7, 30], [30, Infinity]];
+const MAX_PAGES = 50;
+
+let charts = [];
+let last = null;
+let features = {};
+
+// [[label, count], ...] from {key: n}, [{key|name|code, count}] or
+// [[key, n]]; sorted by count, largest first.
+export function pairs(v) {
+    let out;
+    if (!v)
+        out = [];
+    else if (Array.isArray(v))
+        out = v.map((x) => (Array.isArray(x) ? x
+            : [x.name ?? x.key ?? x.code ?? x.label ?? '—',
+                x.count ?? x.n ?? x.value ?? 0]));
+    else
+        out = Object.entries(v);
+    return out.map(([k, n]) => [String(k), Number(n)])
+        .sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]));
+}
+
+// Counts of values of f over list.
+function countBy(list, f) {
+    const m = new Map();
+    for (const x of list) {
+        const k = f(x) ?? '—';
+        m.set(k, (m.get(k) ?? 0) + 1);
+    }
+    return [...m];
+}
+
+// How many durations (ms) fall in each bucket.
+export function bucketize(durations) {
+    const counts = BUCKETS.map(() => 0);
+    for (const ms of durations) {
+        const d = ms / DAY;
+        const i = BUCKETS.findIndex(([lo, hi]) => d >= lo && d < hi);
+        if (i >= 0)
+            counts[i]++;
+    }
+    return counts;
+}
+
+function bucketLabels() {
+    return BUCKETS.map(([lo, hi]) => (hi === Infinity
+        ? t('dash.bucket_over', { n: lo }) : t('dash.bucket', { lo, hi })));
+}
+
+// The summary from public Open311 data for [from, to].
+export function summarize(list, now = Date.now()) {
+    const closed = list.filter((r) => r.status === 'closed');
+    const open = list.filter((r) => r.status === 'open');
+    return {
+        total: list.length,
+        by_status: countBy(list, (r) => r.status),
+        by_service: countBy(list, (r) => r.service_name ?? r.service_code),
+        by_department: countBy(list, (r) => r.agency_responsible),
+        by_channel: null,
+        sla: null,
+        time_to_close: bucketize(closed.map((r) =>
+            Date.parse(r.updated_datetime) - Date.parse(r.requested_datetime))),
+        backlog_age: bucketize(open.map((r) =>
+            now - Date.parse(r.requested_datetime))),
+    };
+}
+
+async function fromOpen311(from, to) {
+    const list = [];
+    for (let page = 1; page <= MAX_PAGES; page++) {
+        const res = await open311Get('requests', { start_date: from,
+            end_date: to, page, page_size: 1000 });
+        list.push(...res);
+        if (res.length < 1000)
+            break;
+    }
+    return summarize(list);
+}
+
+// The reports API's answer in the page's shape.
+function fromReport(r) {
+    const buckets = (v) => (Array.isArray(v) && v.every((x) =>
+        typeof x === 'number') ? v : pairs(v).map(([, n]) => n));
+    return {
+        total: r.total ?? r.count ?? null,
+        by_status: pairs(r.by_status), by_service: pairs(r.by_service),
+        by_department: pairs(r.by_department),
+        by_channel: r.by_channel ? pairs(r.by_channel) : null,
+        sla: r.sla ?? null,
+        time_to_close: r.time_to_close ? buckets(r.time_to_close.buckets ??
+            r.time_to_close) : null,
+        backlog_age: r.backlog_age ? buckets(r.backlog_age.buckets ??
+            r.backlog_age) : null,
+    };
+}
+
+// One chart with its data table; rows are [label, count] pairs.
+function chartCard(id, title, rows, type = 'bar') {
+    const canvas = h('canvas', { id: `chart-${id}`, role: 'img',
+        'aria-label': title });
+    const card = h('section', { class: 'panel', 'data-chart': id },
+        h('h2', {}, title),
+        h('div', { class: 'chart-box' }, canvas),
+        h('details', {}, h('summary', {}, t('dash.data')),
+            h('div', { class: 'table-wrap' }, h('table', {},
+                h('thead', {}, h('tr', {}, h('th', {}, t('dash.item')),
+                    h('th', { class: 'num' }, t('dash.count')))),
+                h('tbody', {}, rows.map(([k, n]) => h('tr', {},
+                    h('th', { scope: 'row' }, k),
+                    h('td', { class: 'num', 'data-key': k }, fmtNum(n)))))))));
+    if (globalThis.Chart && rows.length) {
+        queueMicrotask(() => {
+            charts.push(new globalThis.Chart(canvas, {
+                type,
+                data: { labels: rows.map(([k]) => k), datasets: [{
+                    label: title, data: rows.map(([, n]) => n),
+                    backgroundColor: ['#0b5394', '#1a7f37', '#9a6700',
+                        '#cf222e', '#8250df', '#57606a', '#bf3989'],
+                }] },
+                options: { maintainAspectRatio: false, animation: false,
+                    indexAxis: type === 'bar' && rows.length > 5 ? 'y' : 'x',
+                    plugins: { legend: { display: type !== 'bar' } } },
+            }));
+        });
+    }
+    return card;
+}
+
+function unavailableCard(id, title) {
+    return h('section', { class: 'panel', 'data-chart': id },
+        h('h2', {}, title), h('p', { class: 'msg msg-warn',
+            'data-state': 'not-available' },
+        t('common.not_available', { what: title })));
+}
+
+function render(s, source) {
+    for (const c of charts)
+        c.destroy();
+    charts = [];
+    const status = s.by_status.map(([k, n]) => [t(`status.${k}`), n]);
+    show($('totals'), h('li', { id: 'total' }, h('strong', {},
+        fmtNum(s.total ?? s.by_status.reduce((a, [, n]) => a + n, 0))),
+    t('dash.total')), s.by_status.map(([k, n]) => h('li',
+        { 'data-status': k }, h('strong', {}, fmtNum(n)), t(`status.${k}`))));
+    const labels = bucketLabels();
+    const slaRows = s.sla ? pairs(s.sla.by_department ?? s.sla)
+        .map(([k, n]) => [k, n]) : null;
+    show($('charts'),
+        chartCard('status', t('dash.by_status'), status, 'doughnut'),
+        chartCard('service', t('dash.by_service'), s.by_service),
+        chartCard('department', t('dash.by_department'), s.by_department),
+        s.by_channel ? chartCard('channel', t('dash.by_channel'),
+            s.by_channel.map(([k, n]) => [t(`channel.${k}`), n]))
+            : unavailableCard('channel', t('dash.by_channel')),
+        slaRows ? chartCard('sla', t('dash.sla'), slaRows)
+            : unavailableCard('sla', t('dash.sla')),
+        s.time_to_close ? chartCard('close', t('dash.time_to_close'),
+            labels.map((l, i) => [l, s.time_to_close[i] ?? 0])) : null,
+        s.backlog_age ? chartCard('backlog', t('dash.backlog_age'),
+            labels.map((l, i) => [l, s.backlog_age[i] ?? 0])) : null);
+    say($('dash-msg'), source === 'open311' ? t('dash.public_only') : '',
+        'info');
+}
+
+// Date input value to an ISO instant at the start or end of that day.
+function dayBound(v, end) {
+    const d = new Date(`${v}T${end ? '23:59:59' : '00:00:00'}`);
+    const off = -d.getTimezoneOffset();
+    const p = (n) => String(Math.abs(Math.trunc(n))).padStart(2, '0');
+    return `${v}T${end ? '23:59:59' : '00:00:00'}${off >= 0 ? '+' : '-'}${
+        p(off / 60)}:${p(off % 60)}`;
+}
+
+async function load(ev) {
+    ev?.preventDefault();
+    const from = $('from').value, to = $('to').value;
+    if (!from || !to || from > to) {
+        say($('dash-msg'), t('dash.bad_range'), 'error');
+        return;
+    }
+    say($('dash-msg'), t('dash.loading'), 'info');
+    try {
+        let s, source;
+        try {
+            if (features.reports === false)
+                throw new ApiError(404, [], { notAvailable: true });
+            s = fromReport(await staff('GET', 'reports/summary',
+                { params: { from, to } }));
+            source = 'reports';
+        } catch (e) {
+            if (e instanceof ApiError && e.status === 401) {
+                await signIn($('signin'), () => load(), features);
+                say($('dash-msg'), '', 'info');
+                return;
+            }
+            if (!e.notAvailable)
+                throw e;
+            s = await fromOpen311(dayBound(from, false), dayBound(to, true));
+            source = 'open311';
+        }
+        last = [s, source];
+        render(s, source);
+    } catch (e) {
+        say($('dash-msg'), t('common.error', { message: e.message }), 'error');
+    }
+    document.body.dataset.ready = 'true';
+}
+
+async function main() {
+    const cfg = await webConfig();
+    setTimeZone(cfg.timezone);
+    await initI18n(cfg.default_language);
+    for (const el of document.querySelectorAll('.city-name'))
+        el.textContent = cfg.city ?? '';
+    features = cfg.features ?? {};
+    const today = new Date();
+    const iso = (d) => `${d.getFullYear()}-${String(d.getMonth() + 1)
+        .padStart(2, '0')}-${String(d.getDate()).padStart(2, '0')}`;
+    const params = new URLSearchParams(location.search);
+    $('to').value = params.get('to') ?? iso(today);
+    $('from').value = params.get('from') ??
+        iso(new Date(today.getTime() - 29 * DAY));
+    $('range').addEventListener('submit', load);
+    onLangChange(() => {
+        if (last)
+            render(...last);
+    });
+    await load();
+}
+
+main();
