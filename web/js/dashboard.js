@@ -71,9 +71,10 @@ export function summarize(list, now = Date.now()) {
     const open = list.filter((r) => r.status === 'open');
     return {
         total: list.length,
-        by_status: countBy(list, (r) => r.status),
-        by_service: countBy(list, (r) => r.service_name ?? r.service_code),
-        by_department: countBy(list, (r) => r.agency_responsible),
+        by_status: pairs(countBy(list, (r) => r.status)),
+        by_service: pairs(countBy(list, (r) => r.service_name ??
+            r.service_code)),
+        by_department: pairs(countBy(list, (r) => r.agency_responsible)),
         by_channel: null,
         sla: null,
         time_to_close: bucketize(closed.map((r) =>
@@ -137,7 +138,9 @@ function chartCard(id, title, rows, type = 'bar') {
                 }] },
                 options: { maintainAspectRatio: false, animation: false,
                     indexAxis: type === 'bar' && rows.length > 5 ? 'y' : 'x',
-                    plugins: { legend: { display: type !== 'bar' } } },
+                    plugins: { legend: { display: type !== 'bar' } },
+                    scales: type === 'bar' ? { x: { ticks: { precision: 0 } },
+                        y: { ticks: { precision: 0 } } } : {} },
             }));
         });
     }

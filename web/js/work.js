@@ -111,7 +111,7 @@ function queue() {
                         w.work_group_name ?? w.work_group ?? '—'),
                     h('dt', {}, t('track.address')), h('dd', {},
                         w.address ?? '—')),
-                h('div', { class: 'actions' }, actions(w)))));
+                h('div', { class: 'actions' }, actions(w))));
     }));
 }
 
