@@ -20,6 +20,7 @@ export class ApiError extends Error {
         this.field = opts.field ?? null;
         this.code = opts.code ?? null;
         this.notAvailable = opts.notAvailable ?? false;
+        this.errors = opts.errors ?? null;
     }
 }
 
@@ -49,7 +50,8 @@ async function failure(r, staff) {
     }
     if (body && body.error)
         return new ApiError(r.status, [body.error.message ?? body.error.code],
-            { field: body.error.field, code: body.error.code });
+            { field: body.error.field, code: body.error.code,
+                errors: body.errors ?? null });
     return new ApiError(r.status, [`HTTP ${r.status}`]);
 }
 

@@ -15,12 +15,12 @@ import { fmtDate, h, notAvailable, say, setTimeZone, show } from './ui.js';
 import { checkAnswers, checkDetails, checkLocation } from './validate.js';
 
 const $ = (id) => document.getElementById(id);
-const CHANNELS = ['phone', 'walk_in', 'sms', 'tty', 'email', 'web',
-    'mobile_app'];
+const CHANNELS = ['phone', 'walk_in', 'tty', 'sms', 'email', 'web', 'app'];
 const CALLER_LANGS = ['en', 'zh', 'es', 'other'];
 
 let definition = null;
 let caller = null;
+let features = {};
 
 // Error text for a failed call, or the "not available yet" note.
 function failed(e, what) {
@@ -54,37 +54,46 @@ function requestTable(list, onOpen) {
 // ---- caller pop
 
 async function findCaller(ev) {
-    ev.preventDefault();
+    ev?.preventDefault();
     const phone = $('caller-phone').value.trim();
     const out = $('caller');
     if (!phone) {
         show(out, h('p', { class: 'msg msg-error' }, t('console.enter_phone')));
         return;
     }
+    caller = null;
     try {
-        const res = await staff('GET', 'callers', { params: { phone } });
-        caller = res.caller ?? (res.phone ? res : null);
-        const history = res.requests ?? res.history ?? caller?.requests ?? [];
-        const open = res.open_requests ?? history.filter((r) =>
-            r.status === 'open');
-        $('phone').value = caller?.phone ?? phone;
-        $('first_name').value = caller?.first_name ?? '';
-        $('last_name').value = caller?.last_name ?? '';
-        $('email').value = caller?.email ?? '';
-        if (caller?.language && CALLER_LANGS.includes(caller.language))
-            $('caller-lang').value = caller.language;
-        show(out, h('div', { 'data-caller': phone },
-            h('p', {}, caller ? t('console.caller_known', { name:
-                [caller.first_name, caller.last_name].filter(Boolean)
-                    .join(' ') || phone, n: history.length })
-                : t('console.caller_new', { phone })),
-            h('h3', {}, t('console.open_requests')),
+        caller = await staff('GET', 'callers', { params: { phone } });
+    } catch (e) {
+        if (e.notAvailable || e.status !== 404) {
+            show(out, failed(e, t('console.caller_title')));
+            return;
+        }
+    }
+    // A new caller: the intake form starts with the number only.
+    const history = caller?.requests ?? [];
+    const open = history.filter((r) => r.open ?? r.status === 'open');
+    $('phone').value = caller?.phones?.[0] ?? phone;
+    $('first_name').value = caller?.first_name ?? '';
+    $('last_name').value = caller?.last_name ?? '';
+    $('email').value = caller?.emails?.[0] ?? '';
+    if (caller?.address && !$('address').value)
+        $('address').value = caller.address;
+    const base = String(caller?.language ?? '').split('-')[0];
+    $('caller-lang').value = CALLER_LANGS.includes(base) ? base
+        : caller?.language ? 'other' : $('caller-lang').value;
+    const name = [caller?.first_name, caller?.last_name].filter(Boolean)
+        .join(' ');
+    show(out, h('div', { 'data-caller': caller?.id ?? 'new' },
+        h('p', { id: 'caller-summary' }, caller
+            ? t('console.caller_known', { name: name || phone,
+                n: history.length })
+            : t('console.caller_new', { phone })),
+        caller ? [h('h3', {}, t('console.open_requests')),
             requestTable(open, openDetail),
             h('details', {}, h('summary', {}, t('console.history',
-                { n: history.length })), requestTable(history, openDetail))));
-    } catch (e) {
-        show(out, failed(e, t('console.caller_title')));
-    }
+                { n: history.length })), requestTable(history, openDetail))]
+            : null));
 }
 
 // ---- intake
@@ -94,7 +103,7 @@ async function loadServices() {
     const sel = $('service');
     const keep = sel.value;
     sel.replaceChildren(h('option', { value: '' }, t('form.choose')),
-        services.map((s) => h('option', { value: s.service_code },
+        ...services.map((s) => h('option', { value: s.service_code },
             s.service_name)));
     sel.value = keep;
 }
@@ -135,28 +144,32 @@ async function save(ev) {
         return;
     }
     clearErrors(form);
+    const contact = Object.fromEntries(Object.entries({
+        first_name: v('first_name'), last_name: v('last_name'),
+        phone: v('phone'), email: v('email') }).filter(([, x]) => x));
+    const location = Object.fromEntries(Object.entries({
+        address: loc.address || undefined,
+        lat: loc.lat ? Number(loc.lat) : undefined,
+        long: loc.long ? Number(loc.long) : undefined,
+    }).filter(([, x]) => x !== undefined));
+    const lang = $('caller-lang').value;
     const body = {
         service_code: $('service').value,
         channel: $('channel').value,
-        language: $('caller-lang').value,
-        interpreter: $('interpreter').checked,
-        description: $('description').value.trim() || undefined,
-        address_string: loc.address || undefined,
-        lat: loc.lat ? Number(loc.lat) : undefined,
-        long: loc.long ? Number(loc.long) : undefined,
+        interpreter_used: $('interpreter').checked,
+        location,
         attributes: Object.fromEntries(Object.entries(ans)
             .filter(([, x]) => x !== '' && !(Array.isArray(x) && !x.length))),
-        contact: {
-            phone: v('phone') || undefined,
-            first_name: v('first_name') || undefined,
-            last_name: v('last_name') || undefined,
-            email: v('email') || undefined,
-        },
+        caller: caller?.id ?? (Object.keys(contact).length ? contact : null),
     };
+    if (lang !== 'other')
+        body.language = lang;
+    if ($('description').value.trim())
+        body.description = $('description').value.trim();
     $('intake-submit').disabled = true;
     try {
         const res = await staff('POST', 'requests', { body });
-        showSaved(res);
+        await showSaved(res);
         form.reset();
         show($('questions'));
         definition = null;
@@ -165,9 +178,13 @@ async function save(ev) {
         if (e.notAvailable)
             show($('saved'), notAvailable(t('console.intake_title')));
         else
-            showErrors(form, [{ field: e.field ? fieldOf(e.field) : null,
-                text: e.message }].map((p) => ($(p.field ?? '') ? p
-                : { field: null, text: p.text })));
+            showErrors(form, (e.errors ?? [{ field: e.field,
+                message: e.message }]).map((x) => {
+                const field = x.field ? fieldOf(x.field) : null;
+                return field && form.querySelector(`#${CSS.escape(field)}`)
+                    ? { field, text: x.message } : { field: null,
+                        text: x.message };
+            }));
     } finally {
         $('intake-submit').disabled = false;
     }
@@ -178,42 +195,68 @@ function fieldOf(path) {
     const m = /^attributes\.(.+)$/.exec(path);
     if (m)
         return `attr-${m[1]}`;
-    return { address_string: 'address', 'contact.phone': 'phone',
-        'contact.email': 'email' }[path] ?? path;
+    return { 'location.address': 'address', 'location.lat': 'lat',
+        'location.long': 'long', 'caller.phone': 'phone',
+        'caller.email': 'email', 'caller.first_name': 'first_name',
+        'caller.last_name': 'last_name', channel: 'channel',
+        service_code: 'service' }[path] ?? path;
 }
 
 function workOrderList(list) {
     if (!list?.length)
         return h('p', {}, t('console.no_workorders'));
-    return h('ul', {}, list.map((w) => h('li', {},
-        `${w.work_group_name ?? w.work_group ?? ''} · ${t(
+    return h('ul', { id: 'saved-workorders' }, list.map((w) => h('li', {},
+        `${w.name ?? w.step ?? ''} · ${w.work_group ?? ''} · ${t(
             `wo.status.${w.status}`)} · ${t('work.due')}: ${fmtDate(
-            w.due_at ?? w.due)}`)));
+            w.due_datetime)}`)));
 }
 
-function showSaved(res) {
-    const r = res.request ?? res;
-    const id = r.service_request_id ?? r.id;
+// The work orders of request id, or null where the server has none.
+async function workOrdersOf(id) {
+    if (features.workorders === false)
+        return null;
+    try {
+        const res = await staff('GET', `requests/${encodeURIComponent(id)}` +
+            '/workorders');
+        return Array.isArray(res) ? res : res.work_orders ?? [];
+    } catch {
+        return null;
+    }
+}
+
+async function showSaved(r) {
+    const id = r.service_request_id;
     const box = $('saved');
+    const orders = await workOrdersOf(id);
     show(box, h('div', { class: 'panel', 'data-saved': id },
         h('h3', {}, t('console.saved', { id })),
         h('dl', { class: 'facts' },
             h('dt', {}, t('track.department')),
-            h('dd', { id: 'saved-dept' }, r.department_name ??
-                r.agency_responsible ?? r.department ?? '—'),
+            h('dd', { id: 'saved-dept' }, r.agency_responsible ??
+                r.department ?? '—'),
             h('dt', {}, t('track.expected')),
-            h('dd', {}, fmtDate(r.expected_datetime ?? r.due_at))),
+            h('dd', { id: 'saved-expected' }, r.expected_datetime
+                ? fmtDate(r.expected_datetime) : t('track.expected_none'))),
         h('h4', {}, t('console.workorders')),
-        workOrderList(res.work_orders ?? r.work_orders)));
+        orders ? workOrderList(orders)
+            : notAvailable(t('console.workorders'))));
     box.focus();
 }
 
 // ---- search, notes, escalation
 
+// A request number (native or imported) rather than words.
+const ID_RE = /^(\d{4}-\d{6}|\d{5,})$/;
+
 async function search(ev) {
     ev.preventDefault();
     const q = $('search-q').value.trim();
     const out = $('search-result');
+    if (ID_RE.test(q)) {
+        show(out);
+        await openDetail(q);
+        return;
+    }
     try {
         const res = await staff('GET', 'requests', { params: { q } });
         show(out, requestTable(Array.isArray(res) ? res : res.requests ?? [],
@@ -238,8 +281,9 @@ async function openDetail(id) {
         ev.preventDefault();
         try {
             await staff('POST', `requests/${encodeURIComponent(id)}/notes`,
-                { body: { text: note.note.value.trim(), visibility:
-                    note.querySelector('input[name=vis]:checked').value } });
+                { body: { text: note.note.value.trim(), public: note
+                    .querySelector('input[name=vis]:checked').value ===
+                    'public' } });
             say(msg, t('console.note_saved'), 'ok');
             openDetail(id);
         } catch (e) {
@@ -267,12 +311,14 @@ async function openDetail(id) {
                         '/escalate', { body: { reason: note.note.value.trim()
                             || undefined } });
                     say(msg, t('console.escalated'), 'ok');
+                    openDetail(id);
                 } catch (e) {
                     say(msg, e.message, 'error');
                 }
             } }, t('console.escalate'))),
     msg);
     const notes = r.notes ?? [];
+    const orders = await workOrdersOf(id);
     show(box, h('div', { class: 'panel', 'data-detail': id },
         h('h3', {}, `${id} · ${r.service_name ?? r.service_code ?? ''}`),
         h('dl', { class: 'facts' },
@@ -281,17 +327,24 @@ async function openDetail(id) {
             h('dt', {}, t('track.department')), h('dd', {},
                 r.agency_responsible ?? r.department ?? '—'),
             h('dt', {}, t('track.expected')), h('dd', {},
-                fmtDate(r.expected_datetime))),
+                fmtDate(r.expected_datetime)),
+            h('dt', {}, t('console.escalation')), h('dd',
+                { id: 'detail-escalation' }, r.escalation
+                    ? t('console.escalated_at', { at: fmtDate(
+                        r.escalation.escalated_at) })
+                    : t('console.not_escalated'))),
+        h('p', {}, r.description ?? ''),
+        orders ? [h('h4', {}, t('console.workorders')), workOrderList(orders)]
+            : null,
         h('h4', {}, t('console.notes')),
-        notes.length ? h('ul', {}, notes.map((n) => h('li', {},
-            `${fmtDate(n.created_at)} · ${t(`console.note_${n.visibility}`)
+        notes.length ? h('ul', { id: 'detail-notes' }, notes.map((n) =>
+            h('li', {}, `${fmtDate(n.at)} · ${n.author ?? ''} · ${t(
+                n.public ? 'console.note_public' : 'console.note_internal')
             } · ${n.text}`))) : h('p', {}, t('console.no_notes')),
         note));
 }
 
 // ---- start
-
-let features = {};
 
 // Hides a form whose API the server lacks and says so in out.
 function gate(feature, form, out, what) {

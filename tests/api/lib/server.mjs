@@ -95,7 +95,8 @@ export class Server {
         const pgUrl = options.pgUrl ?? process.env.CIVIC311_TEST_PG_URL;
         this.db = options.db ?? (pgUrl ? freshPgDatabase(pgUrl)
             : path.join(this.dir, 't.db'));
-        this.config = path.join(repoRoot, 'config', 'demo-city.yaml');
+        this.config = options.config ??
+            path.join(repoRoot, 'config', 'demo-city.yaml');
         this.webRoot = path.join(repoRoot, 'web');
         this.proc = null;
         this.port = 0;

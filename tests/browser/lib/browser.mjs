@@ -8,9 +8,10 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { execFileSync } from 'node:child_process';
 import { after, before } from 'node:test';
 import { chromium } from 'playwright-core';
-import { repoRoot, startServer } from '../../api/lib/server.mjs';
+import { binaryPath, repoRoot, startServer } from '../../api/lib/server.mjs';
 
 export const CHROMIUM = process.env.CIVIC311_CHROMIUM ?? '/usr/bin/chromium';
 export const SCREENS = path.join(repoRoot, 'tests', 'artifacts', 'screens');
@@ -50,15 +51,27 @@ export async function launchBrowser() {
     };
 }
 
+// True when the binary under test takes `serve --portal-key-file` (a
+// binary built from another branch may not, and is still worth running
+// the staff pages against).
+function hasPortalKey() {
+    const help = execFileSync(binaryPath(), ['serve', '--help'],
+        { encoding: 'utf8' });
+    return help.includes('--portal-key-file');
+}
+
 // Registers hooks that run one server (with the portal's key and seeded
 // data from setup(srv)) and one browser for a test file.
+// $CIVIC311_TEST_CONFIG names another city configuration.
 export function useBrowser(name, setup) {
     const env = {};
     before(async () => {
         const keyDir = fs.mkdtempSync(path.join(os.tmpdir(), 'civic311-key-'));
         env.keyDir = keyDir;
         env.srv = await startServer({ name: `browser-${name}`,
-            extraArgs: ['--portal-key-file', path.join(keyDir, 'portal.key')] });
+            config: process.env.CIVIC311_TEST_CONFIG,
+            extraArgs: hasPortalKey() ? ['--portal-key-file',
+                path.join(keyDir, 'portal.key')] : [] });
         if (setup)
             await setup(env.srv);
         env.browser = await launchBrowser();
@@ -79,6 +92,8 @@ export async function openPage(env, urlPath, { viewport = DESKTOP, lang,
     allow = [] } = {}) {
     const page = await env.browser.ctx.newPage();
     page.errors = [];
+    if (env.srv.noWebConfig)
+        allow = [...allow, /status of 404/];
     page.on('console', (m) => {
         if (m.type() === 'error' && !allow.some((re) => re.test(m.text())))
             page.errors.push(m.text());
@@ -119,4 +134,52 @@ export async function seed(srv, list) {
         ids.push(r.json[0].service_request_id);
     }
     return ids;
+}
+
+// Which staff and public APIs the server has: what /web-config.json says,
+// or, from a server without it, what its routes answer.
+export async function features(srv) {
+    const r = await srv.get('/web-config.json');
+    if (r.status === 200)
+        return r.json.features;
+    srv.noWebConfig = true; // pages then log its 404
+    const spec = await srv.get('/api/v1/openapi.json');
+    const paths = spec.status === 200 ? spec.json.paths ?? {} : null;
+    const has = async (method, p) => {
+        if (paths)
+            return Object.keys(paths).some((k) =>
+                k === p.split('?')[0] && paths[k][method.toLowerCase()]);
+        const x = await srv.request(method, p, method === 'POST'
+            ? { body: '{}' } : {});
+        return !Array.isArray(x.json) || x.status !== 404 && x.status !== 405;
+    };
+    return {
+        staff: await has('POST', '/api/v1/session'),
+        callers: await has('GET', '/api/v1/callers?phone=1'),
+        intake: await has('POST', '/api/v1/requests'),
+        request_search: await has('GET', '/api/v1/requests'),
+        workorders: await has('GET', '/api/v1/workorders'),
+        reports: await has('GET', '/api/v1/reports/summary'),
+        towed: await has('GET', '/api/v1/public/towed?plate=X'),
+        kb: await has('GET', '/api/v1/public/kb/search?q=x'),
+    };
+}
+
+// Adds a staff account with `civic311 user add`; its password is
+// "password-LOGIN".
+export function addUser(srv, login, roles, departments = []) {
+    execFileSync(srv.bin, ['user', 'add', '--db', srv.db, '--config',
+        srv.config, '--login', login, '--name', `Test ${login}`,
+        ...roles.flatMap((r) => ['--role', r]),
+        ...departments.flatMap((d) => ['--department', d])],
+    { input: `password-${login}\n`, cwd: repoRoot,
+        stdio: ['pipe', 'ignore', 'pipe'] });
+}
+
+// Signs in on the page's sign-in form.
+export async function signInAs(page, login) {
+    await page.fill('#login', login);
+    await page.fill('#password', `password-${login}`);
+    await page.click('#signin-form button[type="submit"]');
+    await page.waitForSelector('#app:not([hidden])');
 }
