@@ -170,7 +170,14 @@ async function save(ev) {
     try {
         const res = await staff('POST', 'requests', { body });
         await showSaved(res);
+        // The caller stays on the line: keep who they are for the next one.
+        const keep = ['channel', 'caller-lang', 'first_name', 'last_name',
+            'phone', 'email'].map((k) => [k, $(k).value]);
+        const interp = $('interpreter').checked;
         form.reset();
+        for (const [k, x] of keep)
+            $(k).value = x;
+        $('interpreter').checked = interp;
         show($('questions'));
         definition = null;
         warnEmergency();
@@ -245,8 +252,11 @@ async function showSaved(r) {
 
 // ---- search, notes, escalation
 
-// A request number (native or imported) rather than words.
-const ID_RE = /^(\d{4}-\d{6}|\d{5,})$/;
+// A request number (native, or an imported all-digit one that is not
+// phone-sized) rather than words.
+const ID_RE = /^(\d{4}-\d{6}|\d{5,9}|\d{12,})$/;
+// A phone number: digits with the usual separators, 7 digits or more.
+const PHONE_RE = /^\+?[\d\s().\/-]{7,}$/;
 
 async function search(ev) {
     ev.preventDefault();
@@ -255,6 +265,13 @@ async function search(ev) {
     if (ID_RE.test(q)) {
         show(out);
         await openDetail(q);
+        return;
+    }
+    if (PHONE_RE.test(q) && features.callers !== false) {
+        show(out);
+        $('caller-phone').value = q;
+        await findCaller();
+        $('caller-h').scrollIntoView();
         return;
     }
     try {
