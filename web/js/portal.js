@@ -259,6 +259,29 @@ async function track(id) {
 
 // ---- towed vehicles
 
+// One towed vehicle as the public lookup gives it.
+function towedCard(v) {
+    const pound = v.pound ?? {};
+    const fact = (key, value) => (value ? [h('dt', {}, t(key)),
+        h('dd', {}, value)] : null);
+    return h('div', { class: 'panel', 'data-towed': v.plate },
+        h('h3', {}, [v.plate, v.plate_state].filter(Boolean).join(' · ')),
+        h('dl', { class: 'facts' },
+            fact('towed.status', t(`towed.status.${v.status}`)),
+            fact('towed.vehicle', [v.colour, v.make, v.model].filter(Boolean)
+                .join(' ')),
+            fact('towed.towed_at', v.towed_datetime
+                ? fmtDate(v.towed_datetime) : null),
+            fact('towed.towed_from', v.towed_from),
+            fact('towed.pound', pound.name ?? pound.code),
+            fact('towed.pound_address', pound.address),
+            fact('towed.pound_hours', pound.hours),
+            fact('towed.pound_phone', pound.phone),
+            fact('towed.must_bring', v.must_bring),
+            fact('towed.disposal', v.disposal_possible_datetime
+                ? fmtDate(v.disposal_possible_datetime) : null)));
+}
+
 async function towed(plate) {
     const out = $('towed-result');
     plate = plate.trim();
@@ -268,26 +291,14 @@ async function towed(plate) {
     }
     try {
         const res = await publicApi('towed', { plate });
-        const list = Array.isArray(res) ? res : res.vehicles ?? (res.plate
-            ? [res] : []);
-        if (!list.length) {
-            show(out, h('p', { class: 'msg msg-info' },
-                t('towed.none', { plate })));
-            return;
-        }
-        show(out, list.map((v) => h('div', { class: 'panel' },
-            h('h3', {}, v.plate ?? plate),
-            h('dl', { class: 'facts' }, Object.entries(v)
-                .filter(([k, x]) => k !== 'plate' && x !== null &&
-                    typeof x !== 'object')
-                .map(([k, x]) => [h('dt', {}, t(`towed.${k}`)),
-                    h('dd', {}, /_at$|datetime|date$/.test(k) ? fmtDate(x)
-                        : String(x))])))));
+        const list = Array.isArray(res) ? res : [];
+        show(out, list.length ? list.map(towedCard)
+            : h('p', { class: 'msg msg-info' }, t('towed.none', { plate })));
     } catch (e) {
         if (e.notAvailable)
             show(out, notAvailable(t('portal.tab_towed')));
         else if (e.status === 404)
-            show(out, h('p', { class: 'msg msg-info' },
+            show(out, h('p', { class: 'msg msg-info', id: 'towed-none' },
                 t('towed.none', { plate })));
         else
             show(out, h('p', { class: 'msg msg-error' }, t('common.error',
