@@ -83,12 +83,14 @@ portal_check(struct store *st, const char *file, const char *key, char **cause)
     secret_hash_hex(key, hash);
     rc = store_apikey_find(st, hash, &a, &found, cause);
     arena_free(&a);
-    if (rc == C311_ERR_NOT_FOUND)
+    if (rc == C311_ERR_NOT_FOUND) {
+        free(*cause);
         portal_fail(cause,
                     "the key in %s is not an active key of this database "
                     "(revoked, or another database): delete the file to "
                     "make a new key",
                     file);
+    }
     return rc;
 }
 
