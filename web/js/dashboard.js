@@ -10,79 +10,16 @@
 import { ApiError, open311Get, staff, webConfig } from './api.js';
 import { initI18n, onLangChange, t } from './i18n.js';
 import { signIn } from './session.js';
+import { BUCKETS, pairs, summarize } from './stats.js';
 import { fmtNum, h, say, setTimeZone, show } from './ui.js';
 
 const $ = (id) => document.getElementById(id);
 const DAY = 86400000;
-// Age buckets for time to close and backlog age, in days.
-export const BUCKETS = [[0, 1], [1, 3], [3, 7], [7, 30], [30, Infinity]];
 const MAX_PAGES = 50;
 
 let charts = [];
 let last = null;
 let features = {};
-
-// [[label, count], ...] from {key: n}, [{key|name|code, count}] or
-// [[key, n]]; sorted by count, largest first.
-export function pairs(v) {
-    let out;
-    if (!v)
-        out = [];
-    else if (Array.isArray(v))
-        out = v.map((x) => (Array.isArray(x) ? x
-            : [x.name ?? x.key ?? x.code ?? x.label ?? '—',
-                x.count ?? x.n ?? x.value ?? 0]));
-    else
-        out = Object.entries(v);
-    return out.map(([k, n]) => [String(k), Number(n)])
-        .sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]));
-}
-
-// Counts of values of f over list.
-function countBy(list, f) {
-    const m = new Map();
-    for (const x of list) {
-        const k = f(x) ?? '—';
-        m.set(k, (m.get(k) ?? 0) + 1);
-    }
-    return [...m];
-}
-
-// How many durations (ms) fall in each bucket.
-export function bucketize(durations) {
-    const counts = BUCKETS.map(() => 0);
-    for (const ms of durations) {
-        const d = ms / DAY;
-        const i = BUCKETS.findIndex(([lo, hi]) => d >= lo && d < hi);
-        if (i >= 0)
-            counts[i]++;
-    }
-    return counts;
-}
-
-function bucketLabels() {
-    return BUCKETS.map(([lo, hi]) => (hi === Infinity
-        ? t('dash.bucket_over', { n: lo }) : t('dash.bucket', { lo, hi })));
-}
-
-// The summary from public Open311 data for [from, to].
-export function summarize(list, now = Date.now()) {
-    const closed = list.filter((r) => r.status === 'closed');
-    const open = list.filter((r) => r.status === 'open');
-    return {
-        total: list.length,
-        by_status: pairs(countBy(list, (r) => r.status)),
-        by_service: pairs(countBy(list, (r) => r.service_name ??
-            r.service_code)),
-        by_department: pairs(countBy(list, (r) => r.agency_responsible)),
-        by_channel: null,
-        sla: null,
-        time_to_close: bucketize(closed.map((r) =>
-            Date.parse(r.updated_datetime) - Date.parse(r.requested_datetime))),
-        backlog_age: bucketize(open.map((r) =>
-            now - Date.parse(r.requested_datetime))),
-    };
-}
 
 async function fromOpen311(from, to) {
     const list = [];
@@ -94,6 +31,11 @@ async function fromOpen311(from, to) {
             break;
     }
     return summarize(list);
+}
+
+function bucketLabels() {
+    return BUCKETS.map(([lo, hi]) => (hi === Infinity
+        ? t('dash.bucket_over', { n: lo }) : t('dash.bucket', { lo, hi })));
 }
 
 // The reports API's answer in the page's shape.
@@ -154,6 +96,14 @@ function unavailableCard(id, title) {
         t('common.not_available', { what: title })));
 }
 
+// SLA rows: the public figures by kind, or the reports API's as given.
+function slaTable(sla) {
+    if ('met' in sla)
+        return ['met', 'missed', 'open_late', 'open_on_time'].map((k) =>
+            [t(`dash.sla_${k}`), sla[k]]);
+    return pairs(sla.by_department ?? sla);
+}
+
 function render(s, source) {
     for (const c of charts)
         c.destroy();
@@ -164,8 +114,7 @@ function render(s, source) {
     t('dash.total')), s.by_status.map(([k, n]) => h('li',
         { 'data-status': k }, h('strong', {}, fmtNum(n)), t(`status.${k}`))));
     const labels = bucketLabels();
-    const slaRows = s.sla ? pairs(s.sla.by_department ?? s.sla)
-        .map(([k, n]) => [k, n]) : null;
+    const slaRows = s.sla ? slaTable(s.sla) : null;
     show($('charts'),
         chartCard('status', t('dash.by_status'), status, 'doughnut'),
         chartCard('service', t('dash.by_service'), s.by_service),
@@ -173,7 +122,9 @@ function render(s, source) {
         s.by_channel ? chartCard('channel', t('dash.by_channel'),
             s.by_channel.map(([k, n]) => [t(`channel.${k}`), n]))
             : unavailableCard('channel', t('dash.by_channel')),
-        slaRows ? chartCard('sla', t('dash.sla'), slaRows)
+        slaRows ? chartCard('sla', s.sla.percent !== undefined &&
+            s.sla.percent !== null ? t('dash.sla_percent', { pct: fmtNum(
+                s.sla.percent) }) : t('dash.sla'), slaRows)
             : unavailableCard('sla', t('dash.sla')),
         s.time_to_close ? chartCard('close', t('dash.time_to_close'),
             labels.map((l, i) => [l, s.time_to_close[i] ?? 0])) : null,
