@@ -176,7 +176,10 @@ test('work: a crew member completes a work order and the follow-up ' +
     const rows = await sup.$$eval('#groups tbody tr', (trs) => trs.map((r) =>
         [r.querySelector('th').textContent, ...[...r.querySelectorAll('td')]
             .map((c) => c.textContent)]));
-    assert.deepEqual(rows, [['PD_TOWING', '1', '0', '0']]);
+    // (other tests of this file leave work for other groups)
+    assert.deepEqual(rows.find((r) => r[0] === 'PD_TOWING'),
+        ['PD_TOWING', '1', '0', '0']);
+    assert.equal(rows.some((r) => r[0] === 'SAN_CLEANING'), false);
     await shot(sup, 'work-supervisor-es-desktop');
     assert.deepEqual(sup.errors, []);
     await sup.close();

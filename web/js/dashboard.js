@@ -165,7 +165,8 @@ async function load(ev) {
                 say($('dash-msg'), '', 'info');
                 return;
             }
-            if (!e.notAvailable)
+            // 404: a server without the reports API (whatever its shape)
+            if (!e.notAvailable && e.status !== 404)
                 throw e;
             s = await fromOpen311(dayBound(from, false), dayBound(to, true));
             source = 'open311';

@@ -72,6 +72,7 @@ export function useBrowser(name, setup) {
             config: process.env.CIVIC311_TEST_CONFIG,
             extraArgs: hasPortalKey() ? ['--portal-key-file',
                 path.join(keyDir, 'portal.key')] : [] });
+        await features(env.srv); // marks a server without /web-config.json
         if (setup)
             await setup(env.srv);
         env.browser = await launchBrowser();
