@@ -8,11 +8,8 @@ import { test } from 'node:test';
 import { DESKTOP, LANGS, PHONE, features, openPage, seed, shot, tr,
     useBrowser } from './lib/browser.mjs';
 
-const SEED = [
-    ['POTHOLE', 3, 'Department of Transportation'],
-    ['STREETLIGHT_OUT', 1, 'Department of Transportation'],
-    ['MISSED_COLLECTION', 2, 'Department of Sanitation'],
-];
+const SEED = [['POTHOLE', 3], ['STREETLIGHT_OUT', 1],
+    ['MISSED_COLLECTION', 2]];
 
 const env = useBrowser('dashboard', async (srv) => {
     const list = [];
@@ -47,9 +44,15 @@ for (const lang of LANGS) {
         assert.deepEqual(await table(page, 'service'), {
             [names.POTHOLE]: '3', [names.MISSED_COLLECTION]: '2',
             [names.STREETLIGHT_OUT]: '1' });
-        assert.deepEqual(await table(page, 'department'), {
-            'Department of Transportation': '4',
-            'Department of Sanitation': '2' });
+        // Departments as the server routed the requests (the work engine
+        // may route by work group): the demo city gives 4 and 2.
+        const depts = {};
+        for (const r of (await env.srv.get('/open311/v2/requests.json'))
+            .json)
+            depts[r.agency_responsible] = String(
+                Number(depts[r.agency_responsible] ?? 0) + 1);
+        assert.deepEqual(await table(page, 'department'), depts);
+        assert.deepEqual(Object.values(depts).sort(), ['2', '4']);
         // Filed just now: nothing closed, all six open less than a day.
         const backlog = await table(page, 'backlog');
         assert.equal(backlog[tr(lang, 'dash.bucket', { lo: 0, hi: 1 })], '6');
