@@ -3,7 +3,8 @@
 // web/js/stats.js: what the dashboard counts from public Open311 data.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { bucketize, pairs, slaOf, summarize } from '../../web/js/stats.js';
+import { bucketize, fromReports, pairs, slaOf, summarize }
+    from '../../web/js/stats.js';
 
 const H = 3600000;
 const NOW = Date.parse('2026-12-03T12:00:00Z');
@@ -62,4 +63,36 @@ test('pairs reads the shapes a report may use', () => {
         [['b', 3], ['a', 1]]);
     assert.deepEqual(pairs([['x', 2], ['y', 2]]), [['x', 2], ['y', 2]]);
     assert.deepEqual(pairs(null), []);
+});
+
+test('the reports API\'s figures become the page\'s', () => {
+    const figures = (requests, closed) => ({ requests, closed,
+        share_closed: closed / requests,
+        time_to_close: { timed: closed, median_seconds: 5400,
+            p90_seconds: 90000 },
+        sla: { with_due: 4, met: 2, missed: 1, unknown: 1,
+            compliance: 0.6667 },
+        backlog: { open_at_end: requests - closed, by_age: { '0-1d': 3,
+            '1-3d': 1, '3-7d': 0, '7-30d': 0, over_30d: 2 } } });
+    const total = figures(10, 4);
+    const r = (by, groups) => ({ from: 'x', to: 'y', by, total, groups,
+        top_services: [] });
+    const s = fromReports(
+        r('service', [{ key: 'POTHOLE', name: 'Pothole', ...figures(7, 3) },
+            { key: 'GRAFFITI', name: 'Graffiti', ...figures(3, 1) }]),
+        r('department', [{ key: 'DOT', name: 'Transportation',
+            ...figures(10, 4) }]),
+        r('channel', [{ key: 'phone', name: 'phone', ...figures(6, 2) },
+            { key: 'open311', name: 'open311', ...figures(4, 2) }]));
+    assert.deepEqual(s, {
+        total: 10,
+        by_status: [['open', 6], ['closed', 4]],
+        by_service: [['Pothole', 7], ['Graffiti', 3]],
+        by_department: [['Transportation', 10]],
+        by_channel: [['phone', 6], ['open311', 4]],
+        sla: { met: 2, missed: 1, unknown: 1, percent: 66.7 },
+        time_to_close: null,
+        close_stats: { median_seconds: 5400, p90_seconds: 90000 },
+        backlog_age: [3, 1, 0, 0, 2],
+    });
 });

@@ -10,7 +10,7 @@
 import { ApiError, open311Get, staff, webConfig } from './api.js';
 import { initI18n, onLangChange, t } from './i18n.js';
 import { signIn } from './session.js';
-import { BUCKETS, pairs, summarize } from './stats.js';
+import { BUCKETS, fromReports, summarize } from './stats.js';
 import { fmtNum, h, say, setTimeZone, show } from './ui.js';
 
 const $ = (id) => document.getElementById(id);
@@ -38,21 +38,26 @@ function bucketLabels() {
         ? t('dash.bucket_over', { n: lo }) : t('dash.bucket', { lo, hi })));
 }
 
-// The reports API's answer in the page's shape.
-function fromReport(r) {
-    const buckets = (v) => (Array.isArray(v) && v.every((x) =>
-        typeof x === 'number') ? v : pairs(v).map(([, n]) => n));
-    return {
-        total: r.total ?? r.count ?? null,
-        by_status: pairs(r.by_status), by_service: pairs(r.by_service),
-        by_department: pairs(r.by_department),
-        by_channel: r.by_channel ? pairs(r.by_channel) : null,
-        sla: r.sla ?? null,
-        time_to_close: r.time_to_close ? buckets(r.time_to_close.buckets ??
-            r.time_to_close) : null,
-        backlog_age: r.backlog_age ? buckets(r.backlog_age.buckets ??
-            r.backlog_age) : null,
-    };
+// The day after a date input's value: the reports API's end is exclusive.
+function nextDay(v) {
+    const d = new Date(`${v}T12:00:00Z`);
+    d.setUTCDate(d.getUTCDate() + 1);
+    return d.toISOString().slice(0, 10);
+}
+
+// The summary from the reports API for [from, to] (local dates).
+async function fromReportsApi(from, to) {
+    const ask = (by) => staff('GET', 'reports/summary',
+        { params: { from, to: nextDay(to), by } });
+    const [svc, dept, chan] = await Promise.all([ask('service'),
+        ask('department'), ask('channel')]);
+    return fromReports(svc, dept, chan);
+}
+
+// t(prefix.key), or key itself when there is no such string.
+function label(prefix, key) {
+    const s = t(`${prefix}.${key}`);
+    return s === `${prefix}.${key}` ? key : s;
 }
 
 // One chart with its data table; rows are [label, count] pairs.
@@ -96,12 +101,17 @@ function unavailableCard(id, title) {
         t('common.not_available', { what: title })));
 }
 
-// SLA rows: the public figures by kind, or the reports API's as given.
+// SLA rows: met, missed and the rest, as far as the figures tell.
 function slaTable(sla) {
-    if ('met' in sla)
-        return ['met', 'missed', 'open_late', 'open_on_time'].map((k) =>
-            [t(`dash.sla_${k}`), sla[k]]);
-    return pairs(sla.by_department ?? sla);
+    return ['met', 'missed', 'unknown', 'open_late', 'open_on_time']
+        .filter((k) => sla[k] !== undefined)
+        .map((k) => [t(`dash.sla_${k}`), sla[k]]);
+}
+
+// Seconds as hours with one decimal.
+function hours(sec) {
+    return sec === null || sec === undefined ? 0
+        : Math.round(sec / 360) / 10;
 }
 
 function render(s, source) {
@@ -120,7 +130,7 @@ function render(s, source) {
         chartCard('service', t('dash.by_service'), s.by_service),
         chartCard('department', t('dash.by_department'), s.by_department),
         s.by_channel ? chartCard('channel', t('dash.by_channel'),
-            s.by_channel.map(([k, n]) => [t(`channel.${k}`), n]))
+            s.by_channel.map(([k, n]) => [label('channel', k), n]))
             : unavailableCard('channel', t('dash.by_channel')),
         slaRows ? chartCard('sla', s.sla.percent !== undefined &&
             s.sla.percent !== null ? t('dash.sla_percent', { pct: fmtNum(
@@ -128,6 +138,9 @@ function render(s, source) {
             : unavailableCard('sla', t('dash.sla')),
         s.time_to_close ? chartCard('close', t('dash.time_to_close'),
             labels.map((l, i) => [l, s.time_to_close[i] ?? 0])) : null,
+        s.close_stats ? chartCard('close', t('dash.time_to_close_hours'),
+            [[t('dash.median'), hours(s.close_stats.median_seconds)],
+                [t('dash.p90'), hours(s.close_stats.p90_seconds)]]) : null,
         s.backlog_age ? chartCard('backlog', t('dash.backlog_age'),
             labels.map((l, i) => [l, s.backlog_age[i] ?? 0])) : null);
     say($('dash-msg'), source === 'open311' ? t('dash.public_only') : '',
@@ -156,8 +169,7 @@ async function load(ev) {
         try {
             if (features.reports === false)
                 throw new ApiError(404, [], { notAvailable: true });
-            s = fromReport(await staff('GET', 'reports/summary',
-                { params: { from, to } }));
+            s = await fromReportsApi(from, to);
             source = 'reports';
         } catch (e) {
             if (e instanceof ApiError && e.status === 401) {
@@ -165,8 +177,9 @@ async function load(ev) {
                 say($('dash-msg'), '', 'info');
                 return;
             }
-            // 404: a server without the reports API (whatever its shape)
-            if (!e.notAvailable && e.status !== 404)
+            // 404: a server without the reports API (whatever its shape);
+            // 403: an account whose roles do not include reports
+            if (!e.notAvailable && e.status !== 404 && e.status !== 403)
                 throw e;
             s = await fromOpen311(dayBound(from, false), dayBound(to, true));
             source = 'open311';

@@ -87,3 +87,35 @@ export function summarize(list, now = Date.now()) {
     };
 }
 
+
+// The backlog bands of the reports API, in the order of BUCKETS.
+export const REPORT_AGES = ['0-1d', '1-3d', '3-7d', '7-30d', 'over_30d'];
+
+// The page's summary from three answers of GET /api/v1/reports/summary
+// (docs/REPORTS.md) for one period, broken down by service, department
+// and channel (each also carries the total).
+export function fromReports(byService, byDepartment, byChannel) {
+    const tot = byService.total;
+    const groups = (r) => (r?.groups ?? []).map((g) =>
+        [String(g.name ?? g.key), Number(g.requests)]);
+    const sla = tot.sla ?? {};
+    return {
+        total: tot.requests,
+        by_status: [['open', tot.requests - tot.closed],
+            ['closed', tot.closed]].filter(([, n]) => n > 0),
+        by_service: groups(byService),
+        by_department: groups(byDepartment),
+        by_channel: (byChannel?.groups ?? []).map((g) =>
+            [String(g.key), Number(g.requests)]),
+        sla: sla.with_due ? { met: sla.met, missed: sla.missed,
+            unknown: sla.unknown, percent: sla.compliance === null ||
+                sla.compliance === undefined ? null
+                : Math.round(1000 * sla.compliance) / 10 } : null,
+        time_to_close: null,
+        close_stats: tot.time_to_close?.timed ? {
+            median_seconds: tot.time_to_close.median_seconds,
+            p90_seconds: tot.time_to_close.p90_seconds } : null,
+        backlog_age: REPORT_AGES.map((k) =>
+            Number(tot.backlog?.by_age?.[k] ?? 0)),
+    };
+}
