@@ -7,7 +7,7 @@
 // gives (status, service, department, time to close, backlog age) and
 // says that channel and SLA figures are not available yet. Every chart
 // has its numbers in a table too.
-import { ApiError, open311Get, staff, webConfig } from './api.js';
+import { ApiError, open311Get, staff, staffToken, webConfig } from './api.js';
 import { initI18n, onLangChange, t } from './i18n.js';
 import { signIn } from './session.js';
 import { BUCKETS, fromReports, summarize } from './stats.js';
@@ -166,6 +166,12 @@ async function load(ev) {
     say($('dash-msg'), t('dash.loading'), 'info');
     try {
         let s, source;
+        // The reports API wants a signed-in user: ask before calling.
+        if (features.reports && !staffToken()) {
+            await signIn($('signin'), () => load(), features);
+            say($('dash-msg'), '', 'info');
+            return;
+        }
         try {
             if (features.reports === false)
                 throw new ApiError(404, [], { notAvailable: true });
@@ -189,7 +195,6 @@ async function load(ev) {
     } catch (e) {
         say($('dash-msg'), t('common.error', { message: e.message }), 'error');
     }
-    document.body.dataset.ready = 'true';
 }
 
 async function main() {
@@ -212,6 +217,7 @@ async function main() {
             render(...last);
     });
     await load();
+    document.body.dataset.ready = 'true';
 }
 
 main();
