@@ -379,6 +379,11 @@ async function main() {
         await loadServices();
         if (current)
             await openForm(current.service.service_code, true);
+        // Answers on screen are asked again, in the new language.
+        if ($('track-result').firstChild && $('track-id').value)
+            await track($('track-id').value);
+        if ($('towed-result').querySelector('[data-towed], #towed-none'))
+            await towed($('plate').value);
         document.title = `${cfg.city ?? ''} 311`.trim();
     });
     await loadServices();
