@@ -16,15 +16,14 @@
 #include <unistd.h>
 #include <time.h>
 
+#include "cli/apikey.h"
 #include "cli/cli.h"
 #include "store/apikeys.h"
 #include "store/store.h"
 #include "util/secret.h"
 
 #define APIKEY_DEFAULT_DB "civic311.db"
-#define APIKEY_SCHEME     "c311_"
-#define APIKEY_RANDOM     32 /* bytes of randomness in a key */
-#define APIKEY_PREFIX_LEN 8  /* hex digits kept to recognise a key */
+#define APIKEY_PREFIX_LEN 8 /* hex digits kept to recognise a key */
 #define APIKEY_NAME_MAX   64
 
 /* What the options of one subcommand came to. */
@@ -209,13 +208,28 @@ open_db(const char *db, bool must_exist)
     return st;
 }
 
+/* Makes and stores a key; see cli/apikey.h. */
+enum c311_rc
+apikey_make(struct store *st, const char *name, int64_t rate_limit,
+            const char *actor, char key[APIKEY_SIZE], char **cause)
+{
+    char prefix[APIKEY_PREFIX_LEN + 1];
+    char hash[SECRET_HASH_HEX_SIZE];
+
+    memcpy(key, APIKEY_SCHEME, strlen(APIKEY_SCHEME));
+    secret_token(key + strlen(APIKEY_SCHEME), APIKEY_RANDOM);
+    memcpy(prefix, key + strlen(APIKEY_SCHEME), APIKEY_PREFIX_LEN);
+    prefix[APIKEY_PREFIX_LEN] = '\0';
+    secret_hash_hex(key, hash);
+    return apikeys_create(st, name, prefix, hash, rate_limit, actor, time(NULL),
+                          NULL, cause);
+}
+
 /* Makes a key, stores its prefix and hash, and prints it. */
 static int
 apikey_create(const struct apikey_args *args)
 {
-    char key[sizeof(APIKEY_SCHEME) + SECRET_TOKEN_SIZE(APIKEY_RANDOM)];
-    char prefix[APIKEY_PREFIX_LEN + 1];
-    char hash[SECRET_HASH_HEX_SIZE];
+    char key[APIKEY_SIZE];
     struct store *st;
     char *cause = NULL;
     enum c311_rc rc;
@@ -224,17 +238,10 @@ apikey_create(const struct apikey_args *args)
         fprintf(stderr, "civic311 apikey: cannot initialise libsodium\n");
         return CLI_FAIL;
     }
-    memcpy(key, APIKEY_SCHEME, strlen(APIKEY_SCHEME));
-    secret_token(key + strlen(APIKEY_SCHEME), APIKEY_RANDOM);
-    memcpy(prefix, key + strlen(APIKEY_SCHEME), APIKEY_PREFIX_LEN);
-    prefix[APIKEY_PREFIX_LEN] = '\0';
-    secret_hash_hex(key, hash);
-
     st = open_db(args->db, false);
     if (st == NULL)
         return CLI_FAIL;
-    rc = apikeys_create(st, args->name, prefix, hash, args->rate_limit, "cli",
-                        time(NULL), NULL, &cause);
+    rc = apikey_make(st, args->name, args->rate_limit, "cli", key, &cause);
     store_close(st);
     if (rc == C311_ERR_CONFLICT)
         fprintf(stderr,

@@ -22,6 +22,9 @@
 #include "api/workorders.h"
 #include "cli/cli.h"
 #include "jobs/sweep.h"
+#include "api/webconfig.h"
+#include "cli/cli.h"
+#include "cli/portal_key.h"
 #include "http/http.h"
 #include "io/config.h"
 #include "util/isotime.h"
@@ -35,6 +38,9 @@ struct serve_opts {
     const char *web_root;
     unsigned threads;
     bool print_routes;
+    const char *portal_key_file; /* NULL: the portal cannot file */
+    const char *portal_key_name;
+    struct webconfig web;
 };
 
 /* Prints the command's usage to f. */
@@ -57,7 +63,20 @@ usage(FILE *f)
             "  --web-root DIR      static files (default web)\n"
             "  --threads N         server threads (default twice the cores)\n"
             "  --routes            print every route (METHOD PATTERN) and "
-            "exit\n");
+            "exit\n"
+            "\nWeb pages (see docs/WEB.md):\n"
+            "  --portal-key-file FILE  the portal's Open311 key: read from "
+            "FILE, or made\n"
+            "                      and written there when FILE does not "
+            "exist\n"
+            "  --portal-key-name NAME  name of a key made so (default "
+            "portal)\n"
+            "  --map-tiles URL     tile URL template for the portal's map, "
+            "such as\n"
+            "                      https://tiles.example/{z}/{x}/{y}.png "
+            "(default: no map)\n"
+            "  --map-attribution TEXT  credit shown on the map\n"
+            "  --map-center LAT,LONG[,ZOOM]  where the map opens\n");
 }
 
 /* Reads the options into o; returns -1 to go on, or an exit status. */
@@ -72,6 +91,11 @@ parse_opts(int argc, char **argv, struct serve_opts *o)
         {"web-root", required_argument, NULL, 'w'},
         {"threads", required_argument, NULL, 't'},
         {"routes", no_argument, NULL, 'R'},
+        {"portal-key-file", required_argument, NULL, 'k'},
+        {"portal-key-name", required_argument, NULL, 'K'},
+        {"map-tiles", required_argument, NULL, 'm'},
+        {"map-attribution", required_argument, NULL, 'a'},
+        {"map-center", required_argument, NULL, 'C'},
         {"help", no_argument, NULL, 'h'},
         {NULL, 0, NULL, 0},
     };
@@ -115,6 +139,31 @@ parse_opts(int argc, char **argv, struct serve_opts *o)
         case 'R':
             o->print_routes = true;
             break;
+        case 'k':
+            o->portal_key_file = optarg;
+            break;
+        case 'K':
+            o->portal_key_name = optarg;
+            break;
+        case 'm':
+            if (strncmp(optarg, "https://", 8) != 0 &&
+                strncmp(optarg, "http://", 7) != 0 && optarg[0] != '/') {
+                fprintf(stderr, "civic311 serve: --map-tiles must be an "
+                                "http(s) URL or a path starting with /\n");
+                return CLI_USAGE;
+            }
+            o->web.map_tiles = optarg;
+            break;
+        case 'a':
+            o->web.map_attribution = optarg;
+            break;
+        case 'C':
+            if (!webconfig_parse_center(optarg, &o->web)) {
+                fprintf(stderr, "civic311 serve: --map-center must be "
+                                "LAT,LONG or LAT,LONG,ZOOM\n");
+                return CLI_USAGE;
+            }
+            break;
         case 'h':
             usage(stdout);
             return CLI_OK;
@@ -153,6 +202,7 @@ static const struct route_table serve_route_tables[] = {
     {openapi_routes, &openapi_nroutes},
     {workorders_routes, &workorders_nroutes},
     {tows_routes, &tows_nroutes},
+    {webconfig_routes, &webconfig_nroutes},
 };
 
 /* Prints every route of every module, one "METHOD PATTERN" a line. */
@@ -197,6 +247,11 @@ run(const struct serve_opts *o, const struct city *city, struct store *st)
             routes[n++] = serve_route_tables[i].routes[j];
     }
     routes[n++] = http_health_route;
+    if (webconfig_set(&o->web, city, routes, n) != C311_OK) {
+        fprintf(stderr, "civic311 serve: out of memory\n");
+        free(routes);
+        return CLI_FAIL;
+    }
     cfg.listen = o->listen;
     cfg.threads = o->threads;
     cfg.web_root = o->web_root;
@@ -233,6 +288,28 @@ serve_default_threads(void)
     return n > 0 ? (unsigned)n * 2 : 2;
 }
 
+/*
+ * Reads or makes the portal's key when --portal-key-file is given, into
+ * *key (malloc'd; NULL without the option). Prints why it fails.
+ */
+static enum c311_rc
+serve_portal_key(const struct serve_opts *o, struct store *st, char **key)
+{
+    char *cause = NULL;
+    enum c311_rc rc;
+
+    *key = NULL;
+    if (o->portal_key_file == NULL)
+        return C311_OK;
+    rc = portal_key_load(st, o->portal_key_file, o->portal_key_name, key,
+                         &cause);
+    if (rc != C311_OK)
+        fprintf(stderr, "civic311 serve: portal key: %s\n",
+                cause != NULL ? cause : c311_rc_str(rc));
+    free(cause);
+    return rc;
+}
+
 /* Runs the command; see usage() for what it does. */
 int
 cmd_serve(int argc, char **argv)
@@ -242,12 +319,15 @@ cmd_serve(int argc, char **argv)
                            "127.0.0.1:8311",
                            "web",
                            0,
-                           false};
+                           false,
+                           NULL,
+                           "portal",
+                           {0}};
     struct config_report rep = CONFIG_REPORT_INIT;
     struct city *city = NULL;
     struct store_options sopt;
     struct store *st = NULL;
-    char *cause = NULL;
+    char *cause = NULL, *key = NULL;
     int rc;
 
     rc = parse_opts(argc, argv, &o);
@@ -283,7 +363,12 @@ cmd_serve(int argc, char **argv)
         free(cause);
         goto out_city;
     }
-    rc = run(&o, city, st);
+    if (serve_portal_key(&o, st, &key) == C311_OK) {
+        o.web.portal_key = key;
+        rc = run(&o, city, st);
+        free(key);
+    }
+    webconfig_clear();
     store_close(st);
 out_city:
     config_free(city);
