@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include "api/open311.h"
+#include "api/session.h"
 #include "cli/cli.h"
 #include "http/http.h"
 #include "io/config.h"
@@ -130,6 +131,7 @@ block_signals(sigset_t *set)
 /* Every API module's routes; a new module adds its line here. */
 static const struct route_table serve_route_tables[] = {
     {open311_routes, &open311_nroutes},
+    {session_routes, &session_nroutes},
 };
 
 /* Runs the server over a loaded city and an open store until a signal. */

@@ -738,6 +738,20 @@ insert_conflict(const struct pg_conn *c, char **cause)
                        "a request with this %s exists already", what);
 }
 
+/* Runs what the rest of the store adds to a new request, on c. */
+static enum c311_rc
+filed_hook(struct pg_store *s, struct pg_conn *c, struct insert_arg *w,
+           char **cause)
+{
+    struct sqlx x = {store__pg_exec, c->db, s, w->a, false};
+    enum c311_rc rc;
+
+    rc = store__request_filed(&x, w->req, w->id, cause);
+    if (x.lost)
+        pool_lost(s);
+    return rc;
+}
+
 /* Inserts the row, its public id, answers and "created" event. */
 static enum c311_rc
 insert_work(struct pg_store *s, struct pg_conn *c, void *arg, char **cause)
@@ -765,6 +779,8 @@ insert_work(struct pg_store *s, struct pg_conn *c, void *arg, char **cause)
     if (rc == C311_OK)
         rc = conn_exec(s, c, sql_event_created, 1, values, NULL,
                        "recording the creation", cause);
+    if (rc == C311_OK)
+        rc = filed_hook(s, c, w, cause);
     if (rc == C311_ERR_CONFLICT)
         return insert_conflict(c, cause);
     return rc;
@@ -1331,6 +1347,39 @@ pg_count_rows(void *impl, const struct store__table *t, int64_t *n,
     return pg_run(impl, false, count_work, &w, cause);
 }
 
+/* ---- portable SQL ---- */
+
+/* What sqlx_work() runs and where its cells go. */
+struct sqlx_arg {
+    sqlx_work_fn work;
+    void *arg;
+    struct arena *a;
+};
+
+/* Runs a module's work on c; a broken connection resets the pool. */
+static enum c311_rc
+sqlx_work(struct pg_store *s, struct pg_conn *c, void *arg, char **cause)
+{
+    struct sqlx_arg *w = arg;
+    struct sqlx x = {store__pg_exec, c->db, s, w->a, false};
+    enum c311_rc rc;
+
+    rc = w->work(&x, w->arg, cause);
+    if (x.lost)
+        pool_lost(s);
+    return rc;
+}
+
+/* Runs work through pg_run: retried once on a fresh connection if lost. */
+static enum c311_rc
+pg_sqlx_run(void *impl, bool write, sqlx_work_fn work, void *arg,
+            struct arena *a, char **cause)
+{
+    struct sqlx_arg w = {work, arg, a};
+
+    return pg_run(impl, write, sqlx_work, &w, cause);
+}
+
 const struct store_ops store__pg_ops = {
     .name = "postgresql",
     .open = pg_open,
@@ -1347,4 +1396,5 @@ const struct store_ops store__pg_ops = {
     .export_rows = pg_export_rows,
     .import_rows = pg_import_rows,
     .count_rows = pg_count_rows,
+    .sqlx_run = pg_sqlx_run,
 };

@@ -763,6 +763,16 @@ insert_created_event(struct conn *c, int64_t id, char **cause)
     return stmt_run(c, stmt, "recording the creation", cause);
 }
 
+/* Runs what the rest of the store adds to a new request, on the writer. */
+static enum c311_rc
+filed_hook(struct sqlite_store *s, const struct sr *req, int64_t id,
+           struct arena *a, char **cause)
+{
+    struct sqlx x = {store__sqlite_exec, s->writer.db, s, a, false};
+
+    return store__request_filed(&x, req, id, cause);
+}
+
 /* Gives a clearer cause for the two unique columns a client can clash on. */
 static enum c311_rc
 insert_conflict(char **cause)
@@ -812,6 +822,8 @@ sqlite_request_insert(void *impl, struct sr *req, struct arena *a, char **cause)
         rc = insert_attrs(&s->writer, id, req, cause);
     if (rc == C311_OK)
         rc = insert_created_event(&s->writer, id, cause);
+    if (rc == C311_OK)
+        rc = filed_hook(s, req, id, a, cause);
     rc = write_end(s, rc, cause);
     if (rc == C311_ERR_CONFLICT)
         return insert_conflict(cause);
@@ -1350,6 +1362,36 @@ sqlite_count_rows(void *impl, const struct store__table *t, int64_t *n,
     return rc;
 }
 
+/* ---- portable SQL ---- */
+
+/*
+ * Runs work on the writer inside a transaction, or on a reader. Readers
+ * are query_only, so a read that tries to write fails.
+ */
+static enum c311_rc
+sqlite_sqlx_run(void *impl, bool write, sqlx_work_fn work, void *arg,
+                struct arena *a, char **cause)
+{
+    struct sqlite_store *s = impl;
+    struct sqlx x = {store__sqlite_exec, NULL, s, a, false};
+    struct conn *c;
+    enum c311_rc rc;
+
+    if (write) {
+        rc = write_begin(s, cause);
+        if (rc != C311_OK)
+            return rc;
+        x.conn = s->writer.db;
+        rc = work(&x, arg, cause);
+        return write_end(s, rc, cause);
+    }
+    c = reader_get(s);
+    x.conn = c->db;
+    rc = work(&x, arg, cause);
+    reader_put(s, c);
+    return rc;
+}
+
 const struct store_ops store__sqlite_ops = {
     .name = "sqlite",
     .open = sqlite_open,
@@ -1366,4 +1408,5 @@ const struct store_ops store__sqlite_ops = {
     .export_rows = sqlite_export_rows,
     .import_rows = sqlite_import_rows,
     .count_rows = sqlite_count_rows,
+    .sqlx_run = sqlite_sqlx_run,
 };

@@ -102,8 +102,95 @@ static const char migration_1[] =
     "CREATE TRIGGER event_no_delete BEFORE DELETE ON event"
     " BEGIN SELECT RAISE(ABORT, 'event history is append-only'); END;";
 
+/*
+ * Version 3: the staff side. Staff accounts with hashed passwords, their
+ * sessions (by token hash) and failed sign-ins; callers as contacts with
+ * phones and emails, linked from their requests; escalation to experts;
+ * per-key rate limits; an audit trail for what is not a request (request
+ * changes stay in event).
+ */
+static const char migration_3[] =
+    "CREATE TABLE staff_user ("
+    " id INTEGER PRIMARY KEY,"
+    " login TEXT NOT NULL UNIQUE,"
+    " name TEXT NOT NULL,"
+    " password_hash TEXT NOT NULL,"
+    " roles TEXT NOT NULL,"
+    " departments TEXT NOT NULL DEFAULT '',"
+    " disabled INTEGER NOT NULL DEFAULT 0 CHECK (disabled IN (0, 1)),"
+    " created_at INTEGER NOT NULL,"
+    " updated_at INTEGER NOT NULL"
+    ") STRICT;"
+    "CREATE TABLE staff_session ("
+    " id INTEGER PRIMARY KEY,"
+    " token_hash TEXT NOT NULL UNIQUE,"
+    " user_id INTEGER NOT NULL REFERENCES staff_user (id),"
+    " created_at INTEGER NOT NULL,"
+    " expires_at INTEGER NOT NULL,"
+    " ended_at INTEGER"
+    ") STRICT;"
+    "CREATE INDEX staff_session_user ON staff_session (user_id);"
+    "CREATE TABLE login_failure ("
+    " id INTEGER PRIMARY KEY,"
+    " login TEXT NOT NULL,"
+    " at INTEGER NOT NULL"
+    ") STRICT;"
+    "CREATE INDEX login_failure_login ON login_failure (login, at);"
+
+    "CREATE TABLE contact ("
+    " id INTEGER PRIMARY KEY,"
+    " first_name TEXT,"
+    " last_name TEXT,"
+    " address TEXT,"
+    " language TEXT,"
+    " merged_into INTEGER REFERENCES contact (id),"
+    " created_at INTEGER NOT NULL,"
+    " updated_at INTEGER NOT NULL"
+    ") STRICT;"
+    "CREATE TABLE contact_point ("
+    " contact_id INTEGER NOT NULL REFERENCES contact (id),"
+    " seq INTEGER NOT NULL,"
+    " kind TEXT NOT NULL CHECK (kind IN ('phone', 'email')),"
+    " value TEXT NOT NULL,"
+    " PRIMARY KEY (contact_id, seq)"
+    ") STRICT, WITHOUT ROWID;"
+    "CREATE INDEX contact_point_value ON contact_point (kind, value);"
+
+    "ALTER TABLE request ADD COLUMN contact_id INTEGER"
+    " REFERENCES contact (id);"
+    "ALTER TABLE request ADD COLUMN interpreter_used INTEGER;"
+    "ALTER TABLE request ADD COLUMN escalated_at INTEGER;"
+    "ALTER TABLE request ADD COLUMN escalation_reason TEXT;"
+    "ALTER TABLE request ADD COLUMN expert_id INTEGER"
+    " REFERENCES staff_user (id);"
+    "ALTER TABLE request ADD COLUMN taken_at INTEGER;"
+    "CREATE INDEX request_contact ON request (contact_id, requested_at);"
+    "CREATE INDEX request_escalated ON request (escalated_at)"
+    " WHERE escalated_at IS NOT NULL;"
+    "CREATE INDEX event_at ON event (at, id);"
+
+    "ALTER TABLE api_key ADD COLUMN rate_limit INTEGER;"
+
+    "CREATE TABLE audit ("
+    " id INTEGER PRIMARY KEY,"
+    " at INTEGER NOT NULL,"
+    " actor TEXT,"
+    " kind TEXT NOT NULL,"
+    " subject TEXT NOT NULL,"
+    " subject_id TEXT,"
+    " before_json TEXT CHECK (before_json IS NULL OR json_valid(before_json)),"
+    " after_json TEXT CHECK (after_json IS NULL OR json_valid(after_json))"
+    ") STRICT;"
+    "CREATE INDEX audit_at ON audit (at, id);"
+    "CREATE TRIGGER audit_no_update BEFORE UPDATE ON audit"
+    " BEGIN SELECT RAISE(ABORT, 'the audit trail is append-only'); END;"
+    "CREATE TRIGGER audit_no_delete BEFORE DELETE ON audit"
+    " BEGIN SELECT RAISE(ABORT, 'the audit trail is append-only'); END;";
+
 static const struct migration migrations[] = {
     {1, "requests, answers, api keys, events", migration_1},
+    {3, "staff, sessions, contacts, escalation, key limits, audit",
+     migration_3},
 };
 
 #define NMIGRATIONS (sizeof(migrations) / sizeof(migrations[0]))

@@ -32,6 +32,14 @@ store__fail(char **cause, enum c311_rc rc, const char *fmt, ...)
     return rc;
 }
 
+/* Hands out the back end behind st. */
+void
+store__impl(struct store *st, const struct store_ops **ops, void **impl)
+{
+    *ops = st->ops;
+    *impl = st->impl;
+}
+
 /* Returns true when s starts with prefix. */
 static bool
 has_prefix(const char *s, const char *prefix)
