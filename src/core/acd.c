@@ -609,6 +609,28 @@ apply(struct build *b, const struct acd_event *ev)
     }
 }
 
+/* The call's wait and talk from its times and legs. */
+static void
+summarise_durations(struct acd_call *c)
+{
+    size_t i;
+
+    c->wait = c->nlegs == 1 ? c->legs[0].wait : -1;
+    if (c->nlegs > 1 && c->answered != 0 && c->entered != 0)
+        c->wait = c->answered - c->entered;
+    else if (c->nlegs > 1 && c->ended != 0 && c->entered != 0)
+        c->wait = c->ended - c->entered;
+    c->talk = c->answered != 0 ? 0 : -1;
+    for (i = 0; i < c->nlegs && c->talk >= 0; i++) {
+        if (c->legs[i].answered == 0)
+            continue;
+        if (c->legs[i].talk < 0)
+            c->talk = -1;
+        else
+            c->talk += c->legs[i].talk;
+    }
+}
+
 /* Fills the call's own times and outcome from its legs. */
 static void
 summarise(struct acd_call *c)
@@ -628,6 +650,7 @@ summarise(struct acd_call *c)
     c->answered = first_answered ? first_answered->answered : 0;
     c->ended = leg_open(last) ? 0 : last->ended;
     c->outcome = first_answered ? first_answered->outcome : last->outcome;
+    summarise_durations(c);
 }
 
 /*
@@ -1127,6 +1150,16 @@ acd_stream_feed_canonical(struct acd_stream *s, const char *c, size_t len)
     return ACD_LINE_OK;
 }
 
+void
+acd_stream_reject(struct acd_stream *s, enum acd_line why)
+{
+    s->counts.lines++;
+    if (why == ACD_LINE_BLANK)
+        s->counts.blank++;
+    else
+        s->counts.malformed++;
+}
+
 enum acd_line
 acd_stream_feed(struct acd_stream *s, const char *line, size_t len)
 {
@@ -1137,11 +1170,7 @@ acd_stream_feed(struct acd_stream *s, const char *line, size_t len)
     r = acd_canonical_pipe(line, len, c, &n);
     if (r == ACD_LINE_OK)
         return acd_stream_feed_canonical(s, c, n);
-    s->counts.lines++;
-    if (r == ACD_LINE_BLANK)
-        s->counts.blank++;
-    else
-        s->counts.malformed++;
+    acd_stream_reject(s, r);
     return r;
 }
 

@@ -170,6 +170,9 @@ struct acd_call {
     int64_t answered;         /* first answer of any leg, 0 if none */
     int64_t ended;            /* last leg's end, 0 while it goes on */
     enum acd_outcome outcome; /* first answered leg's, else the last leg's */
+    int64_t wait; /* one leg: its wait; several: first entry to first
+                     answer, or to the last end when none answered */
+    int64_t talk; /* all legs' talk; -1 unanswered or one still talking */
     struct acd_leg *legs;
     size_t nlegs;
     struct acd_ring *rings;
@@ -253,6 +256,9 @@ enum acd_line acd_stream_feed(struct acd_stream *s, const char *line,
 /* Feeds a line already in canonical form (from acd_canonical_fields). */
 enum acd_line acd_stream_feed_canonical(struct acd_stream *s, const char *c,
                                         size_t len);
+
+/* Counts a line a reader rejected before it became canonical. */
+void acd_stream_reject(struct acd_stream *s, enum acd_line why);
 
 /* The stream's counters so far. */
 const struct acd_counts *acd_stream_counts(const struct acd_stream *s);

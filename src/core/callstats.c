@@ -236,7 +236,6 @@ count(struct callstats_row *r, const struct callstats_opts *o,
 static void
 tally_call(const struct acd_call *c, uint32_t request_legs, struct tally *t)
 {
-    const struct acd_leg *last = &c->legs[c->nlegs - 1];
     size_t i;
 
     memset(t, 0, sizeof(*t));
@@ -244,24 +243,11 @@ tally_call(const struct acd_call *c, uint32_t request_legs, struct tally *t)
     t->derived = c->legs[0].entered_derived;
     t->multi = c->nlegs > 1;
     t->request = request_legs != 0;
-    t->hangup = last->hangup;
-    t->wait = c->nlegs == 1 ? c->legs[0].wait : -1;
-    if (c->nlegs > 1 && c->answered != 0 && c->entered != 0)
-        t->wait = c->answered - c->entered;
-    else if (c->nlegs > 1 && c->ended != 0 && c->entered != 0)
-        t->wait = c->ended - c->entered;
-    for (i = 0; i < c->nlegs; i++) {
+    t->hangup = c->legs[c->nlegs - 1].hangup;
+    t->wait = c->wait;
+    t->talk = c->talk;
+    for (i = 0; i < c->nlegs; i++)
         t->transferred |= c->legs[i].outcome == ACD_TRANSFERRED;
-        if (c->legs[i].answered == 0)
-            continue;
-        if (c->legs[i].talk < 0) {
-            t->talk = -1;
-            break;
-        }
-        t->talk += c->legs[i].talk;
-    }
-    if (c->answered == 0)
-        t->talk = -1;
 }
 
 /* One leg as a tally, for its queue's row. */

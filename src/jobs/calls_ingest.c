@@ -1,0 +1,155 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * From queue_log bytes to stored calls. See jobs/calls_ingest.h.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "jobs/calls_ingest.h"
+
+/* Calls written per transaction. */
+#define INGEST_BATCH 2000
+
+/* Bytes read from a file at a time. */
+#define INGEST_CHUNK (1 << 20)
+
+enum c311_rc
+calls_ingest_init(struct calls_ingest *g, struct store *st,
+                  enum queuelog_format fmt, const struct acd_stream_opts *opts)
+{
+    memset(g, 0, sizeof(*g));
+    g->st = st;
+    g->stream = acd_stream_new(opts);
+    if (g->stream == NULL)
+        return C311_ERR_NOMEM;
+    g->reader = queuelog_reader_new(fmt, g->stream);
+    if (g->reader == NULL) {
+        acd_stream_free(g->stream);
+        g->stream = NULL;
+        return C311_ERR_NOMEM;
+    }
+    return C311_OK;
+}
+
+void
+calls_ingest_free(struct calls_ingest *g)
+{
+    queuelog_reader_free(g->reader);
+    acd_stream_free(g->stream);
+    g->reader = NULL;
+    g->stream = NULL;
+}
+
+enum c311_rc
+calls_ingest_feed(struct calls_ingest *g, const char *buf, size_t n,
+                  char **cause)
+{
+    enum c311_rc rc = queuelog_reader_feed(g->reader, buf, n);
+
+    if (rc == C311_ERR_INVALID)
+        *cause = strdup("the CSV cannot be parsed (an unterminated quote?)");
+    else if (rc != C311_OK)
+        *cause = strdup("out of memory");
+    return rc;
+}
+
+/*
+ * Turns a caller id into E.164: the number inside "Name <number>" or the
+ * whole id, spaces and punctuation ignored, a leading '+' kept.
+ */
+const char *
+calls_ingest_e164(const char *caller, char *out, size_t size)
+{
+    const char *lt = strchr(caller, '<'), *p;
+    size_t n = 0;
+
+    if (lt != NULL)
+        caller = lt + 1;
+    for (p = caller; *p != '\0' && *p != '>'; p++) {
+        if (*p == '+' && n == 0) {
+            out[n++] = '+';
+        } else if (*p >= '0' && *p <= '9') {
+            if (n + 2 > size)
+                return NULL;
+            out[n++] = *p;
+        } else if (strchr(" .-/()", *p) == NULL) {
+            return NULL;
+        }
+    }
+    out[n] = '\0';
+    return n >= 9 && out[0] == '+' ? out : NULL;
+}
+
+enum c311_rc
+calls_ingest_flush(struct calls_ingest *g, bool all, char **cause)
+{
+    struct acd_pending_call *v;
+    struct acd_span *spans;
+    struct arena a = ARENA_INIT;
+    size_t n, nspans;
+    enum c311_rc rc;
+
+    do {
+        rc = acd_stream_take(g->stream, all, INGEST_BATCH, &a, &v, &n);
+        if (rc == C311_OK)
+            rc = acd_stream_take_spans(g->stream, &a, &spans, &nspans);
+        if (rc != C311_OK) {
+            *cause = strdup("out of memory");
+            break;
+        }
+        rc = calls_put(g->st, v, n, spans, nspans, calls_ingest_e164, &g->stats,
+                       cause);
+        arena_free(&a);
+    } while (rc == C311_OK && n == INGEST_BATCH);
+    arena_free(&a);
+    return rc;
+}
+
+/* Feeds the whole of f, writing ready calls after every chunk. */
+static enum c311_rc
+ingest_stream(struct calls_ingest *g, FILE *f, const char *path, char **cause)
+{
+    enum c311_rc rc = C311_OK;
+    char *buf = malloc(INGEST_CHUNK);
+    size_t n;
+
+    if (buf == NULL) {
+        *cause = strdup("out of memory");
+        return C311_ERR_NOMEM;
+    }
+    while (rc == C311_OK && (n = fread(buf, 1, INGEST_CHUNK, f)) > 0) {
+        rc = calls_ingest_feed(g, buf, n, cause);
+        if (rc == C311_OK)
+            rc = calls_ingest_flush(g, false, cause);
+    }
+    if (rc == C311_OK && ferror(f)) {
+        if (asprintf(cause, "reading %s: %s", path, strerror(errno)) < 0)
+            *cause = NULL;
+        rc = C311_ERR_IO;
+    }
+    free(buf);
+    if (rc == C311_OK)
+        rc = queuelog_reader_finish(g->reader);
+    if (rc == C311_OK)
+        rc = calls_ingest_flush(g, true, cause);
+    return rc;
+}
+
+enum c311_rc
+calls_ingest_file(struct calls_ingest *g, const char *path, char **cause)
+{
+    FILE *f = strcmp(path, "-") == 0 ? stdin : fopen(path, "rb");
+    enum c311_rc rc;
+
+    if (f == NULL) {
+        if (asprintf(cause, "cannot open %s: %s", path, strerror(errno)) < 0)
+            *cause = NULL;
+        return C311_ERR_IO;
+    }
+    rc = ingest_stream(g, f, path, cause);
+    if (f != stdin)
+        fclose(f);
+    return rc;
+}
