@@ -541,6 +541,25 @@ calls_hourly(struct store *st, int64_t from, int64_t to, struct arena *a,
 }
 
 enum c311_rc
+calls_talk(struct store *st, int64_t from, int64_t to, int64_t *sum, int64_t *n,
+           char **cause)
+{
+    struct sqlx_val p[2] = {SQLX_I(from), SQLX_I(to)};
+    struct arena a = ARENA_INIT;
+    struct sqlx_rows r;
+    enum c311_rc rc;
+
+    rc = query(st,
+               "SELECT coalesce(sum(talk_s), 0), count(talk_s) FROM call"
+               " WHERE entered_at >= $1 AND entered_at < $2",
+               p, 2, &a, &r, cause);
+    *sum = rc == C311_OK ? sqlx_int(&r, 0, 0) : 0;
+    *n = rc == C311_OK ? sqlx_int(&r, 0, 1) : 0;
+    arena_free(&a);
+    return rc;
+}
+
+enum c311_rc
 calls_range(struct store *st, int64_t *first, int64_t *last, char **cause)
 {
     struct arena a = ARENA_INIT;

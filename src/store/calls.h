@@ -104,6 +104,13 @@ enum c311_rc calls_hourly(struct store *st, int64_t from, int64_t to,
                           struct arena *a, int64_t **hours, int64_t **counts,
                           size_t *n, char **cause);
 
+/*
+ * Talk seconds summed over the calls that first entered a queue in
+ * [from, to) and whose talk is known, and how many they are.
+ */
+enum c311_rc calls_talk(struct store *st, int64_t from, int64_t to,
+                        int64_t *sum, int64_t *n, char **cause);
+
 /* The first and last entry of any stored call; 0 and 0 when none. */
 enum c311_rc calls_range(struct store *st, int64_t *first, int64_t *last,
                          char **cause);

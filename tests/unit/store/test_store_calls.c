@@ -236,6 +236,10 @@ Test(S(store_calls), lookups)
     cr_assert_eq(counts[0], 1);
     cr_assert_eq(hours[1], 1546023600);
     cr_assert_eq(counts[1], 2);
+    /* Talk known for A, B, C: 122 + 406 + 228. */
+    cr_assert_eq(calls_talk(st, 0, 1546030800, &first, &last, NULL), C311_OK);
+    cr_assert_eq(first, 756);
+    cr_assert_eq(last, 3);
     cr_assert_eq(calls_range(st, &first, &last, NULL), C311_OK);
     cr_assert_eq(first, 1546015415);
     cr_assert_eq(last, 1546027663);
