@@ -16,6 +16,7 @@
 #include "cli/cli.h"
 #include "http/http.h"
 #include "io/config.h"
+#include "jobs/queuelog_follow.h"
 #include "util/isotime.h"
 #include "util/log.h"
 #include "util/secret.h"
@@ -26,6 +27,7 @@ struct serve_opts {
     const char *listen;
     const char *web_root;
     unsigned threads;
+    const char *queue_log;
 };
 
 /* Prints the command's usage to f. */
@@ -36,7 +38,8 @@ usage(FILE *f)
             "usage: civic311 serve [--config FILE] [--db PATH] "
             "[--listen ADDR:PORT]\n"
             "                      [--log-level LEVEL] [--web-root DIR] "
-            "[--threads N]\n\n"
+            "[--threads N]\n"
+            "                      [--queue-log FILE]\n\n"
             "Runs the HTTP server until SIGTERM or SIGINT.\n\n"
             "  --config FILE       city configuration "
             "(default config/demo-city.yaml)\n"
@@ -46,7 +49,9 @@ usage(FILE *f)
             "  --log-level LEVEL   debug, info, notice, warning or error "
             "(default info)\n"
             "  --web-root DIR      static files (default web)\n"
-            "  --threads N         server threads (default twice the cores)\n");
+            "  --threads N         server threads (default twice the cores)\n"
+            "  --queue-log FILE    follow the ACD's queue_log and store its "
+            "calls\n");
 }
 
 /* Reads the options into o; returns -1 to go on, or an exit status. */
@@ -60,6 +65,7 @@ parse_opts(int argc, char **argv, struct serve_opts *o)
         {"log-level", required_argument, NULL, 'L'},
         {"web-root", required_argument, NULL, 'w'},
         {"threads", required_argument, NULL, 't'},
+        {"queue-log", required_argument, NULL, 'q'},
         {"help", no_argument, NULL, 'h'},
         {NULL, 0, NULL, 0},
     };
@@ -82,6 +88,9 @@ parse_opts(int argc, char **argv, struct serve_opts *o)
             break;
         case 'w':
             o->web_root = optarg;
+            break;
+        case 'q':
+            o->queue_log = optarg;
             break;
         case 'L':
             if (!log_parse_level(optarg, &level)) {
@@ -142,6 +151,7 @@ run(const struct serve_opts *o, const struct city *city, struct store *st)
     struct route *routes;
     struct http_config cfg = {0};
     struct http_server *srv = NULL;
+    struct queuelog_follow *follow = NULL;
     char *cause = NULL;
     sigset_t set;
     size_t n = 0, i, j;
@@ -176,10 +186,18 @@ run(const struct serve_opts *o, const struct city *city, struct store *st)
     }
     log_info("serve", "listening on http://%s (%zu services, db %s)",
              http_server_address(srv), city->nservices, o->db);
+    /* After block_signals, so that the follower never takes SIGTERM. */
+    if (o->queue_log != NULL &&
+        queuelog_follow_start(st, o->queue_log, 0, &follow, &cause) !=
+            C311_OK) {
+        fprintf(stderr, "civic311 serve: %s\n", cause ? cause : "failed");
+        free(cause);
+    }
     sigwait(&set, &sig);
     log_info("serve", "%s received, stopping",
              sig == SIGINT ? "SIGINT" : "SIGTERM");
     http_server_stop(srv);
+    queuelog_follow_stop(follow);
     free(routes);
     return CLI_OK;
 }
@@ -197,8 +215,12 @@ serve_default_threads(void)
 int
 cmd_serve(int argc, char **argv)
 {
-    struct serve_opts o = {"config/demo-city.yaml", "./civic311.db",
-                           "127.0.0.1:8311", "web", 0};
+    struct serve_opts o = {"config/demo-city.yaml",
+                           "./civic311.db",
+                           "127.0.0.1:8311",
+                           "web",
+                           0,
+                           NULL};
     struct config_report rep = CONFIG_REPORT_INIT;
     struct city *city = NULL;
     struct store_options sopt;
