@@ -11,6 +11,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "api/calls.h"
 #include "api/open311.h"
 #include "api/session.h"
 #include "cli/cli.h"
@@ -141,6 +142,7 @@ block_signals(sigset_t *set)
 static const struct route_table serve_route_tables[] = {
     {open311_routes, &open311_nroutes},
     {session_routes, &session_nroutes},
+    {calls_routes, &calls_nroutes},
 };
 
 /* Runs the server over a loaded city and an open store until a signal. */
