@@ -14,7 +14,7 @@ root=$(cd "$(dirname "$0")/.." && pwd)
 build_pkgs="build-essential cmake pkg-config libmicrohttpd-dev libjansson-dev
 libxml2-dev libsqlite3-dev libpq-dev libyaml-dev libsodium-dev libcsv-dev
 tzdata"
-test_pkgs="libcriterion-dev postgresql libxml2-utils curl clang-format"
+test_pkgs="libcriterion-dev postgresql libxml2-utils curl clang-format sqlite3"
 
 pkgs=$build_pkgs
 if [ "$what" = test ] || [ "$what" = bench ]; then

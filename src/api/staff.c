@@ -146,6 +146,106 @@ staff_error(struct http_req *req, int status, const char *code,
 }
 
 void
+staff_problem(struct staff_problems *p, const char *code, const char *field,
+              const char *fmt, ...)
+{
+    const char *msg;
+    json_t *e;
+    va_list ap;
+
+    if (p->n == STAFF_PROBLEMS_MAX)
+        return;
+    va_start(ap, fmt);
+    msg = arena_vprintf(p->a, fmt, ap);
+    va_end(ap);
+    if (msg == NULL)
+        msg = "out of memory";
+    if (p->list == NULL)
+        p->list = json_array();
+    e = json_pack("{s:s, s:s, s:s?}", "code", code, "message", msg, "field",
+                  field);
+    if (p->list == NULL || e == NULL || json_array_append_new(p->list, e) < 0)
+        p->status = 500;
+    if (p->n++ == 0) {
+        p->code = code;
+        p->field = field != NULL ? arena_strdup(p->a, field) : NULL;
+        p->message = msg;
+    }
+}
+
+bool
+staff_reply_problems(struct http_req *req, struct staff_problems *p)
+{
+    if (p->n == 0) {
+        json_decref(p->list);
+        p->list = NULL;
+        return false;
+    }
+    if (p->status == 500) {
+        json_decref(p->list);
+        staff_error(req, 500, "internal", NULL, "out of memory");
+        return true;
+    }
+    http_reply_api_error(req, p->status != 0 ? p->status : 400, p->code,
+                         p->field, p->message, p->list);
+    p->list = NULL;
+    return true;
+}
+
+json_t *
+staff_jstr(const char *s)
+{
+    json_t *v;
+
+    if (s == NULL || s[0] == '\0')
+        return json_null();
+    v = json_string(s);
+    return v != NULL ? v : json_null();
+}
+
+json_t *
+staff_jtime(int64_t t)
+{
+    char buf[ISOTIME_LEN];
+
+    if (t == 0)
+        return json_null();
+    isotime_format_local(t, buf);
+    return json_string(buf);
+}
+
+void
+staff_put(json_t *o, const char *key, json_t *v, bool *ok)
+{
+    if (v == NULL || json_object_set_new(o, key, v) < 0)
+        *ok = false;
+}
+
+bool
+staff_sees_all(const struct staff *s)
+{
+    return (s->roles & (STAFF_AGENT | STAFF_EXPERT | STAFF_QA | STAFF_ADMIN)) !=
+           0;
+}
+
+const char **
+staff_scope_codes(const struct staff *s, const struct city *c, struct arena *a,
+                  size_t *n)
+{
+    const char **v = arena_alloc(a, (c->nservices + 1) * sizeof(*v));
+    size_t i;
+
+    *n = 0;
+    if (v == NULL)
+        return NULL;
+    for (i = 0; i < c->nservices; i++) {
+        if (staff_in_department(s, c->services[i].department))
+            v[(*n)++] = c->services[i].code;
+    }
+    return v;
+}
+
+void
 staff_store_failed(struct http_req *req, enum c311_rc rc, char *cause,
                    const char *what)
 {

@@ -93,6 +93,53 @@ void staff_error(struct http_req *req, int status, const char *code,
  */
 bool staff_body_json(struct http_req *req, json_t **out);
 
+/*
+ * Problems found in a body, each with a code, a field and a message. The
+ * reply names the first as "error" and lists all under "errors".
+ */
+struct staff_problems {
+    struct arena *a;
+    json_t *list;
+    size_t n;
+    int status;
+    const char *code, *field, *message; /* the first */
+};
+
+#define STAFF_PROBLEMS_MAX 64
+
+/* Adds a problem (past STAFF_PROBLEMS_MAX they are dropped). */
+void staff_problem(struct staff_problems *p, const char *code,
+                   const char *field, const char *fmt, ...)
+    __attribute__((format(printf, 4, 5)));
+
+/*
+ * Answers the problems with p->status (400 unless set) and returns true
+ * when there are any; frees the list either way.
+ */
+bool staff_reply_problems(struct http_req *req, struct staff_problems *p);
+
+/* A string, or null for NULL and "". */
+json_t *staff_jstr(const char *s);
+
+/* A datetime in the jurisdiction's zone, or null for 0. */
+json_t *staff_jtime(int64_t t);
+
+/* Sets o[key] = v, taking v; records failure in *ok. */
+void staff_put(json_t *o, const char *key, json_t *v, bool *ok);
+
+/*
+ * True when s may see every request (agents, experts, QA, admins), false
+ * when only its departments' (crew and supervisors without those roles).
+ */
+bool staff_sees_all(const struct staff *s);
+
+/*
+ * The service codes of the departments s works in, for a scoped user, in
+ * the arena; *n may be 0.
+ */
+const char **staff_scope_codes(const struct staff *s, const struct city *c,
+                               struct arena *a, size_t *n);
+
 /* Answers a store failure: 503 when worth retrying, 500 otherwise. */
 void staff_store_failed(struct http_req *req, enum c311_rc rc, char *cause,
                         const char *what);

@@ -3,6 +3,7 @@
  * civic311 apikey: creates, lists and revokes the keys Open311 clients send
  * with POST requests. A key is shown once, when created; the database keeps
  * only its first characters (to recognise it in a list) and its SHA-256.
+ * Creating and revoking are recorded in the audit trail as done by "cli".
  *
  * A key reads "c311_" followed by 64 lowercase hex digits (32 random
  * bytes); the hash covers the whole key, prefix included.
@@ -16,6 +17,7 @@
 #include <time.h>
 
 #include "cli/cli.h"
+#include "store/apikeys.h"
 #include "store/store.h"
 #include "util/secret.h"
 
@@ -204,7 +206,8 @@ apikey_create(const struct apikey_args *args)
     st = open_db(args->db, false);
     if (st == NULL)
         return CLI_FAIL;
-    rc = store_apikey_add(st, args->name, prefix, hash, time(NULL), &cause);
+    rc = apikeys_create(st, args->name, prefix, hash, 0, "cli", time(NULL),
+                        NULL, &cause);
     store_close(st);
     if (rc == C311_ERR_CONFLICT)
         fprintf(stderr,
@@ -279,6 +282,7 @@ apikey_list(const struct apikey_args *args)
 static int
 apikey_revoke(const struct apikey_args *args)
 {
+    struct arena a = ARENA_INIT;
     struct store *st;
     char *cause = NULL;
     enum c311_rc rc;
@@ -286,7 +290,7 @@ apikey_revoke(const struct apikey_args *args)
     st = open_db(args->db, true);
     if (st == NULL)
         return CLI_FAIL;
-    rc = store_apikey_revoke(st, args->name, time(NULL), &cause);
+    rc = apikeys_revoke(st, args->name, "cli", time(NULL), &a, NULL, &cause);
     store_close(st);
     if (rc == C311_OK)
         printf("revoked key '%s'\n", args->name);
@@ -297,6 +301,7 @@ apikey_revoke(const struct apikey_args *args)
         fprintf(stderr, "civic311 apikey: %s\n",
                 cause != NULL ? cause : c311_rc_str(rc));
     free(cause);
+    arena_free(&a);
     return rc == C311_OK ? CLI_OK : CLI_FAIL;
 }
 

@@ -5,6 +5,7 @@
  * SIGINT, then lets requests in flight finish and closes the store.
  */
 #include <getopt.h>
+#include <stdbool.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -12,7 +13,11 @@
 #include <unistd.h>
 
 #include "api/calls.h"
+#include "api/admin.h"
+#include "api/callers.h"
 #include "api/open311.h"
+#include "api/openapi.h"
+#include "api/requests.h"
 #include "api/session.h"
 #include "cli/cli.h"
 #include "http/http.h"
@@ -29,6 +34,7 @@ struct serve_opts {
     const char *web_root;
     unsigned threads;
     const char *queue_log;
+    bool print_routes;
 };
 
 /* Prints the command's usage to f. */
@@ -40,7 +46,7 @@ usage(FILE *f)
             "[--listen ADDR:PORT]\n"
             "                      [--log-level LEVEL] [--web-root DIR] "
             "[--threads N]\n"
-            "                      [--queue-log FILE]\n\n"
+            "                      [--queue-log FILE] [--routes]\n\n"
             "Runs the HTTP server until SIGTERM or SIGINT.\n\n"
             "  --config FILE       city configuration "
             "(default config/demo-city.yaml)\n"
@@ -52,7 +58,9 @@ usage(FILE *f)
             "  --web-root DIR      static files (default web)\n"
             "  --threads N         server threads (default twice the cores)\n"
             "  --queue-log FILE    follow the ACD's queue_log and store its "
-            "calls\n");
+            "calls\n"
+            "  --routes            print every route (METHOD PATTERN) and "
+            "exit\n");
 }
 
 /* Reads the options into o; returns -1 to go on, or an exit status. */
@@ -67,6 +75,7 @@ parse_opts(int argc, char **argv, struct serve_opts *o)
         {"web-root", required_argument, NULL, 'w'},
         {"threads", required_argument, NULL, 't'},
         {"queue-log", required_argument, NULL, 'q'},
+        {"routes", no_argument, NULL, 'R'},
         {"help", no_argument, NULL, 'h'},
         {NULL, 0, NULL, 0},
     };
@@ -110,6 +119,9 @@ parse_opts(int argc, char **argv, struct serve_opts *o)
             }
             o->threads = (unsigned)n;
             break;
+        case 'R':
+            o->print_routes = true;
+            break;
         case 'h':
             usage(stdout);
             return CLI_OK;
@@ -140,10 +152,26 @@ block_signals(sigset_t *set)
 
 /* Every API module's routes; a new module adds its line here. */
 static const struct route_table serve_route_tables[] = {
-    {open311_routes, &open311_nroutes},
-    {session_routes, &session_nroutes},
+    {open311_routes, &open311_nroutes}, {session_routes, &session_nroutes},
+    {callers_routes, &callers_nroutes}, {requests_routes, &requests_nroutes},
+    {admin_routes, &admin_nroutes},     {openapi_routes, &openapi_nroutes},
     {calls_routes, &calls_nroutes},
 };
+
+/* Prints every route of every module, one "METHOD PATTERN" a line. */
+static int
+print_routes(void)
+{
+    size_t i, j;
+
+    for (i = 0; i < NELEMS(serve_route_tables); i++) {
+        for (j = 0; j < *serve_route_tables[i].nroutes; j++)
+            printf("%s %s\n", serve_route_tables[i].routes[j].method,
+                   serve_route_tables[i].routes[j].pattern);
+    }
+    printf("%s %s\n", http_health_route.method, http_health_route.pattern);
+    return fflush(stdout) == 0 ? CLI_OK : CLI_FAIL;
+}
 
 /* Runs the server over a loaded city and an open store until a signal. */
 static int
@@ -222,7 +250,8 @@ cmd_serve(int argc, char **argv)
                            "127.0.0.1:8311",
                            "web",
                            0,
-                           NULL};
+                           NULL,
+                           false};
     struct config_report rep = CONFIG_REPORT_INIT;
     struct city *city = NULL;
     struct store_options sopt;
@@ -233,6 +262,8 @@ cmd_serve(int argc, char **argv)
     rc = parse_opts(argc, argv, &o);
     if (rc >= 0)
         return rc;
+    if (o.print_routes)
+        return print_routes();
     if (config_load(o.config, &city, &rep) != C311_OK) {
         config_report_print(&rep, o.config, stderr);
         config_report_free(&rep);

@@ -106,6 +106,9 @@ struct department {
     int line;
 };
 
+/* Requests per minute an API key may make unless it has its own limit. */
+#define CATALOG_DEFAULT_KEY_RATE_LIMIT 120
+
 struct city {
     struct arena arena; /* owns everything below */
     const char *source; /* the file it was read from */
@@ -114,6 +117,7 @@ struct city {
     const char *name;
     const char *timezone; /* IANA name */
     const char *default_lang;
+    int api_key_rate_limit; /* Open311 requests per minute per key */
 
     struct department *departments;
     size_t ndepartments;

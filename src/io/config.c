@@ -407,6 +407,7 @@ load_jurisdiction(struct loader *ld, const struct field *sect)
         {"name", true, NULL, 0},
         {"timezone", true, NULL, 0},
         {"default_language", false, NULL, 0},
+        {"api_key_rate_limit", false, NULL, 0},
     };
     struct city *c = ld->c;
 
@@ -416,7 +417,7 @@ load_jurisdiction(struct loader *ld, const struct field *sect)
         problem(ld, sect->line, "'jurisdiction' must be a mapping");
         return;
     }
-    read_fields(ld, sect->val, "jurisdiction", f, 4);
+    read_fields(ld, sect->val, "jurisdiction", f, 5);
 
     c->jurisdiction_id = get_string(ld, &f[0]);
     c->name = get_string(ld, &f[1]);
@@ -430,6 +431,11 @@ load_jurisdiction(struct loader *ld, const struct field *sect)
                 "bad language tag '%s' (expected a tag such as en, zh, es)",
                 c->default_lang);
     }
+    c->api_key_rate_limit = get_int(ld, &f[4], CATALOG_DEFAULT_KEY_RATE_LIMIT);
+    if (c->api_key_rate_limit < 1 || c->api_key_rate_limit > 1000000)
+        problem(ld, f[4].line,
+                "'api_key_rate_limit' must be from 1 to 1000000 requests "
+                "per minute");
 }
 
 /* Reads "HH:MM" at *p into minutes from midnight, up to max_h:00. */

@@ -16,7 +16,7 @@
 #define PG_SQLX_INT8  20
 #define PG_SQLX_TEXT  25
 #define PG_SQLX_JSONB 3802
-#define PG_SQLX_MAX   64 /* parameters of one statement */
+#define PG_SQLX_MAX   32767 /* parameters of one statement */
 
 /* Copies the rows of res into out, in arena a. */
 static enum c311_rc
@@ -52,10 +52,10 @@ enum c311_rc
 store__pg_exec(struct sqlx *x, const char *sql, const struct sqlx_val *params,
                size_t n, struct sqlx_rows *out, char **cause)
 {
-    Oid types[PG_SQLX_MAX];
-    const char *values[PG_SQLX_MAX];
-    char nums[PG_SQLX_MAX][24];
     struct sqlx_rows scratch;
+    const char **values;
+    char(*nums)[24];
+    Oid *types;
     PGresult *res;
     enum c311_rc rc;
     bool lost = false;
@@ -67,6 +67,11 @@ store__pg_exec(struct sqlx *x, const char *sql, const struct sqlx_val *params,
     if (out == NULL)
         out = &scratch;
     memset(out, 0, sizeof(*out));
+    types = arena_alloc(x->a, (n + 1) * sizeof(*types));
+    values = arena_alloc(x->a, (n + 1) * sizeof(*values));
+    nums = arena_alloc(x->a, (n + 1) * sizeof(*nums));
+    if (types == NULL || values == NULL || nums == NULL)
+        return store__fail(cause, C311_ERR_NOMEM, "out of memory");
     for (i = 0; i < n; i++) {
         values[i] = params[i].s;
         switch (params[i].type) {
@@ -75,7 +80,7 @@ store__pg_exec(struct sqlx *x, const char *sql, const struct sqlx_val *params,
             values[i] = NULL;
             break;
         case SQLX_INT:
-            snprintf(nums[i], sizeof(nums[i]), "%" PRId64, params[i].i);
+            snprintf(nums[i], sizeof(*nums), "%" PRId64, params[i].i);
             values[i] = nums[i];
             types[i] = PG_SQLX_INT8;
             break;
