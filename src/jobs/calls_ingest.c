@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/contact.h"
 #include "jobs/calls_ingest.h"
 
 /* Calls written per transaction. */
@@ -56,30 +57,27 @@ calls_ingest_feed(struct calls_ingest *g, const char *buf, size_t n,
 }
 
 /*
- * Turns a caller id into E.164: the number inside "Name <number>" or the
- * whole id, spaces and punctuation ignored, a leading '+' kept.
+ * Turns a caller id into E.164 by the rule callers' phones follow
+ * (core/contact.h): the number inside "Name <number>", or the whole id.
  */
 const char *
 calls_ingest_e164(const char *caller, char *out, size_t size)
 {
-    const char *lt = strchr(caller, '<'), *p;
-    size_t n = 0;
+    char num[64], e164[CONTACT_PHONE_SIZE];
+    const char *lt = strchr(caller, '<'), *gt;
+    size_t n;
 
-    if (lt != NULL)
-        caller = lt + 1;
-    for (p = caller; *p != '\0' && *p != '>'; p++) {
-        if (*p == '+' && n == 0) {
-            out[n++] = '+';
-        } else if (*p >= '0' && *p <= '9') {
-            if (n + 2 > size)
-                return NULL;
-            out[n++] = *p;
-        } else if (strchr(" .-/()", *p) == NULL) {
+    if (lt != NULL && (gt = strchr(lt, '>')) != NULL) {
+        n = (size_t)(gt - lt - 1);
+        if (n >= sizeof(num))
             return NULL;
-        }
+        memcpy(num, lt + 1, n);
+        num[n] = '\0';
+        caller = num;
     }
-    out[n] = '\0';
-    return n >= 9 && out[0] == '+' ? out : NULL;
+    if (!contact_phone_e164(caller, e164) || strlen(e164) >= size)
+        return NULL;
+    return strcpy(out, e164);
 }
 
 enum c311_rc

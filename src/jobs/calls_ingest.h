@@ -51,7 +51,10 @@ enum c311_rc calls_ingest_flush(struct calls_ingest *g, bool all, char **cause);
 enum c311_rc calls_ingest_file(struct calls_ingest *g, const char *path,
                                char **cause);
 
-/* Writes caller as E.164 to out when it reads as a phone number. */
+/*
+ * Writes caller as E.164 to out (size bytes) when it reads as a phone
+ * number, the way callers' phones are kept; NULL otherwise.
+ */
 const char *calls_ingest_e164(const char *caller, char *out, size_t size);
 
 #endif

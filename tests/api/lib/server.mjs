@@ -102,6 +102,7 @@ export class Server {
         this.stderr = '';   // all runs, in order
         this.bodies = [];   // every response body received, as text
         this.apiKey = null;
+        this.extraArgs = options.args ?? []; // more `serve` arguments
     }
 
     get base() {
@@ -128,7 +129,8 @@ export class Server {
 
     async #launch() {
         const args = ['serve', '--config', this.config, '--db', this.db,
-            '--listen', `127.0.0.1:${this.port}`, '--web-root', this.webRoot];
+            '--listen', `127.0.0.1:${this.port}`, '--web-root', this.webRoot,
+            ...this.extraArgs];
         const proc = spawn(this.bin, args, {
             cwd: repoRoot,
             env: process.env,
@@ -319,10 +321,11 @@ export async function startServer(options = {}) {
 // Registers before/after hooks that run one server for a test file; the
 // server is ctx.srv inside tests. `setup(srv)`, if given, runs once the
 // server is up (in the same hook, so it never sees a missing server).
-export function useServer(name, setup) {
+// options go to the Server (args: more `serve` arguments).
+export function useServer(name, setup, options = {}) {
     const ctx = {};
     before(async () => {
-        ctx.srv = await startServer({ name });
+        ctx.srv = await startServer({ ...options, name });
         if (setup)
             await setup(ctx.srv);
     });

@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "core/acd.h"
+#include "jobs/calls_ingest.h"
 
 #define SAMPLE CIVIC311_SOURCE_DIR "/tests/fixtures/calls/sample_queue_log"
 
@@ -428,4 +429,20 @@ Test(acd, agent_spans)
     cr_assert_eq(n, 0);
     acd_stream_free(s);
     arena_free(&a);
+}
+
+/* Caller ids become E.164 the way callers' phones do. */
+Test(acd, caller_ids_in_e164)
+{
+    char out[32];
+
+    cr_assert_str_eq(calls_ingest_e164("+15550100171", out, sizeof(out)),
+                     "+15550100171");
+    cr_assert_str_eq(calls_ingest_e164("(212) 555-0123", out, sizeof(out)),
+                     "+12125550123");
+    cr_assert_str_eq(
+        calls_ingest_e164("\"Ann Lee\" <2125550123>", out, sizeof(out)),
+        "+12125550123");
+    cr_assert_null(calls_ingest_e164("anonymous", out, sizeof(out)));
+    cr_assert_null(calls_ingest_e164("555", out, sizeof(out)));
 }
