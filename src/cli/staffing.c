@@ -254,7 +254,12 @@ struct history {
     int64_t *edges; /* n + 1 week boundaries, oldest first */
 };
 
-/* Counts the stored calls into the past weeks and marks the covered hours. */
+/*
+ * Counts the stored calls into the past weeks and marks the covered hours.
+ *
+ * TODO: the store counts calls by UTC hour; in a zone whose offset is not
+ * a whole number of hours each slot is half an hour off the local hour.
+ */
 static enum c311_rc
 count_history(struct store *st, struct history *h, struct arena *a,
               char **cause)

@@ -165,6 +165,10 @@ close_log(struct queuelog_follow *f)
 /*
  * Checks whether path still names the open file at full length; if it was
  * rotated or truncated, finishes or restarts accordingly.
+ *
+ * TODO: a file truncated in place and written past the old position
+ * between two looks is not seen as truncated; the lines before the old
+ * position are missed until the log is imported again.
  */
 static void
 check_rotation(struct queuelog_follow *f)
