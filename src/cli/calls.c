@@ -19,7 +19,7 @@
 
 static const char import_usage[] =
     "usage: civic311 calls import FILE [--db PATH] [--config FILE]\n"
-    "                             [--format auto|pipe|csv]\n\n"
+    "                             [--format auto|pipe|csv] [--check]\n\n"
     "Reads an Asterisk queue_log (\"-\" reads standard input) and stores\n"
     "the calls it describes. Lines already stored add nothing, so a file\n"
     "may be imported again, or after the log it continues.\n\n"
@@ -29,7 +29,8 @@ static const char import_usage[] =
     "                 are read in it\n"
     "  --format F     pipe (epoch|callid|queue|agent|EVENT|data...), csv\n"
     "                 (time,callid,queuename,agent,event,data1..data5)\n"
-    "                 or auto (default: decided by the first line)\n";
+    "                 or auto (default: decided by the first line)\n"
+    "  --check        read and rebuild the calls, store nothing\n";
 
 static const char report_usage[] =
     "usage: civic311 calls report [--db PATH] [--config FILE] [--from WHEN]\n"
@@ -55,6 +56,7 @@ struct calls_opts {
     const char *file;
     struct calls_report_args report;
     bool json;
+    bool check;
 };
 
 static int usage_error(const char *usage, const char *fmt, ...)
@@ -89,6 +91,7 @@ parse_opts(int argc, char **argv, const char *usage, struct calls_opts *o)
         {"sl", required_argument, NULL, 's'},
         {"short", required_argument, NULL, 'S'},
         {"json", no_argument, NULL, 'j'},
+        {"check", no_argument, NULL, 'k'},
         {"help", no_argument, NULL, 'h'},
         {NULL, 0, NULL, 0},
     };
@@ -127,6 +130,9 @@ parse_opts(int argc, char **argv, const char *usage, struct calls_opts *o)
             break;
         case 'j':
             o->json = true;
+            break;
+        case 'k':
+            o->check = true;
             break;
         case 'h':
             fputs(usage, stdout);
@@ -209,7 +215,7 @@ calls_import(const struct calls_opts *o)
 {
     enum queuelog_format fmt = QUEUELOG_AUTO;
     struct calls_ingest g;
-    struct store *st;
+    struct store *st = NULL;
     char *cause = NULL;
     int rc = CLI_FAIL;
 
@@ -221,7 +227,8 @@ calls_import(const struct calls_opts *o)
         fmt = QUEUELOG_CSV;
     else if (o->format != NULL && strcmp(o->format, "auto") != 0)
         return usage_error(import_usage, "--format must be auto, pipe or csv");
-    if (!use_city_zone(o->config) || (st = open_store(o->db, false)) == NULL)
+    if (!use_city_zone(o->config) ||
+        (!o->check && (st = open_store(o->db, false)) == NULL))
         return CLI_FAIL;
     if (calls_ingest_init(&g, st, fmt, NULL) != C311_OK) {
         fprintf(stderr, "civic311 calls: out of memory\n");
@@ -301,6 +308,7 @@ cmd_calls(int argc, char **argv)
                            NULL,
                            NULL,
                            {NULL, NULL, NULL, NULL, NULL, NULL},
+                           false,
                            false};
     const char *usage;
     int rc;

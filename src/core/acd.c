@@ -84,12 +84,62 @@ put_bytes(char *out, size_t *pos, const char *s, size_t n)
     return true;
 }
 
-/* True when the field may stand in a canonical line. */
-static bool
-field_ok(const char *s, size_t n)
+/* Length of the valid UTF-8 sequence at s (n bytes left), 0 if invalid. */
+static size_t
+utf8_len(const unsigned char *s, size_t n)
 {
-    return memchr(s, '|', n) == NULL && memchr(s, '\n', n) == NULL &&
-           memchr(s, '\r', n) == NULL;
+    size_t len, i;
+    unsigned cp;
+
+    if (s[0] < 0x80)
+        return 1;
+    if (s[0] >= 0xc2 && s[0] <= 0xdf)
+        len = 2, cp = s[0] & 0x1f;
+    else if (s[0] >= 0xe0 && s[0] <= 0xef)
+        len = 3, cp = s[0] & 0x0f;
+    else if (s[0] >= 0xf0 && s[0] <= 0xf4)
+        len = 4, cp = s[0] & 0x07;
+    else
+        return 0;
+    if (len > n)
+        return 0;
+    for (i = 1; i < len; i++) {
+        if ((s[i] & 0xc0) != 0x80)
+            return 0;
+        cp = cp << 6 | (s[i] & 0x3f);
+    }
+    if ((len == 3 && (cp < 0x800 || (cp >= 0xd800 && cp <= 0xdfff))) ||
+        (len == 4 && (cp < 0x10000 || cp > 0x10ffff)))
+        return 0;
+    return len;
+}
+
+/*
+ * Appends a field, each byte of invalid UTF-8 and each control character
+ * written as '?', so that every canonical line is clean text for any
+ * database. A '|' cannot be kept and fails.
+ */
+static bool
+put_field(char *out, size_t *pos, const char *f, size_t n)
+{
+    const unsigned char *s = (const unsigned char *)f;
+    size_t i = 0, k;
+
+    if (memchr(f, '|', n) != NULL)
+        return false;
+    while (i < n) {
+        k = utf8_len(s + i, n - i);
+        if (k == 0 || s[i] < 0x20 || s[i] == 0x7f) {
+            if (!put_bytes(out, pos, "?", 1))
+                return false;
+            i++;
+            continue;
+        }
+        if (!put_bytes(out, pos, f + i, k))
+            return false;
+        i += k;
+    }
+    return true;
 }
 
 enum acd_line
@@ -110,8 +160,8 @@ acd_canonical_fields(int64_t at, const char *const *f, const size_t *flen,
     if (!put_bytes(out, &pos, num, (size_t)k))
         return ACD_LINE_MALFORMED;
     for (i = 0; i < last; i++) {
-        if (!field_ok(f[i], flen[i]) || !put_bytes(out, &pos, "|", 1) ||
-            !put_bytes(out, &pos, f[i], flen[i]))
+        if (!put_bytes(out, &pos, "|", 1) ||
+            !put_field(out, &pos, f[i], flen[i]))
             return ACD_LINE_MALFORMED;
     }
     out[pos] = '\0';
@@ -287,18 +337,25 @@ struct item {
     size_t idx; /* order of appearance */
 };
 
-/* FNV-1a over n bytes: cheap, and good enough to find equal lines. */
+/*
+ * A hash of n bytes, eight at a time (multiply and fold, as in common
+ * non-cryptographic hashes): only used in this process to find equal
+ * lines and callids quickly, so byte order does not matter.
+ */
 static uint64_t
 hash_bytes(const char *s, size_t n)
 {
-    uint64_t h = UINT64_C(14695981039346656037);
-    size_t i;
+    uint64_t h = UINT64_C(0x9e3779b97f4a7c15) ^ n, w;
 
-    for (i = 0; i < n; i++) {
-        h ^= (unsigned char)s[i];
-        h *= UINT64_C(1099511628211);
+    for (; n >= 8; s += 8, n -= 8) {
+        memcpy(&w, s, 8);
+        h = (h ^ w) * UINT64_C(0xff51afd7ed558ccd);
+        h ^= h >> 32;
     }
-    return h;
+    w = 0;
+    memcpy(&w, s, n);
+    h = (h ^ w) * UINT64_C(0xc4ceb9fe1a85ec53);
+    return h ^ (h >> 29);
 }
 
 /* Orders items by hash, then text, then appearance: equal lines meet. */
@@ -654,16 +711,17 @@ summarise(struct acd_call *c)
 }
 
 /*
- * Splits text into items of callid (in a's copy of it), drops repeated
- * lines and sorts the rest by time. Sets *n.
+ * Splits text into items of callid, drops repeated lines and sorts the
+ * rest by time. Lines point into text; the parsed fields into one copy of
+ * it in a. Sets *n.
  */
 static enum c311_rc
 collect(const char *callid, const char *text, size_t len, struct arena *a,
         struct item **out, size_t *n)
 {
     struct item *v;
-    char *copy, *p, *nl, *line;
-    size_t cap = 1, k = 0, i, j;
+    char *copy;
+    size_t cap = 1, k = 0, i, j, start;
 
     for (i = 0; i < len; i++)
         cap += text[i] == '\n';
@@ -671,22 +729,18 @@ collect(const char *callid, const char *text, size_t len, struct arena *a,
     v = arena_alloc(a, cap * sizeof(*v));
     if (copy == NULL || v == NULL)
         return C311_ERR_NOMEM;
-    for (p = copy; *p != '\0'; p = nl + 1) {
-        nl = strchr(p, '\n');
-        if (nl == NULL)
-            nl = p + strlen(p) - 1;
-        v[k].line = p;
-        v[k].len = (size_t)(nl - p + (*nl != '\n'));
-        v[k].hash = hash_bytes(p, v[k].len);
+    for (start = 0; start < len; start = i + 1) {
+        for (i = start; i < len && text[i] != '\n'; i++)
+            ;
+        copy[i < len ? i : len] = '\0';
+        v[k].line = text + start;
+        v[k].len = i - start;
+        if (v[k].len == 0 || !acd_event_parse(copy + start, &v[k].ev) ||
+            strcmp(v[k].ev.callid, callid) != 0)
+            continue;
+        v[k].hash = hash_bytes(v[k].line, v[k].len);
         v[k].idx = k;
-        line = arena_strndup(a, p, v[k].len);
-        if (line == NULL)
-            return C311_ERR_NOMEM;
-        if (v[k].len > 0 && acd_event_parse(line, &v[k].ev) &&
-            strcmp(v[k].ev.callid, callid) == 0)
-            k++;
-        if (nl[1] == '\0')
-            break;
+        k++;
     }
     qsort(v, k, sizeof(*v), item_cmp_identity);
     for (i = j = 0; i < k; i++) {

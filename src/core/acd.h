@@ -83,8 +83,9 @@ enum acd_line acd_canonical_pipe(const char *line, size_t len, char *out,
 /*
  * Writes the canonical text of an event given as fields: at, then callid,
  * queue, agent, event and up to ACD_MAX_DATA data fields (nf counts them
- * all, from callid). A field holding '|' or a line break cannot be written
- * and makes the line malformed.
+ * all, from callid). A field holding '|' cannot be written and makes the
+ * line malformed; bytes that are not valid UTF-8, and control characters
+ * (line breaks included), are written as '?'.
  */
 enum acd_line acd_canonical_fields(int64_t at, const char *const *f,
                                    const size_t *flen, size_t nf, char *out,

@@ -193,7 +193,7 @@ eval_a(const struct erlang_load *l, unsigned n, bool full,
 {
     struct chain c = {
         NULL, 0, l->calls_per_hour / 3600, 1 / l->aht, 1 / l->patience, n};
-    double queue = 0, within, wait_sum, now = 0;
+    double queue = 0, within = 0, wait_sum = 0, now = 0;
     size_t k;
     bool ok;
 

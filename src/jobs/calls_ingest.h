@@ -25,7 +25,8 @@ struct calls_ingest {
 
 /*
  * Prepares g to read fmt into st; opts (may be NULL) tune the stream.
- * C311_ERR_NOMEM when out of memory.
+ * With st NULL calls are rebuilt and counted but stored nowhere (a check
+ * of a log). C311_ERR_NOMEM when out of memory.
  */
 enum c311_rc calls_ingest_init(struct calls_ingest *g, struct store *st,
                                enum queuelog_format fmt,

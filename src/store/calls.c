@@ -11,13 +11,13 @@
 #include "store/backend.h"
 #include "store/calls.h"
 #include "store/sqlx.h"
-
-/* Calls per INSERT: sqlx takes at most 64 parameters, a call has 11. */
-#define CALLS_PER_INSERT 5
-#define CALLS_NCOLS      11
+#include "util/buf.h"
 
 /* Calls read per page by calls_scan. */
 #define CALLS_PAGE 2000
+
+/* Largest JSON text of one batch of calls. */
+#define CALLS_BATCH_JSON_MAX (256u << 20)
 
 /* ---- writing ---- */
 
@@ -33,25 +33,56 @@ struct put_item {
 struct put_arg {
     struct put_item *items;
     size_t n;
+    struct put_item **index; /* the valid items by callid */
+    size_t nvalid;
     const struct acd_span *spans;
     size_t nspans;
     calls_caller_fn norm;
     struct calls_put_stats stats;
 };
 
-/* An instant or a duration that may be unknown, as a parameter. */
-static struct sqlx_val
-opt_int(int64_t v, bool known)
+/* Appends s as a JSON string, or null. */
+static void
+json_text(struct buf *b, const char *s)
 {
-    return known ? SQLX_I(v) : (struct sqlx_val){SQLX_NULL, 0, NULL};
+    const char *p;
+
+    if (s == NULL || *s == '\0') {
+        buf_puts(b, "null");
+        return;
+    }
+    buf_putc(b, '"');
+    for (p = s; *p != '\0'; p++) {
+        if (*p == '"' || *p == '\\')
+            buf_printf(b, "\\%c", *p);
+        else if (*p == '\n')
+            buf_puts(b, "\\n");
+        else if ((unsigned char)*p < 0x20)
+            buf_printf(b, "\\u%04x", (unsigned char)*p);
+        else
+            buf_putc(b, *p);
+    }
+    buf_putc(b, '"');
 }
 
-/* The summary and event set of c as the 11 parameters at p. */
+/* Appends v as a JSON number, or null when unknown. */
 static void
-call_params(const struct put_item *it, struct sqlx_val *p)
+json_int(struct buf *b, int64_t v, bool known)
+{
+    if (known)
+        buf_printf(b, "%" PRId64, v);
+    else
+        buf_puts(b, "null");
+}
+
+/*
+ * Appends the summary and event set of a call as a JSON array, in the
+ * order of CALL_COLUMNS.
+ */
+static void
+call_json(struct buf *b, const struct put_item *it)
 {
     const struct acd_call *c = &it->call;
-    const struct acd_leg *first = &c->legs[0];
     const char *agent = NULL;
     size_t i;
 
@@ -59,67 +90,132 @@ call_params(const struct put_item *it, struct sqlx_val *p)
         if (c->legs[i].answered != 0)
             agent = c->legs[i].agent;
     }
-    p[0] = SQLX_T(c->callid);
-    p[1] = SQLX_T(it->caller);
-    p[2] = SQLX_T(first->queue);
-    p[3] = SQLX_T(agent != NULL && agent[0] != '\0' ? agent : NULL);
-    p[4] = SQLX_I(c->entered);
-    p[5] = SQLX_TIME(c->answered);
-    p[6] = SQLX_TIME(c->ended);
-    p[7] = SQLX_T(acd_outcome_name(c->outcome));
-    p[8] = opt_int(c->wait, c->wait >= 0);
-    p[9] = opt_int(c->talk, c->talk >= 0);
-    p[10] = SQLX_T(c->events);
+    buf_putc(b, '[');
+    json_text(b, c->callid);
+    buf_putc(b, ',');
+    json_text(b, it->caller);
+    buf_putc(b, ',');
+    json_text(b, c->legs[0].queue);
+    buf_putc(b, ',');
+    json_text(b, agent);
+    buf_putc(b, ',');
+    json_int(b, c->entered, true);
+    buf_putc(b, ',');
+    json_int(b, c->answered, c->answered != 0);
+    buf_putc(b, ',');
+    json_int(b, c->ended, c->ended != 0);
+    buf_putc(b, ',');
+    json_text(b, acd_outcome_name(c->outcome));
+    buf_putc(b, ',');
+    json_int(b, c->wait, c->wait >= 0);
+    buf_putc(b, ',');
+    json_int(b, c->talk, c->talk >= 0);
+    buf_putc(b, ',');
+    json_text(b, c->events);
+    buf_putc(b, ']');
 }
 
-/* Finds the item of callid among v (the batch is small). */
-static struct put_item *
-item_of(struct put_item *v, size_t n, const char *callid)
-{
-    size_t i;
+#define CALL_COLUMNS                                                           \
+    "callid, caller, queue, agent, entered_at, answered_at, ended_at,"         \
+    " outcome, wait_s, talk_s, events"
 
-    for (i = 0; i < n; i++) {
-        if (v[i].valid && strcmp(v[i].call.callid, callid) == 0)
-            return &v[i];
+/*
+ * The calls of a JSON array of call_json arrays as rows, in each back
+ * end's words: SQLite's json_each, PostgreSQL's jsonb_array_elements.
+ */
+#define SQLITE_ROWS                                                            \
+    "SELECT value->>0, value->>1, value->>2, value->>3, value->>4,"            \
+    " value->>5, value->>6, value->>7, value->>8, value->>9, value->>10"       \
+    " FROM json_each($1) WHERE true"
+#define PG_ROWS                                                                \
+    "SELECT e->>0, e->>1, e->>2, e->>3, (e->>4)::bigint, (e->>5)::bigint,"     \
+    " (e->>6)::bigint, e->>7, (e->>8)::bigint, (e->>9)::bigint, e->>10"        \
+    " FROM jsonb_array_elements($1) AS e"
+
+/* True when x runs on PostgreSQL. */
+static bool
+on_pg(const struct sqlx *x)
+{
+    return x->exec == store__pg_exec;
+}
+
+/* Orders batch items by callid, invalid ones last. */
+static int
+item_cmp(const void *x, const void *y)
+{
+    const struct put_item *a = *(struct put_item *const *)x;
+    const struct put_item *b = *(struct put_item *const *)y;
+
+    if (a->valid != b->valid)
+        return a->valid ? -1 : 1;
+    return a->valid ? strcmp(a->call.callid, b->call.callid) : 0;
+}
+
+/* Finds the item of callid in the batch's index, or NULL. */
+static struct put_item *
+item_of(struct put_arg *w, const char *callid)
+{
+    size_t lo = 0, hi = w->nvalid, mid;
+    int c;
+
+    while (callid != NULL && lo < hi) {
+        mid = (lo + hi) / 2;
+        c = strcmp(callid, w->index[mid]->call.callid);
+        if (c == 0)
+            return w->index[mid];
+        if (c < 0)
+            hi = mid;
+        else
+            lo = mid + 1;
     }
     return NULL;
 }
 
+/* Writes the valid items of the batch as one JSON array into b. */
+static enum c311_rc
+batch_json(struct put_arg *w, struct buf *b, char **cause)
+{
+    size_t i, k = 0;
+
+    buf_putc(b, '[');
+    for (i = 0; i < w->n; i++) {
+        if (!w->items[i].valid)
+            continue;
+        if (k++ > 0)
+            buf_putc(b, ',');
+        call_json(b, &w->items[i]);
+    }
+    buf_putc(b, ']');
+    if (b->failed)
+        return store__fail(cause, C311_ERR_NOMEM, "out of memory");
+    return C311_OK;
+}
+
 /*
- * Inserts up to CALLS_PER_INSERT calls from v in one statement; callids
- * stored already are left as they are and not marked inserted.
+ * Inserts the batch in one statement; callids stored already are left as
+ * they are and not marked inserted.
  */
 static enum c311_rc
-insert_some(struct sqlx *x, struct put_item **v, size_t n, char **cause)
+insert_batch(struct sqlx *x, struct put_arg *w, const char *json, char **cause)
 {
-    struct sqlx_val p[CALLS_PER_INSERT * CALLS_NCOLS];
-    char sql[1024];
+    struct sqlx_val p[1] = {SQLX_J(json)};
     struct sqlx_rows rows;
     struct put_item *it;
     enum c311_rc rc;
-    size_t i, len;
+    size_t i;
 
-    len = (size_t)snprintf(sql, sizeof(sql),
-                           "INSERT INTO call (callid, caller, queue, agent,"
-                           " entered_at, answered_at, ended_at, outcome,"
-                           " wait_s, talk_s, events) VALUES");
-    for (i = 0; i < n; i++) {
-        call_params(v[i], &p[i * CALLS_NCOLS]);
-        len += (size_t)snprintf(
-            sql + len, sizeof(sql) - len,
-            "%s($%zu, $%zu, $%zu, $%zu, $%zu, $%zu, $%zu, $%zu, $%zu, $%zu,"
-            " $%zu)",
-            i ? ", " : " ", i * 11 + 1, i * 11 + 2, i * 11 + 3, i * 11 + 4,
-            i * 11 + 5, i * 11 + 6, i * 11 + 7, i * 11 + 8, i * 11 + 9,
-            i * 11 + 10, i * 11 + 11);
-    }
-    snprintf(sql + len, sizeof(sql) - len,
-             " ON CONFLICT (callid) DO NOTHING RETURNING callid");
-    rc = sqlx_exec(x, sql, p, n * CALLS_NCOLS, &rows, cause);
+    rc = sqlx_exec(x,
+                   on_pg(x) ? "INSERT INTO call (" CALL_COLUMNS ") " PG_ROWS
+                              " ON CONFLICT (callid) DO NOTHING"
+                              " RETURNING callid"
+                            : "INSERT INTO call (" CALL_COLUMNS ") " SQLITE_ROWS
+                              " ON CONFLICT (callid) DO NOTHING"
+                              " RETURNING callid",
+                   p, 1, &rows, cause);
     if (rc != C311_OK)
         return rc;
     for (i = 0; i < rows.nrows; i++) {
-        it = item_of(*v, n, sqlx_cell(&rows, i, 0));
+        it = item_of(w, sqlx_cell(&rows, i, 0));
         if (it != NULL)
             it->inserted = true;
     }
@@ -131,23 +227,14 @@ insert_some(struct sqlx *x, struct put_item **v, size_t n, char **cause)
  * call from both and rewrites the row when the set grew.
  */
 static enum c311_rc
-merge_one(struct sqlx *x, struct put_arg *w, struct put_item *it, char **cause)
+merge_one(struct sqlx *x, struct put_arg *w, struct put_item *it,
+          const char *stored, char **cause)
 {
-    struct sqlx_val p[CALLS_NCOLS];
-    struct sqlx_rows rows;
-    const char *stored;
+    struct buf b = BUF_INIT(CALLS_BATCH_JSON_MAX);
+    struct sqlx_val p[1];
     enum c311_rc rc;
     char *both;
 
-    p[0] = SQLX_T(it->call.callid);
-    rc = sqlx_exec(x, "SELECT events FROM call WHERE callid = $1", p, 1, &rows,
-                   cause);
-    if (rc != C311_OK)
-        return rc;
-    stored = sqlx_cell(&rows, 0, 0);
-    if (stored == NULL)
-        return store__fail(cause, C311_ERR_INTERNAL, "call %s vanished",
-                           it->call.callid);
     both = arena_printf(x->a, "%s%s", stored, it->call.events);
     if (both == NULL)
         return store__fail(cause, C311_ERR_NOMEM, "out of memory");
@@ -158,15 +245,66 @@ merge_one(struct sqlx *x, struct put_arg *w, struct put_item *it, char **cause)
         w->stats.unchanged++;
         return C311_OK;
     }
-    call_params(it, p);
     w->stats.merged++;
-    return sqlx_exec(x,
-                     "UPDATE call SET caller = coalesce($2, caller),"
-                     " queue = $3, agent = $4, entered_at = $5,"
-                     " answered_at = $6, ended_at = $7, outcome = $8,"
-                     " wait_s = $9, talk_s = $10, events = $11"
-                     " WHERE callid = $1",
-                     p, CALLS_NCOLS, NULL, cause);
+    buf_putc(&b, '[');
+    call_json(&b, it);
+    buf_putc(&b, ']');
+    if (b.failed) {
+        buf_release(&b);
+        return store__fail(cause, C311_ERR_NOMEM, "out of memory");
+    }
+    p[0] = SQLX_J(b.data);
+    rc = sqlx_exec(x,
+                   on_pg(x) ? "UPDATE call SET (" CALL_COLUMNS ") = (SELECT *"
+                              " FROM (" PG_ROWS ") AS r) WHERE callid = $2"
+                            : "UPDATE call SET (" CALL_COLUMNS ") = (SELECT *"
+                              " FROM (" SQLITE_ROWS ")) WHERE callid = $2",
+                   (struct sqlx_val[]){p[0], SQLX_T(it->call.callid)}, 2, NULL,
+                   cause);
+    buf_release(&b);
+    return rc;
+}
+
+/*
+ * Merges the items a batch found stored already: reads their stored event
+ * sets in one statement, then rebuilds each.
+ */
+static enum c311_rc
+merge_batch(struct sqlx *x, struct put_arg *w, char **cause)
+{
+    struct buf b = BUF_INIT(CALLS_BATCH_JSON_MAX);
+    struct sqlx_rows rows;
+    struct put_item *it;
+    enum c311_rc rc = C311_OK;
+    size_t i, k = 0;
+
+    buf_putc(&b, '[');
+    for (i = 0; i < w->n; i++) {
+        if (!w->items[i].valid || w->items[i].inserted)
+            continue;
+        if (k++ > 0)
+            buf_putc(&b, ',');
+        json_text(&b, w->items[i].call.callid);
+    }
+    buf_putc(&b, ']');
+    if (k == 0 || b.failed) {
+        buf_release(&b);
+        return b.failed ? store__fail(cause, C311_ERR_NOMEM, "out of memory")
+                        : C311_OK;
+    }
+    rc = sqlx_exec(x,
+                   on_pg(x) ? "SELECT callid, events FROM call WHERE callid"
+                              " IN (SELECT jsonb_array_elements_text($1))"
+                            : "SELECT callid, events FROM call WHERE callid"
+                              " IN (SELECT value FROM json_each($1))",
+                   (struct sqlx_val[]){SQLX_J(b.data)}, 1, &rows, cause);
+    buf_release(&b);
+    for (i = 0; rc == C311_OK && i < rows.nrows; i++) {
+        it = item_of(w, sqlx_cell(&rows, i, 0));
+        if (it != NULL && !it->inserted)
+            rc = merge_one(x, w, it, sqlx_cell(&rows, i, 1), cause);
+    }
+    return rc;
 }
 
 /* Applies one agent state change (see acd_span). */
@@ -205,25 +343,23 @@ static enum c311_rc
 put_work(struct sqlx *x, void *arg, char **cause)
 {
     struct put_arg *w = arg;
-    struct put_item *batch[CALLS_PER_INSERT];
-    enum c311_rc rc = C311_OK;
-    size_t i, k = 0;
+    struct buf b = BUF_INIT(CALLS_BATCH_JSON_MAX);
+    enum c311_rc rc;
+    size_t i;
 
-    for (i = 0; i <= w->n && rc == C311_OK; i++) {
-        if (i < w->n && w->items[i].valid)
-            batch[k++] = &w->items[i];
-        if (k == CALLS_PER_INSERT || (i == w->n && k > 0)) {
-            rc = insert_some(x, batch, k, cause);
-            k = 0;
-        }
-    }
-    for (i = 0; i < w->n && rc == C311_OK; i++) {
-        if (!w->items[i].valid)
-            continue;
-        if (w->items[i].inserted)
-            w->stats.inserted++;
-        else
-            rc = merge_one(x, w, &w->items[i], cause);
+    /* A back end may run the work again after a lost connection. */
+    memset(&w->stats, 0, sizeof(w->stats));
+    for (i = 0; i < w->n; i++)
+        w->items[i].inserted = false;
+    rc = batch_json(w, &b, cause);
+    if (rc == C311_OK && b.len > 2)
+        rc = insert_batch(x, w, b.data, cause);
+    buf_release(&b);
+    if (rc == C311_OK)
+        rc = merge_batch(x, w, cause);
+    for (i = 0; i < w->n; i++) {
+        w->stats.inserted += w->items[i].valid && w->items[i].inserted;
+        w->stats.invalid += !w->items[i].valid;
     }
     for (i = 0; i < w->nspans && rc == C311_OK; i++)
         rc = put_span(x, &w->spans[i], cause);
@@ -248,7 +384,6 @@ build_items(struct put_arg *w, const struct acd_pending_call *v,
         case C311_OK:
             break;
         case C311_ERR_INVALID:
-            w->stats.invalid++;
             continue;
         default:
             return C311_ERR_NOMEM;
@@ -259,6 +394,14 @@ build_items(struct put_arg *w, const struct acd_pending_call *v,
             (e164 = w->norm(it->caller, buf, sizeof(buf))) != NULL)
             it->caller = arena_strdup(a, e164);
     }
+    w->index = arena_alloc(a, (w->n + 1) * sizeof(*w->index));
+    if (w->index == NULL)
+        return C311_ERR_NOMEM;
+    for (i = 0; i < w->n; i++)
+        w->index[i] = &w->items[i];
+    qsort(w->index, w->n, sizeof(*w->index), item_cmp);
+    while (w->nvalid < w->n && w->index[w->nvalid]->valid)
+        w->nvalid++;
     return C311_OK;
 }
 
@@ -267,7 +410,7 @@ calls_put(struct store *st, const struct acd_pending_call *v, size_t n,
           const struct acd_span *spans, size_t nspans, calls_caller_fn norm,
           struct calls_put_stats *stats, char **cause)
 {
-    struct put_arg w = {NULL, n, spans, nspans, norm, {0, 0, 0, 0}};
+    struct put_arg w = {NULL, n, NULL, 0, spans, nspans, norm, {0, 0, 0, 0}};
     struct arena a = ARENA_INIT;
     enum c311_rc rc;
 

@@ -102,6 +102,15 @@ Test(acd, csv_fields_give_the_pipe_text)
     len[4] = 3;
     cr_assert_eq(acd_canonical_fields(1546015425, f, len, 9, out, &n),
                  ACD_LINE_MALFORMED);
+    /* Latin-1 "Agent Mu\xf1oz", a line break: '?'; UTF-8 is kept. */
+    f[2] = "Agent Mu\xf1oz\n\xc3\xa9";
+    len[2] = strlen(f[2]);
+    f[4] = "10";
+    len[4] = 2;
+    cr_assert_eq(acd_canonical_fields(1546015425, f, len, 9, out, &n),
+                 ACD_LINE_OK);
+    cr_assert_str_eq(out, "1546015425|1546015415.757927|201|Agent Mu?oz?"
+                          "\xc3\xa9|CONNECT|10|1546015415.757936|9");
 }
 
 /*
