@@ -151,6 +151,7 @@ history_rows(struct http_req *req, const struct contact *c,
     return C311_OK;
 }
 
+/* Lists the caller's calls with the requests filed during each. */
 json_t *
 calls_history_json(struct http_req *req, const struct contact *c,
                    const struct contacts_request *v, size_t n)

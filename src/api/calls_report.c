@@ -26,6 +26,7 @@ static enum c311_rc bad(const char **field, const char *name, char **cause,
                         const char *fmt, ...)
     __attribute__((format(printf, 4, 5)));
 
+/* Names the culprit argument and says what is wrong with it. */
 static enum c311_rc
 bad(const char **field, const char *name, char **cause, const char *fmt, ...)
 {
@@ -101,6 +102,7 @@ parse_grouping(const struct calls_report_args *g, struct calls_report_opts *o,
                "interval must be 15m, 1h or 1d, not '%s'", g->interval);
 }
 
+/* Reads the report options, with their defaults. */
 enum c311_rc
 calls_report_parse(const struct calls_report_args *args, int64_t now,
                    struct calls_report_opts *o, const char **field,
@@ -173,6 +175,7 @@ next_local(int64_t t, int64_t step)
     return (int64_t)mktime(&tm);
 }
 
+/* Lists the interval boundaries from from to to. */
 enum c311_rc
 calls_report_edges(const struct calls_report_opts *o, struct arena *a,
                    int64_t **edges, size_t *n)
@@ -326,6 +329,7 @@ add_spans(struct store *st, struct scan *s, struct arena *a, char **cause)
     return rc;
 }
 
+/* Scans the calls of the range into the statistics. */
 enum c311_rc
 calls_report_run(struct store *st, const struct calls_report_opts *o,
                  struct arena *a, struct calls_report *out, char **cause)
@@ -493,6 +497,7 @@ counting(enum callstats_by by)
     }
 }
 
+/* Writes the report as the API answers it. */
 json_t *
 calls_report_json(const struct calls_report *r)
 {
@@ -580,6 +585,7 @@ row_label(const struct calls_report *r, const struct callstats_row *row,
     return buf;
 }
 
+/* Prints the report as a table, total and request share. */
 void
 calls_report_print(FILE *f, const struct calls_report *r)
 {

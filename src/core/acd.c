@@ -142,6 +142,7 @@ put_field(char *out, size_t *pos, const char *f, size_t n)
     return true;
 }
 
+/* Writes the canonical text of an event given as fields. */
 enum acd_line
 acd_canonical_fields(int64_t at, const char *const *f, const size_t *flen,
                      size_t nf, char *out, size_t *outlen)
@@ -187,6 +188,7 @@ parse_epoch(const char *s, size_t n, int64_t *out)
     return true;
 }
 
+/* Splits a pipe-format line into fields and writes its canonical text. */
 enum acd_line
 acd_canonical_pipe(const char *line, size_t len, char *out, size_t *outlen)
 {
@@ -222,6 +224,7 @@ acd_canonical_pipe(const char *line, size_t len, char *out, size_t *outlen)
     return acd_canonical_fields(at, f, flen, nf, out, outlen);
 }
 
+/* Cuts a canonical line at its bars and names its fields. */
 bool
 acd_event_parse(char *line, struct acd_event *ev)
 {
@@ -261,12 +264,14 @@ static const char *const outcome_names[ACD_NOUTCOMES] = {
     [ACD_EXITKEY] = "exitkey",     [ACD_EXITEMPTY] = "exitempty",
 };
 
+/* The outcome's name as stored and reported. */
 const char *
 acd_outcome_name(enum acd_outcome o)
 {
     return o < ACD_NOUTCOMES ? outcome_names[o] : "waiting";
 }
 
+/* Finds the outcome called s. */
 bool
 acd_outcome_parse(const char *s, enum acd_outcome *out)
 {
@@ -281,12 +286,14 @@ acd_outcome_parse(const char *s, enum acd_outcome *out)
     return false;
 }
 
+/* True for the outcomes of an answered leg. */
 bool
 acd_outcome_answered(enum acd_outcome o)
 {
     return o == ACD_TALKING || o == ACD_COMPLETED || o == ACD_TRANSFERRED;
 }
 
+/* True for the outcomes of a leg nobody answered. */
 bool
 acd_outcome_unanswered(enum acd_outcome o)
 {
@@ -294,6 +301,7 @@ acd_outcome_unanswered(enum acd_outcome o)
            o == ACD_EXITEMPTY;
 }
 
+/* The name of who hung up, or NULL for nobody. */
 const char *
 acd_hangup_name(enum acd_hangup h)
 {
@@ -309,6 +317,7 @@ acd_hangup_name(enum acd_hangup h)
     }
 }
 
+/* Reads a hang-up name; NULL or "" is nobody. */
 bool
 acd_hangup_parse(const char *s, enum acd_hangup *out)
 {
@@ -778,6 +787,7 @@ write_events(struct acd_call *c, const struct item *v, size_t n,
     return C311_OK;
 }
 
+/* Replays a call's event set into its legs. */
 enum c311_rc
 acd_call_build(const char *callid, const char *text, size_t len,
                struct arena *a, struct acd_call *out)
@@ -849,6 +859,7 @@ struct acd_stream {
     bool oom;
 };
 
+/* Makes an empty stream with the given or default delays. */
 struct acd_stream *
 acd_stream_new(const struct acd_stream_opts *opts)
 {
@@ -890,6 +901,7 @@ spans_clear(struct acd_stream *s)
     s->nspans = 0;
 }
 
+/* Frees a stream and every call it still holds. */
 void
 acd_stream_free(struct acd_stream *s)
 {
@@ -910,12 +922,14 @@ acd_stream_free(struct acd_stream *s)
     free(s);
 }
 
+/* The stream's counters. */
 const struct acd_counts *
 acd_stream_counts(const struct acd_stream *s)
 {
     return &s->counts;
 }
 
+/* How many calls the stream holds. */
 size_t
 acd_stream_held(const struct acd_stream *s)
 {
@@ -1162,6 +1176,7 @@ feed_call(struct acd_stream *s, const struct acd_event *ev, const char *c,
     held_mark(s, h, ev);
 }
 
+/* Files a canonical line: agent state, ignored, or a line of its call. */
 enum acd_line
 acd_stream_feed_canonical(struct acd_stream *s, const char *c, size_t len)
 {
@@ -1204,6 +1219,7 @@ acd_stream_feed_canonical(struct acd_stream *s, const char *c, size_t len)
     return ACD_LINE_OK;
 }
 
+/* Counts a line that never became canonical. */
 void
 acd_stream_reject(struct acd_stream *s, enum acd_line why)
 {
@@ -1214,6 +1230,7 @@ acd_stream_reject(struct acd_stream *s, enum acd_line why)
         s->counts.malformed++;
 }
 
+/* Makes a pipe-format line canonical and feeds it. */
 enum acd_line
 acd_stream_feed(struct acd_stream *s, const char *line, size_t len)
 {
@@ -1264,6 +1281,7 @@ take_from(struct acd_stream *s, struct list *l, bool all, size_t max,
     return true;
 }
 
+/* Hands out the ended calls first, then those silent too long. */
 enum c311_rc
 acd_stream_take(struct acd_stream *s, bool all, size_t max, struct arena *a,
                 struct acd_pending_call **out, size_t *n)
@@ -1285,6 +1303,7 @@ acd_stream_take(struct acd_stream *s, bool all, size_t max, struct arena *a,
     return s->oom ? C311_ERR_NOMEM : C311_OK;
 }
 
+/* Copies the queued agent state changes out and forgets them. */
 enum c311_rc
 acd_stream_take_spans(struct acd_stream *s, struct arena *a,
                       struct acd_span **out, size_t *n)

@@ -49,6 +49,7 @@ rows_init(struct callstats *cs, struct callstats_row *rows, const char *key)
     }
 }
 
+/* Makes an accumulator with its own copy of the edges. */
 struct callstats *
 callstats_new(const struct callstats_opts *o)
 {
@@ -75,6 +76,7 @@ callstats_new(const struct callstats_opts *o)
     return cs;
 }
 
+/* Frees an accumulator and its rows. */
 void
 callstats_free(struct callstats *cs)
 {
@@ -322,6 +324,7 @@ add_agents(struct callstats *cs, const struct acd_call *c,
     return C311_OK;
 }
 
+/* Counts a call in the overall, total and queue or agent rows. */
 enum c311_rc
 callstats_add_call(struct callstats *cs, const struct acd_call *c,
                    uint32_t request_legs)
@@ -377,6 +380,7 @@ ivals_add(struct ivals *s, int64_t a, int64_t b)
     return true;
 }
 
+/* Keeps a login or pause span of an agent for occupancy. */
 enum c311_rc
 callstats_add_span(struct callstats *cs, const struct acd_span *sp)
 {
@@ -507,6 +511,7 @@ derive(struct callstats_row *r)
                                     : -1;
 }
 
+/* Derives the figures and copies the rows out. */
 enum c311_rc
 callstats_finish(struct callstats *cs, struct arena *a,
                  struct callstats_report *out)

@@ -231,6 +231,7 @@ load_ok(const struct erlang_load *l)
            isfinite(l->aht) && isfinite(l->patience) && isfinite(l->target);
 }
 
+/* Computes the figures of n agents with the model the load asks for. */
 bool
 erlang_eval(const struct erlang_load *l, unsigned n, struct erlang_result *out)
 {
@@ -284,6 +285,7 @@ agents_a(const struct erlang_load *l, double sl, struct erlang_result *out)
     return eval_a(l, hi, true, out);
 }
 
+/* Finds the fewest agents that reach the service level. */
 bool
 erlang_agents(const struct erlang_load *l, double sl, struct erlang_result *out)
 {

@@ -4,6 +4,7 @@
 
 #include "core/forecast.h"
 
+/* Averages each slot over the past weeks that cover it. */
 void
 forecast_profile(const struct forecast_week *past, size_t n,
                  struct forecast_slot out[FORECAST_SLOTS])

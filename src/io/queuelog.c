@@ -59,6 +59,7 @@ columns_default(struct columns *c)
     c->joined = -1;
 }
 
+/* Makes a reader that feeds stream s. */
 struct queuelog_reader *
 queuelog_reader_new(enum queuelog_format fmt, struct acd_stream *s)
 {
@@ -72,6 +73,7 @@ queuelog_reader_new(enum queuelog_format fmt, struct acd_stream *s)
     return r;
 }
 
+/* Frees a reader and its CSV parser. */
 void
 queuelog_reader_free(struct queuelog_reader *r)
 {
@@ -82,12 +84,14 @@ queuelog_reader_free(struct queuelog_reader *r)
     free(r);
 }
 
+/* Bytes up to the end of the last complete pipe line. */
 uint64_t
 queuelog_reader_done(const struct queuelog_reader *r)
 {
     return r->done;
 }
 
+/* The format the reader settled on. */
 enum queuelog_format
 queuelog_reader_format(const struct queuelog_reader *r)
 {
@@ -127,6 +131,7 @@ without_fraction(const char *s, size_t n)
     return (size_t)(dot - s);
 }
 
+/* Reads epoch seconds or a local date and time. */
 bool
 queuelog_parse_time(const char *s, size_t n, int64_t *out)
 {
@@ -389,6 +394,7 @@ sniff(struct queuelog_reader *r, const char *buf, size_t n)
     r->fmt = p < end && *p == '|' ? QUEUELOG_PIPE : QUEUELOG_CSV;
 }
 
+/* Decides the format if needed and passes the bytes on. */
 enum c311_rc
 queuelog_reader_feed(struct queuelog_reader *r, const char *buf, size_t n)
 {
@@ -406,6 +412,7 @@ queuelog_reader_feed(struct queuelog_reader *r, const char *buf, size_t n)
     return rc;
 }
 
+/* Reads a last unfinished line or CSV row. */
 enum c311_rc
 queuelog_reader_finish(struct queuelog_reader *r)
 {

@@ -16,6 +16,7 @@
 /* Bytes read from a file at a time. */
 #define INGEST_CHUNK (1 << 20)
 
+/* Makes the stream and the reader of an ingest. */
 enum c311_rc
 calls_ingest_init(struct calls_ingest *g, struct store *st,
                   enum queuelog_format fmt, const struct acd_stream_opts *opts)
@@ -34,6 +35,7 @@ calls_ingest_init(struct calls_ingest *g, struct store *st,
     return C311_OK;
 }
 
+/* Frees the reader and the stream. */
 void
 calls_ingest_free(struct calls_ingest *g)
 {
@@ -43,6 +45,7 @@ calls_ingest_free(struct calls_ingest *g)
     g->stream = NULL;
 }
 
+/* Feeds bytes to the reader, turning a failure into a cause. */
 enum c311_rc
 calls_ingest_feed(struct calls_ingest *g, const char *buf, size_t n,
                   char **cause)
@@ -96,6 +99,7 @@ check_only(struct calls_ingest *g, const struct acd_pending_call *v, size_t n,
     }
 }
 
+/* Takes ready calls in batches and stores or checks them. */
 enum c311_rc
 calls_ingest_flush(struct calls_ingest *g, bool all, char **cause)
 {
@@ -154,6 +158,7 @@ ingest_stream(struct calls_ingest *g, FILE *f, const char *path, char **cause)
     return rc;
 }
 
+/* Opens the file (or standard input) and ingests all of it. */
 enum c311_rc
 calls_ingest_file(struct calls_ingest *g, const char *path, char **cause)
 {

@@ -240,6 +240,7 @@ follow_main(void *arg)
     return NULL;
 }
 
+/* Starts the follower thread. */
 enum c311_rc
 queuelog_follow_start(struct store *st, const char *path, unsigned tick_ms,
                       struct queuelog_follow **out, char **cause)
@@ -274,6 +275,7 @@ queuelog_follow_start(struct store *st, const char *path, unsigned tick_ms,
     return C311_OK;
 }
 
+/* Wakes the follower, waits for its last look and frees it. */
 void
 queuelog_follow_stop(struct queuelog_follow *f)
 {

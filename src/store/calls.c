@@ -405,6 +405,7 @@ build_items(struct put_arg *w, const struct acd_pending_call *v,
     return C311_OK;
 }
 
+/* Rebuilds the batch, then writes it in one transaction. */
 enum c311_rc
 calls_put(struct store *st, const struct acd_pending_call *v, size_t n,
           const struct acd_span *spans, size_t nspans, calls_caller_fn norm,
@@ -520,6 +521,7 @@ scan_page(const struct sqlx_rows *r, struct arena *a, calls_scan_fn fn,
     return C311_OK;
 }
 
+/* Reads calls a page at a time by entry, rebuilding each. */
 enum c311_rc
 calls_scan(struct store *st, int64_t from, int64_t to, calls_scan_fn fn,
            void *arg, char **cause)
@@ -555,6 +557,7 @@ calls_scan(struct store *st, int64_t from, int64_t to, calls_scan_fn fn,
     return rc;
 }
 
+/* Reads the agent spans that overlap the range. */
 enum c311_rc
 calls_spans(struct store *st, int64_t from, int64_t to, struct arena *a,
             struct acd_span **out, size_t *n, char **cause)
@@ -591,6 +594,7 @@ calls_spans(struct store *st, int64_t from, int64_t to, struct arena *a,
     return C311_OK;
 }
 
+/* Reads the latest calls from one number. */
 enum c311_rc
 calls_by_caller(struct store *st, const char *caller, size_t limit,
                 struct arena *a, struct calls_row **out, size_t *n,
@@ -620,6 +624,7 @@ calls_by_caller(struct store *st, const char *caller, size_t limit,
     return C311_OK;
 }
 
+/* Reads the requests filed by phone in the range. */
 enum c311_rc
 calls_phone_requests(struct store *st, int64_t from, int64_t to,
                      struct arena *a, struct calls_request **out, size_t *n,
@@ -654,6 +659,7 @@ calls_phone_requests(struct store *st, int64_t from, int64_t to,
     return C311_OK;
 }
 
+/* Counts calls by UTC hour of their first entry. */
 enum c311_rc
 calls_hourly(struct store *st, int64_t from, int64_t to, struct arena *a,
              int64_t **hours, int64_t **counts, size_t *n, char **cause)
@@ -683,6 +689,7 @@ calls_hourly(struct store *st, int64_t from, int64_t to, struct arena *a,
     return C311_OK;
 }
 
+/* Sums the known talk times of the range. */
 enum c311_rc
 calls_talk(struct store *st, int64_t from, int64_t to, int64_t *sum, int64_t *n,
            char **cause)
@@ -702,6 +709,7 @@ calls_talk(struct store *st, int64_t from, int64_t to, int64_t *sum, int64_t *n,
     return rc;
 }
 
+/* Reads the first and last entry of any call. */
 enum c311_rc
 calls_range(struct store *st, int64_t *first, int64_t *last, char **cause)
 {
@@ -717,6 +725,7 @@ calls_range(struct store *st, int64_t *first, int64_t *last, char **cause)
     return rc;
 }
 
+/* Reads the position kept for a followed log. */
 enum c311_rc
 calls_source_get(struct store *st, const char *path, struct arena *a,
                  struct calls_source *out, char **cause)
@@ -752,6 +761,7 @@ source_work(struct sqlx *x, void *arg, char **cause)
                      arg, 4, NULL, cause);
 }
 
+/* Keeps the position of a followed log. */
 enum c311_rc
 calls_source_put(struct store *st, const char *path,
                  const struct calls_source *src, int64_t now, char **cause)
