@@ -14,6 +14,7 @@
 
 #define QUEUELOG_CELLS   16 /* cells of a CSV row kept; more are an error */
 #define QUEUELOG_PARTIAL ACD_LINE_MAX
+#define QUEUELOG_SNIFF   256 /* bytes looked at to tell pipe from CSV */
 
 /* Where each field of an event sits in a CSV row; -1 when absent. */
 struct columns {
@@ -26,6 +27,10 @@ struct queuelog_reader {
     enum queuelog_format fmt;
     struct acd_stream *s;
     uint64_t fed, done;
+
+    /* Auto: the first bytes, kept until they show the format. */
+    char sniffed[QUEUELOG_SNIFF];
+    size_t nsniffed;
 
     /* Pipe: the line begun in an earlier piece. */
     char partial[QUEUELOG_PARTIAL];
@@ -376,39 +381,81 @@ csv_feed(struct queuelog_reader *r, const char *buf, size_t n)
 
 /* ---- both ---- */
 
-/* Decides the format from the first line that is not blank. */
+/*
+ * Decides the format from the first line that is not blank: a time
+ * (digits, maybe a fraction) followed by '|' is a pipe log, anything else
+ * CSV (white space only: a pipe log, Asterisk's own). Stays undecided
+ * while the bytes seen end before that is clear, unless final is set or
+ * the bytes kept fill their buffer.
+ */
 static void
-sniff(struct queuelog_reader *r, const char *buf, size_t n)
+sniff(struct queuelog_reader *r, bool final)
 {
-    const char *p = buf, *end = buf + n;
+    const char *p = r->sniffed, *end = r->sniffed + r->nsniffed;
 
     while (p < end && isspace((unsigned char)*p))
         p++;
-    if (p == end)
+    if (p == end) {
+        if (final || r->nsniffed == sizeof(r->sniffed))
+            r->fmt = QUEUELOG_PIPE;
         return;
+    }
     while (p < end && isdigit((unsigned char)*p))
         p++;
     if (p < end && *p == '.') /* a fraction of a second */
         for (p++; p < end && isdigit((unsigned char)*p); p++)
             ;
+    if (p == end && !final && r->nsniffed < sizeof(r->sniffed))
+        return;
     r->fmt = p < end && *p == '|' ? QUEUELOG_PIPE : QUEUELOG_CSV;
+}
+
+/* Passes bytes to the reader of the format decided. */
+static enum c311_rc
+feed_format(struct queuelog_reader *r, const char *buf, size_t n)
+{
+    enum c311_rc rc = C311_OK;
+
+    if (r->fmt == QUEUELOG_PIPE)
+        pipe_feed(r, buf, n);
+    else
+        rc = csv_feed(r, buf, n);
+    r->fed += n;
+    return rc;
+}
+
+/* Hands the bytes kept while sniffing to the format just decided. */
+static enum c311_rc
+replay_sniffed(struct queuelog_reader *r)
+{
+    size_t n = r->nsniffed;
+
+    r->nsniffed = 0;
+    r->fed -= n;
+    return n > 0 ? feed_format(r, r->sniffed, n) : C311_OK;
 }
 
 /* Decides the format if needed and passes the bytes on. */
 enum c311_rc
 queuelog_reader_feed(struct queuelog_reader *r, const char *buf, size_t n)
 {
-    enum c311_rc rc = C311_OK;
+    enum c311_rc rc;
+    size_t take;
 
+    if (r->fmt != QUEUELOG_AUTO)
+        return feed_format(r, buf, n);
+    take = sizeof(r->sniffed) - r->nsniffed;
+    if (take > n)
+        take = n;
+    memcpy(r->sniffed + r->nsniffed, buf, take);
+    r->nsniffed += take;
+    r->fed += take;
+    sniff(r, false);
     if (r->fmt == QUEUELOG_AUTO)
-        sniff(r, buf, n);
-    if (r->fmt == QUEUELOG_PIPE)
-        pipe_feed(r, buf, n);
-    else if (r->fmt == QUEUELOG_CSV)
-        rc = csv_feed(r, buf, n);
-    else
-        r->done = r->fed + n; /* only white space so far */
-    r->fed += n;
+        return C311_OK;
+    rc = replay_sniffed(r);
+    if (rc == C311_OK && take < n)
+        rc = feed_format(r, buf + take, n - take);
     return rc;
 }
 
@@ -416,6 +463,10 @@ queuelog_reader_feed(struct queuelog_reader *r, const char *buf, size_t n)
 enum c311_rc
 queuelog_reader_finish(struct queuelog_reader *r)
 {
+    if (r->fmt == QUEUELOG_AUTO && r->nsniffed > 0) {
+        sniff(r, true);
+        replay_sniffed(r);
+    }
     if (r->fmt == QUEUELOG_PIPE && (r->npartial > 0 || r->overlong)) {
         if (r->overlong)
             acd_stream_reject(r->s, ACD_LINE_MALFORMED);
