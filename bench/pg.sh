@@ -40,7 +40,8 @@ nport=18320
 sh scripts/pg-cluster.sh start "$tmp/pg"
 db=$(sh scripts/pg-cluster.sh url "$tmp/pg")
 "$bin" migrate --db "$db" >/dev/null
-key=$("$bin" apikey create --db "$db" --name bench)
+key=$("$bin" apikey create --db "$db" --name bench \
+    --rate-limit 1000000)
 
 # start_server PORT: starts one server process on the database.
 start_server() {

@@ -1,5 +1,10 @@
 /* SPDX-License-Identifier: MIT */
-/* Token buckets per API key, in a hash table under one mutex. */
+/*
+ * Token buckets per API key, in a hash table under one mutex.
+ *
+ * TODO: the buckets live in this process only; several servers on one
+ * database each allow a key its full rate, and a restart refills them.
+ */
 #include <math.h>
 #include <stdlib.h>
 #include <time.h>

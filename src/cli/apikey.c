@@ -31,6 +31,7 @@
 struct apikey_args {
     const char *db;
     const char *name;
+    int64_t rate_limit; /* 0: the city's default */
 };
 
 struct apikey_cmd {
@@ -46,10 +47,12 @@ static int apikey_revoke(const struct apikey_args *args);
 
 static const struct apikey_cmd apikey_cmds[] = {
     {"create", apikey_create, true,
-     "usage: civic311 apikey create [--db PATH] --name NAME\n\n"
+     "usage: civic311 apikey create [--db PATH] --name NAME "
+     "[--rate-limit N]\n\n"
      "Creates a key and prints it once on standard output; only its\n"
      "prefix and hash are stored. NAME is 1 to 64 letters, digits, '.',\n"
-     "'_' or '-'.\n"},
+     "'_' or '-'. N is the Open311 requests per minute the key may make\n"
+     "(1 to 1000000; default: the city's api_key_rate_limit, 120).\n"},
     {"list", apikey_list, false,
      "usage: civic311 apikey list [--db PATH]\n\n"
      "Lists every key: name, prefix, creation time (UTC) and status.\n"},
@@ -84,9 +87,22 @@ valid_name(const char *name)
                         "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789._-") == n;
 }
 
+/* Reads a rate limit of 1 to 1000000 requests per minute. */
+static bool
+apikey_rate(const char *s, int64_t *out)
+{
+    char *end;
+    long v = strtol(s, &end, 10);
+
+    if (*s < '1' || *s > '9' || *end != '\0' || v < 1 || v > 1000000)
+        return false;
+    *out = v;
+    return true;
+}
+
 /*
- * Parses --db, --name and --help for cmd. Returns -1 to go on, or the exit
- * status to return at once (help printed, or a usage error).
+ * Parses --db, --name, --rate-limit and --help for cmd. Returns -1 to go on, or
+ * the exit status to return at once (help printed, or a usage error).
  */
 static int
 parse_args(const struct apikey_cmd *cmd, int argc, char **argv,
@@ -95,6 +111,7 @@ parse_args(const struct apikey_cmd *cmd, int argc, char **argv,
     static const struct option options[] = {
         {"db", required_argument, NULL, 'd'},
         {"name", required_argument, NULL, 'n'},
+        {"rate-limit", required_argument, NULL, 'r'},
         {"help", no_argument, NULL, 'h'},
         {NULL, 0, NULL, 0},
     };
@@ -102,6 +119,7 @@ parse_args(const struct apikey_cmd *cmd, int argc, char **argv,
 
     args->db = APIKEY_DEFAULT_DB;
     args->name = NULL;
+    args->rate_limit = 0;
     opterr = 0;
     optind = 1;
     while ((c = getopt_long(argc, argv, ":h", options, NULL)) != -1) {
@@ -116,6 +134,15 @@ parse_args(const struct apikey_cmd *cmd, int argc, char **argv,
                 goto usage;
             }
             args->name = optarg;
+            break;
+        case 'r':
+            if (strcmp(cmd->name, "create") != 0 ||
+                !apikey_rate(optarg, &args->rate_limit)) {
+                fprintf(stderr,
+                        "civic311 apikey: --rate-limit takes a number from "
+                        "1 to 1000000, with create only\n");
+                goto usage;
+            }
             break;
         case 'h':
             fputs(cmd->usage, stdout);
@@ -206,8 +233,8 @@ apikey_create(const struct apikey_args *args)
     st = open_db(args->db, false);
     if (st == NULL)
         return CLI_FAIL;
-    rc = apikeys_create(st, args->name, prefix, hash, 0, "cli", time(NULL),
-                        NULL, &cause);
+    rc = apikeys_create(st, args->name, prefix, hash, args->rate_limit, "cli",
+                        time(NULL), NULL, &cause);
     store_close(st);
     if (rc == C311_ERR_CONFLICT)
         fprintf(stderr,

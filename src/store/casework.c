@@ -325,6 +325,8 @@ casework_where(struct casework_sql *q, const struct casework_filter *f,
         like = casework_like(f->text, a);
         if (like == NULL)
             return false;
+        /* TODO: SQLite's lower() folds ASCII letters only, so on SQLite
+         * the text search ignores case for those alone. */
         buf_puts(&q->sql, " AND lower(description) LIKE lower(");
         casework_param(q, SQLX_T(like));
         buf_puts(&q->sql, ") ESCAPE '\\'");

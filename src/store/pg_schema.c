@@ -140,7 +140,7 @@ static const char migration_3[] =
     " last_name text,"
     " address text,"
     " language text,"
-    " merged_into bigint REFERENCES contact (id),"
+    " merged_into bigint,"
     " created_at bigint NOT NULL,"
     " updated_at bigint NOT NULL"
     ");"

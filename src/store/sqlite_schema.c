@@ -143,7 +143,7 @@ static const char migration_3[] =
     " last_name TEXT,"
     " address TEXT,"
     " language TEXT,"
-    " merged_into INTEGER REFERENCES contact (id),"
+    " merged_into INTEGER,"
     " created_at INTEGER NOT NULL,"
     " updated_at INTEGER NOT NULL"
     ") STRICT;"

@@ -37,6 +37,11 @@ test('an admin creates a key with a limit; it is shown once', async () => {
     assert.equal(sqlInt(ctx.srv, 'SELECT count(*) FROM api_key' +
         ` WHERE hash = '${k.key}' OR prefix = '${k.key}'`), 0);
     made.slow = k.key;
+    const plain = ok(await call(ctx.srv, 'POST', 'keys', {
+        token: tokens.ada, body: { name: 'plain' },
+    }), 201);
+    assert.equal(plain.rate_limit, 120);
+    assert.equal(plain.rate_limit_default, true);
 });
 
 test('the list shows every key with its limit, never the key', async () => {
@@ -44,7 +49,8 @@ test('the list shows every key with its limit, never the key', async () => {
         200);
     assert.deepEqual(l.keys.map((k) => [k.name, k.rate_limit,
         k.rate_limit_default, k.status]), [
-        ['tests', 120, true, 'active'], ['slow-app', 3, false, 'active']]);
+        ['tests', 1000000, false, 'active'], ['slow-app', 3, false, 'active'],
+        ['plain', 120, true, 'active']]);
     assert.doesNotMatch(JSON.stringify(l), new RegExp(made.slow));
 });
 
@@ -138,7 +144,9 @@ test('key changes are audited, without the key or its hash', async () => {
         'prefix', 'rate_limit', 'revoked_at']);
     const c = ok(await call(ctx.srv, 'GET', 'audit?kind=api_key.created',
         { token: tokens.ada }), 200);
-    assert.equal(c.entries.length, 2);
+    assert.equal(c.entries.length, 4);
+    assert.deepEqual(c.entries.map((x) => x.actor).sort(),
+        ['cli', 'user:ada', 'user:ada', 'user:ada']);
 });
 
 testCleanStop(ctx);
