@@ -223,6 +223,23 @@ insert_batch(struct sqlx *x, struct put_arg *w, const char *json, char **cause)
 }
 
 /*
+ * Sets the caller to store for a rebuilt item: its caller id, in E.164
+ * when the batch's rule reads it so. False when a runs out.
+ */
+static bool
+caller_of(const struct put_arg *w, struct put_item *it, struct arena *a)
+{
+    const char *e164;
+    char buf[64];
+
+    it->caller = it->call.caller;
+    if (w->norm != NULL && it->caller != NULL &&
+        (e164 = w->norm(it->caller, buf, sizeof(buf))) != NULL)
+        it->caller = arena_strdup(a, e164);
+    return it->call.caller == NULL || it->caller != NULL;
+}
+
+/*
  * Merges item it with the event set stored under its callid: rebuilds the
  * call from both and rewrites the row when the set grew.
  */
@@ -245,6 +262,9 @@ merge_one(struct sqlx *x, struct put_arg *w, struct put_item *it,
         w->stats.unchanged++;
         return C311_OK;
     }
+    /* The caller id may be in the stored lines only. */
+    if (!caller_of(w, it, x->a))
+        return store__fail(cause, C311_ERR_NOMEM, "out of memory");
     w->stats.merged++;
     buf_putc(&b, '[');
     call_json(&b, it);
@@ -371,8 +391,6 @@ static enum c311_rc
 build_items(struct put_arg *w, const struct acd_pending_call *v,
             struct arena *a)
 {
-    char buf[64];
-    const char *e164;
     struct put_item *it;
     size_t i;
 
@@ -389,10 +407,8 @@ build_items(struct put_arg *w, const struct acd_pending_call *v,
             return C311_ERR_NOMEM;
         }
         it->valid = true;
-        it->caller = it->call.caller;
-        if (w->norm != NULL && it->caller != NULL &&
-            (e164 = w->norm(it->caller, buf, sizeof(buf))) != NULL)
-            it->caller = arena_strdup(a, e164);
+        if (!caller_of(w, it, a))
+            return C311_ERR_NOMEM;
     }
     w->index = arena_alloc(a, (w->n + 1) * sizeof(*w->index));
     if (w->index == NULL)

@@ -141,6 +141,10 @@ Test(S(store_calls), parts_merge_into_one_call)
     cr_assert_eq(k.merged, 1);
     cr_assert_eq(fixture_sql_int("SELECT count(*) FROM call"), 1);
     cr_assert_eq(fixture_sql_int("SELECT talk_s FROM call"), 46);
+    /* The caller id is in the stored lines only; it stays. */
+    cr_assert_eq(fixture_sql_int("SELECT count(*) FROM call"
+                                 " WHERE caller = '+15550100103'"),
+                 1);
     cr_assert_eq(fixture_sql_int("SELECT ended_at FROM call"), 150);
     cr_assert_eq(calls_scan(st, 0, 1000, note, &seen, NULL), C311_OK);
     cr_assert_eq(seen.n, 1);
