@@ -23,7 +23,6 @@
 
 /* One call of a batch: its rebuilt form, and what became of it. */
 struct put_item {
-    const struct acd_pending_call *in;
     struct acd_call call;
     const char *caller;
     bool valid;
@@ -396,7 +395,6 @@ build_items(struct put_arg *w, const struct acd_pending_call *v,
 
     for (i = 0; i < w->n; i++) {
         it = &w->items[i];
-        it->in = &v[i];
         switch (
             acd_call_build(v[i].callid, v[i].text, v[i].len, a, &it->call)) {
         case C311_OK:
