@@ -141,7 +141,8 @@ history_rows(struct http_req *req, const struct contact *c,
                              &req->arena, &v, &k, cause);
         if (rc != C311_OK)
             return rc;
-        memcpy(all + *n, v, k * sizeof(*v));
+        if (k > 0)
+            memcpy(all + *n, v, k * sizeof(*v));
         *n += k;
     }
     qsort(all, *n, sizeof(*all), row_newest_first);
