@@ -8,44 +8,9 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "../calls_helpers.h"
 #include "core/acd.h"
 #include "jobs/calls_ingest.h"
-
-#define SAMPLE CIVIC311_SOURCE_DIR "/tests/fixtures/calls/sample_queue_log"
-
-/* Feeds every line of text to s. */
-static void
-feed_text(struct acd_stream *s, const char *text)
-{
-    const char *p = text, *nl;
-
-    while (*p != '\0') {
-        nl = strchr(p, '\n');
-        if (nl == NULL)
-            nl = p + strlen(p);
-        acd_stream_feed(s, p, (size_t)(nl - p));
-        p = *nl ? nl + 1 : nl;
-    }
-}
-
-/* Reads a whole file into a malloc'd string. */
-static char *
-slurp(const char *path)
-{
-    FILE *f = fopen(path, "rb");
-    char *buf;
-    long n;
-
-    cr_assert_not_null(f, "cannot open %s", path);
-    fseek(f, 0, SEEK_END);
-    n = ftell(f);
-    rewind(f);
-    buf = malloc((size_t)n + 1);
-    cr_assert_eq(fread(buf, 1, (size_t)n, f), (size_t)n);
-    buf[n] = '\0';
-    fclose(f);
-    return buf;
-}
 
 /* Builds the single call of a small log, failing the test otherwise. */
 static void
@@ -125,7 +90,7 @@ Test(acd, csv_fields_give_the_pipe_text)
  */
 Test(acd, sample_counts)
 {
-    char *text = slurp(SAMPLE);
+    char *text = slurp(SAMPLE, NULL);
     struct acd_stream *s = acd_stream_new(NULL);
     const struct acd_counts *k;
 
@@ -177,7 +142,7 @@ build_of(const struct acd_pending_call *v, size_t n, const char *callid,
  */
 Test(acd, sample_calls)
 {
-    char *text = slurp(SAMPLE);
+    char *text = slurp(SAMPLE, NULL);
     struct acd_stream *s = acd_stream_new(NULL);
     struct arena a = ARENA_INIT;
     struct acd_pending_call *v;

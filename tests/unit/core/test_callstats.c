@@ -8,28 +8,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "../calls_helpers.h"
 #include "core/callstats.h"
-
-#define SAMPLE CIVIC311_SOURCE_DIR "/tests/fixtures/calls/sample_queue_log"
-
-/* Reads a whole file into a malloc'd string. */
-static char *
-slurp(const char *path)
-{
-    FILE *f = fopen(path, "rb");
-    char *buf;
-    long n;
-
-    cr_assert_not_null(f, "cannot open %s", path);
-    fseek(f, 0, SEEK_END);
-    n = ftell(f);
-    rewind(f);
-    buf = malloc((size_t)n + 1);
-    cr_assert_eq(fread(buf, 1, (size_t)n, f), (size_t)n);
-    buf[n] = '\0';
-    fclose(f);
-    return buf;
-}
 
 /* Feeds log to a stream and adds every call it rebuilds to cs. */
 static void
@@ -39,16 +19,9 @@ add_log(struct callstats *cs, const char *log)
     struct arena a = ARENA_INIT;
     struct acd_pending_call *v;
     struct acd_call c;
-    const char *p = log, *nl;
     size_t n, i;
 
-    while (*p != '\0') {
-        nl = strchr(p, '\n');
-        if (nl == NULL)
-            nl = p + strlen(p);
-        acd_stream_feed(s, p, (size_t)(nl - p));
-        p = *nl ? nl + 1 : nl;
-    }
+    feed_text(s, log);
     cr_assert_eq(acd_stream_take(s, true, 1000, &a, &v, &n), C311_OK);
     for (i = 0; i < n; i++) {
         cr_assert_eq(acd_call_build(v[i].callid, v[i].text, v[i].len, &a, &c),
@@ -93,7 +66,7 @@ static const int64_t sample_hours[] = {1546012800, 1546016400, 1546020000,
  */
 Test(callstats, sample_by_interval)
 {
-    char *log = slurp(SAMPLE);
+    char *log = slurp(SAMPLE, NULL);
     struct arena a = ARENA_INIT;
     struct callstats_report r;
 
@@ -143,7 +116,7 @@ Test(callstats, sample_by_interval)
 Test(callstats, sample_by_agent)
 {
     const int64_t edges[] = {1546012800, 1546030800};
-    char *log = slurp(SAMPLE);
+    char *log = slurp(SAMPLE, NULL);
     struct arena a = ARENA_INIT;
     struct callstats_report r;
 
@@ -332,8 +305,7 @@ Test(callstats, share_of_calls_with_a_request)
     struct acd_call c;
     size_t n, i;
 
-    for (const char *p = transfer_log; *p; p = strchr(p, '\n') + 1)
-        acd_stream_feed(s, p, (size_t)(strchr(p, '\n') - p));
+    feed_text(s, transfer_log);
     cr_assert_eq(acd_stream_take(s, true, 10, &a, &v, &n), C311_OK);
     for (i = 0; i < n; i++) {
         cr_assert_eq(acd_call_build(v[i].callid, v[i].text, v[i].len, &a, &c),

@@ -9,30 +9,9 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "../calls_helpers.h"
 #include "io/queuelog.h"
 #include "util/isotime.h"
-
-#define FIXTURES CIVIC311_SOURCE_DIR "/tests/fixtures/calls/"
-
-/* Reads a whole file into a malloc'd string. */
-static char *
-slurp(const char *path, size_t *n)
-{
-    FILE *f = fopen(path, "rb");
-    char *buf;
-    long len;
-
-    cr_assert_not_null(f, "cannot open %s", path);
-    fseek(f, 0, SEEK_END);
-    len = ftell(f);
-    rewind(f);
-    buf = malloc((size_t)len + 1);
-    cr_assert_eq(fread(buf, 1, (size_t)len, f), (size_t)len);
-    buf[len] = '\0';
-    fclose(f);
-    *n = (size_t)len;
-    return buf;
-}
 
 /* Feeds text to a new reader in pieces of step bytes; the stream stays. */
 static struct acd_stream *
@@ -94,8 +73,8 @@ Test(queuelog, pipe_and_csv_give_the_same_calls)
     size_t np, nc;
 
     cr_assert_eq(isotime_set_zone("UTC"), C311_OK);
-    pipe = slurp(FIXTURES "sample_queue_log", &np);
-    csv = slurp(FIXTURES "sample_queue_log.csv", &nc);
+    pipe = slurp(CALLS_FIXTURES "sample_queue_log", &np);
+    csv = slurp(CALLS_FIXTURES "sample_queue_log.csv", &nc);
 
     s = read_in_pieces(pipe, np, np, QUEUELOG_AUTO);
     k = acd_stream_counts(s);

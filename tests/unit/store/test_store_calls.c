@@ -7,11 +7,10 @@
  */
 #include "fixture.h"
 
+#include "../calls_helpers.h"
 #include "store/calls.h"
 
 TestSuite(S(store_calls), .init = fixture_setup, .fini = fixture_teardown);
-
-#define SAMPLE CIVIC311_SOURCE_DIR "/tests/fixtures/calls/sample_queue_log"
 
 /* Feeds text to a new stream and writes everything it holds to st. */
 static struct calls_put_stats
@@ -42,25 +41,6 @@ put_text(struct store *st, const char *text)
     return stats;
 }
 
-/* Reads a whole file into a malloc'd string. */
-static char *
-slurp(const char *path)
-{
-    FILE *f = fopen(path, "rb");
-    char *buf;
-    long n;
-
-    cr_assert_not_null(f, "cannot open %s", path);
-    fseek(f, 0, SEEK_END);
-    n = ftell(f);
-    rewind(f);
-    buf = malloc((size_t)n + 1);
-    cr_assert_eq(fread(buf, 1, (size_t)n, f), (size_t)n);
-    buf[n] = '\0';
-    fclose(f);
-    return buf;
-}
-
 struct seen {
     size_t n;
     char callids[8][32];
@@ -85,7 +65,7 @@ note(void *arg, const struct acd_call *c, const struct calls_row *row)
 /* The four calls of the sample, then the same file again: nothing new. */
 Test(S(store_calls), sample_twice_adds_nothing)
 {
-    char *text = slurp(SAMPLE);
+    char *text = slurp(SAMPLE, NULL);
     struct store *st = fixture_open();
     struct calls_put_stats k;
     struct seen seen = {0};
@@ -195,7 +175,7 @@ Test(S(store_calls), agent_spans_open_and_close_once)
 /* Caller history, phone requests, calls per hour, range and positions. */
 Test(S(store_calls), lookups)
 {
-    char *text = slurp(SAMPLE);
+    char *text = slurp(SAMPLE, NULL);
     struct store *st = fixture_open();
     struct arena a = ARENA_INIT;
     struct calls_request *rq;
