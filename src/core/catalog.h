@@ -106,6 +106,8 @@ struct department {
     int line;
 };
 
+struct import_mapping; /* core/mapping.h */
+
 struct city {
     struct arena arena; /* owns everything below */
     const char *source; /* the file it was read from */
@@ -123,6 +125,8 @@ struct city {
     size_t ncalendars;
     struct service *services; /* in configuration order */
     size_t nservices;
+    struct import_mapping *mappings; /* of imported data, by format */
+    size_t nmappings;
 };
 
 /* Lookups by code; NULL when absent. */
