@@ -41,6 +41,8 @@ static const char *const table_words[STORE_NTABLES] = {
     [STORE_REQUEST] = "requests",
     [STORE_REQUEST_ATTR] = "answers",
     [STORE_EVENT] = "events",
+    [STORE_REQUEST_IMPORT] = "import records",
+    [STORE_IMPORTED_SERVICE] = "imported services",
 };
 
 /* The same for a single row. */
@@ -49,6 +51,8 @@ static const char *const table_word[STORE_NTABLES] = {
     [STORE_REQUEST] = "request",
     [STORE_REQUEST_ATTR] = "answer",
     [STORE_EVENT] = "event",
+    [STORE_REQUEST_IMPORT] = "import record",
+    [STORE_IMPORTED_SERVICE] = "imported service",
 };
 
 /* "1 request", "2 requests": the word for n rows of t. */

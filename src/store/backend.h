@@ -39,6 +39,8 @@ struct store__table {
     bool has_identity;
 };
 
+struct store__import_ops; /* store/import_backend.h */
+
 struct store_ops {
     const char *name; /* "sqlite", "postgresql" */
 
@@ -79,7 +81,14 @@ struct store_ops {
                                 char **cause);
     enum c311_rc (*count_rows)(void *impl, const struct store__table *t,
                                int64_t *n, char **cause);
+
+    /* Imported history, bulk reads for exports and reports. */
+    const struct store__import_ops *import;
 };
+
+/* The back end behind st and its handle, for the store's front files. */
+const struct store_ops *store__ops(const struct store *st);
+void *store__impl(const struct store *st);
 
 /* The SQLite back end (store/sqlite.c). */
 extern const struct store_ops store__sqlite_ops;

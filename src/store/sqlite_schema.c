@@ -102,8 +102,35 @@ static const char migration_1[] =
     "CREATE TRIGGER event_no_delete BEFORE DELETE ON event"
     " BEGIN SELECT RAISE(ABORT, 'event history is append-only'); END;";
 
+/*
+ * Version 4: imported history. request_import marks a request as imported
+ * and keeps the digest that makes re-imports idempotent; imported_service
+ * keeps complaint types that map to no configured service. The index on
+ * closed_at serves the backlog of reports (still open at a given time).
+ */
+static const char migration_4[] =
+    "CREATE TABLE request_import ("
+    " request_id INTEGER PRIMARY KEY"
+    " REFERENCES request (id) ON DELETE CASCADE,"
+    " format TEXT NOT NULL,"
+    " digest TEXT NOT NULL,"
+    " department TEXT,"
+    " imported_at INTEGER NOT NULL,"
+    " changed_at INTEGER NOT NULL"
+    ") STRICT;"
+    "CREATE TABLE imported_service ("
+    " id INTEGER PRIMARY KEY,"
+    " code TEXT NOT NULL UNIQUE,"
+    " name TEXT NOT NULL,"
+    " format TEXT NOT NULL,"
+    " department TEXT,"
+    " created_at INTEGER NOT NULL"
+    ") STRICT;"
+    "CREATE INDEX request_closed ON request (closed_at);";
+
 static const struct migration migrations[] = {
     {1, "requests, answers, api keys, events", migration_1},
+    {4, "imported requests and services", migration_4},
 };
 
 #define NMIGRATIONS (sizeof(migrations) / sizeof(migrations[0]))

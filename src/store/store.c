@@ -32,6 +32,20 @@ store__fail(char **cause, enum c311_rc rc, const char *fmt, ...)
     return rc;
 }
 
+/* The back end behind st. */
+const struct store_ops *
+store__ops(const struct store *st)
+{
+    return st->ops;
+}
+
+/* The back end's own handle. */
+void *
+store__impl(const struct store *st)
+{
+    return st->impl;
+}
+
 /* Returns true when s starts with prefix. */
 static bool
 has_prefix(const char *s, const char *prefix)
@@ -232,12 +246,28 @@ static const struct store__column event_cols[] = {
     {"after_json", STORE__JSON},
 };
 
-/* Every column of schema version 1, in the order of its CREATE TABLE. */
+static const struct store__column request_import_cols[] = {
+    {"request_id", STORE__INT},  {"format", STORE__TEXT},
+    {"digest", STORE__TEXT},     {"department", STORE__TEXT},
+    {"imported_at", STORE__INT}, {"changed_at", STORE__INT},
+};
+
+static const struct store__column imported_service_cols[] = {
+    {"id", STORE__INT},          {"code", STORE__TEXT},
+    {"name", STORE__TEXT},       {"format", STORE__TEXT},
+    {"department", STORE__TEXT}, {"created_at", STORE__INT},
+};
+
+/* Every column of the schema, in the order of its CREATE TABLE. */
 static const struct store__table tables[STORE_NTABLES] = {
     [STORE_API_KEY] = {"api_key", COLS(api_key_cols), 1, true},
     [STORE_REQUEST] = {"request", COLS(request_cols), 1, true},
     [STORE_REQUEST_ATTR] = {"request_attr", COLS(request_attr_cols), 2, false},
     [STORE_EVENT] = {"event", COLS(event_cols), 1, true},
+    [STORE_REQUEST_IMPORT] = {"request_import", COLS(request_import_cols), 1,
+                              false},
+    [STORE_IMPORTED_SERVICE] = {"imported_service", COLS(imported_service_cols),
+                                1, true},
 };
 
 /* The table's name in the schema. */

@@ -159,10 +159,10 @@ Test(store_pg_migrate, servers_starting_at_once_migrate_once)
 
     for (i = 0; i < NOPENERS; i++) {
         cr_assert_not_null(st[i], "opener %zu failed", i);
-        cr_assert_eq(store_schema_version(st[i]), 1);
+        cr_assert_eq(store_schema_version(st[i]), 4);
         store_close(st[i]);
     }
-    cr_assert_eq(fixture_sql_int("SELECT count(*) FROM schema_migration"), 1);
+    cr_assert_eq(fixture_sql_int("SELECT count(*) FROM schema_migration"), 2);
     cr_assert_eq(fixture_sql_int("SELECT count(*) FROM pg_trigger"
                                  " WHERE tgrelid = 'event'::regclass"
                                  " AND NOT tgisinternal"),
