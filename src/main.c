@@ -22,6 +22,7 @@ static const struct command commands[] = {
     {"check-config", cmd_check_config, "check a city configuration file"},
     {"copy", cmd_copy,
      "copy a whole store into a new one (SQLite, PostgreSQL)"},
+    {"export", cmd_export, "write requests as NYC 311 CSV or Open311 JSON"},
     {"import", cmd_import, "import historical 311 data (NYC, Boston CSV)"},
     {"migrate", cmd_migrate, "bring a database to the newest schema"},
     {"serve", cmd_serve, "run the HTTP server (Open311, staff API, web)"},

@@ -3,6 +3,8 @@
 #include <string.h>
 
 #include "cli/cli.h"
+#include "io/import.h"
+#include "util/isotime.h"
 
 int
 cli_wants_help(int argc, char **argv)
@@ -16,4 +18,16 @@ cli_wants_help(int argc, char **argv)
             return 1;
     }
     return 0;
+}
+
+/* An ISO 8601 instant with an offset, else a local date and time. */
+bool
+cli_parse_instant(const char *s, int64_t *out)
+{
+    struct wallclock wc;
+
+    if (isotime_parse(s, out))
+        return true;
+    wallclock_init(&wc);
+    return import_local_time(&wc, s, out, NULL);
 }

@@ -91,14 +91,23 @@ store_imported_service_list(struct store *st, struct arena *a,
 /* Forwards after checking the limit. */
 enum c311_rc
 store_request_scan(struct store *st, struct store_scan *scan, size_t limit,
-                   struct arena *a, struct sr **out, size_t *n, char **cause)
+                   struct arena *a, struct sr **out, const char ***formats,
+                   size_t *n, char **cause)
 {
+    const char **f = NULL;
+    enum c311_rc rc;
+
     *out = NULL;
     *n = 0;
+    if (formats != NULL)
+        *formats = NULL;
     if (limit == 0 || limit > 100000)
         return store__fail(cause, C311_ERR_INVALID,
                            "scan limit must be from 1 to 100000");
-    return ops(st)->scan(store__impl(st), scan, limit, a, out, n, cause);
+    rc = ops(st)->scan(store__impl(st), scan, limit, a, out, &f, n, cause);
+    if (rc == C311_OK && formats != NULL)
+        *formats = f;
+    return rc;
 }
 
 /* Forwards after checking the window. */

@@ -88,11 +88,13 @@ struct store_scan {
 
 /*
  * Reads up to limit requests of the scan in id order, with their answers,
- * and moves scan->after_id past them. *n is 0 once none is left.
+ * and moves scan->after_id past them. *n is 0 once none is left. When
+ * formats is not NULL, (*formats)[i] is the format request i was imported
+ * from ("nyc", "boston"), NULL for a request filed here.
  */
 enum c311_rc store_request_scan(struct store *st, struct store_scan *scan,
                                 size_t limit, struct arena *a, struct sr **out,
-                                size_t *n, char **cause);
+                                const char ***formats, size_t *n, char **cause);
 
 /* What a report needs of one request; strings live during the call only. */
 struct store_report_row {

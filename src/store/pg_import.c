@@ -659,6 +659,7 @@ struct scan_arg {
     size_t limit;
     struct arena *a;
     struct sr *v;
+    const char **formats;
     size_t n;
 };
 
@@ -704,17 +705,21 @@ scan_work(struct pg_store *s, struct pg_conn *c, void *arg, char **cause)
                              num[3]};
     struct buf sql = BUF_INIT(0);
     PGresult *res = NULL;
+    bool oom = false;
     enum c311_rc rc;
     int i, n;
 
     w->v = NULL;
+    w->formats = NULL;
     w->n = 0;
     snprintf(num[0], 24, "%" PRId64, w->scan->after_id);
     snprintf(num[1], 24, "%" PRId64, w->scan->from);
     snprintf(num[2], 24, "%" PRId64, w->scan->to);
     snprintf(num[3], 24, "%zu", w->limit);
     buf_printf(&sql,
-               "SELECT %s FROM request WHERE id > $1::bigint"
+               "SELECT %s, (SELECT format FROM request_import"
+               " WHERE request_id = request.id)"
+               " FROM request WHERE id > $1::bigint"
                " AND ($2::text IS NULL OR jurisdiction_id = $2)"
                " AND ($3::bigint = 0 OR requested_at >= $3::bigint)"
                " AND ($4::bigint = 0 OR requested_at < $4::bigint)"
@@ -727,11 +732,17 @@ scan_work(struct pg_store *s, struct pg_conn *c, void *arg, char **cause)
     if (rc != C311_OK)
         return rc;
     n = PQntuples(res);
-    if (n > 0 && (w->v = arena_alloc(w->a, (size_t)n * sizeof(*w->v))) == NULL)
+    if (n > 0 &&
+        ((w->v = arena_alloc(w->a, (size_t)n * sizeof(*w->v))) == NULL ||
+         (w->formats = arena_alloc(w->a, (size_t)n * sizeof(char *))) == NULL))
+        oom = true;
+    for (i = 0; !oom && i < n; i++) {
+        oom = store__pg_read_request(res, i, w->a, &w->v[i]) != C311_OK;
+        if (!oom)
+            w->formats[i] = cell(res, i, PQnfields(res) - 1, w->a, &oom);
+    }
+    if (oom)
         rc = store__fail(cause, C311_ERR_NOMEM, "out of memory");
-    for (i = 0; rc == C311_OK && i < n; i++)
-        if (store__pg_read_request(res, i, w->a, &w->v[i]) != C311_OK)
-            rc = store__fail(cause, C311_ERR_NOMEM, "out of memory");
     PQclear(res);
     if (rc != C311_OK || n == 0)
         return rc;
@@ -755,17 +766,19 @@ scan_work(struct pg_store *s, struct pg_conn *c, void *arg, char **cause)
 /* Reads the next requests of a scan with their answers. */
 static enum c311_rc
 pg_scan(void *impl, struct store_scan *scan, size_t limit, struct arena *a,
-        struct sr **out, size_t *n, char **cause)
+        struct sr **out, const char ***formats, size_t *n, char **cause)
 {
-    struct scan_arg w = {scan, limit, a, NULL, 0};
+    struct scan_arg w = {scan, limit, a, NULL, NULL, 0};
     enum c311_rc rc;
 
     *out = NULL;
+    *formats = NULL;
     *n = 0;
     rc = store__pg_run(impl, false, scan_work, &w, cause);
     if (rc != C311_OK || w.n == 0)
         return rc;
     *out = w.v;
+    *formats = w.formats;
     *n = w.n;
     scan->after_id = w.v[w.n - 1].id;
     return C311_OK;

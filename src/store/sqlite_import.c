@@ -412,19 +412,27 @@ bind_scan(sqlite3_stmt *stmt, const struct store_scan *scan)
     sqlite3_bind_int64(stmt, 4, scan->to);
 }
 
-/* Reads up to limit requests of the scan, in id order. */
+/*
+ * Reads up to limit requests of the scan, in id order, and the format of
+ * each (the column after the request's own).
+ */
 static enum c311_rc
 scan_rows(sqlite3 *db, const struct store_scan *scan, size_t limit,
-          struct arena *a, struct sr **out, size_t *n, char **cause)
+          struct arena *a, struct sr **out, const char ***formats, size_t *n,
+          char **cause)
 {
     sqlite3_stmt *stmt = NULL;
     enum c311_rc rc = C311_OK;
     struct sr *v = NULL;
-    size_t cap = 0;
+    const char **f = NULL;
+    size_t cap = 0, fcap = 0;
     int step = SQLITE_DONE;
+    bool oom = false;
     char *sql;
 
-    sql = sqlite3_mprintf("SELECT %s FROM request WHERE id > ?1"
+    sql = sqlite3_mprintf("SELECT %s, (SELECT format FROM request_import"
+                          " WHERE request_id = request.id)"
+                          " FROM request WHERE id > ?1"
                           " AND (?2 IS NULL OR jurisdiction_id = ?2)"
                           " AND (?3 = 0 OR requested_at >= ?3)"
                           " AND (?4 = 0 OR requested_at < ?4)"
@@ -440,7 +448,12 @@ scan_rows(sqlite3 *db, const struct store_scan *scan, size_t limit,
     sqlite3_bind_int64(stmt, 5, (int64_t)limit);
     while (rc == C311_OK && (step = sqlite3_step(stmt)) == SQLITE_ROW) {
         if ((v = grow(a, v, *n, &cap, sizeof(*v))) == NULL ||
+            (f = grow(a, f, *n, &fcap, sizeof(*f))) == NULL ||
             store__sqlite_read_request(stmt, a, &v[*n]) != C311_OK)
+            oom = true;
+        else
+            f[*n] = col_text(stmt, sqlite3_column_count(stmt) - 1, a, &oom);
+        if (oom)
             rc = store__fail(cause, C311_ERR_NOMEM, "out of memory");
         else
             (*n)++;
@@ -448,6 +461,7 @@ scan_rows(sqlite3 *db, const struct store_scan *scan, size_t limit,
     if (rc == C311_OK && step != SQLITE_DONE)
         rc = store__sqlite_fail(db, cause, "scanning requests");
     *out = v;
+    *formats = f;
 out:
     sqlite3_finalize(stmt);
     sqlite3_free(sql);
@@ -510,19 +524,21 @@ out:
 /* Reads the next requests of a scan with their answers. */
 static enum c311_rc
 sqlite_scan(void *impl, struct store_scan *scan, size_t limit, struct arena *a,
-            struct sr **out, size_t *n, char **cause)
+            struct sr **out, const char ***formats, size_t *n, char **cause)
 {
     sqlite3 *db = store__sqlite_read_begin(impl);
     enum c311_rc rc;
 
     *out = NULL;
+    *formats = NULL;
     *n = 0;
-    rc = scan_rows(db, scan, limit, a, out, n, cause);
+    rc = scan_rows(db, scan, limit, a, out, formats, n, cause);
     if (rc == C311_OK && *n > 0)
         rc = scan_attrs(db, *out, *n, a, cause);
     store__sqlite_read_end(impl, db);
     if (rc != C311_OK) {
         *out = NULL;
+        *formats = NULL;
         *n = 0;
     } else if (*n > 0) {
         scan->after_id = (*out)[*n - 1].id;
