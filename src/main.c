@@ -25,6 +25,7 @@ static const struct command commands[] = {
     {"export", cmd_export, "write requests as NYC 311 CSV or Open311 JSON"},
     {"import", cmd_import, "import historical 311 data (NYC, Boston CSV)"},
     {"migrate", cmd_migrate, "bring a database to the newest schema"},
+    {"report", cmd_report, "management figures of a period"},
     {"serve", cmd_serve, "run the HTTP server (Open311, staff API, web)"},
 };
 
