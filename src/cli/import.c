@@ -67,6 +67,7 @@ struct import_opts {
 /* The counts the summary reports. */
 struct import_counts {
     int64_t read, imported, updated, unchanged, rejected;
+    int64_t closed, open; /* of the rows not rejected */
     int64_t warnings[IMPORT_NWARNINGS];
     int64_t services; /* imported services created by this run */
 };
@@ -334,6 +335,8 @@ flush(struct run *r)
             r->c.unchanged++;
             break;
         case STORE_IMPORT_NATIVE:
+            r->c.closed -= row->req.status == SR_CLOSED;
+            r->c.open -= row->req.status != SR_CLOSED;
             reject(r, r->lines[i],
                    "the key is a request filed in this city; imports never "
                    "change those",
@@ -358,6 +361,8 @@ add_row(struct run *r, const struct import_row *m, int64_t line)
         return rc;
     for (w = 0; w < IMPORT_NWARNINGS; w++)
         r->c.warnings[w] += (m->warnings >> w) & 1;
+    r->c.closed += m->req.status == SR_CLOSED;
+    r->c.open += m->req.status != SR_CLOSED;
     memset(row, 0, sizeof(*row));
     row->req = m->req;
     row->department = m->department;
@@ -468,6 +473,8 @@ print_summary(const struct run *r)
            ", unchanged %" PRId64 ", rejected %" PRId64 "\n",
            r->c.read, r->c.imported, r->c.updated, r->c.unchanged,
            r->c.rejected);
+    printf("status: closed %" PRId64 ", open %" PRId64 "\n", r->c.closed,
+           r->c.open);
     fputs("warnings:", stdout);
     for (w = 0; w < IMPORT_NWARNINGS; w++) {
         if (r->c.warnings[w] == 0)
