@@ -565,6 +565,49 @@ range_args(struct http_req *req, struct sr_query *q, struct problems *p)
         problem(p, "updated_after is after updated_before");
     q->updated_from = ha ? ua : 0;
     q->updated_to = hb ? ub : 0;
+    /*
+     * The store reads 0 as "no bound". An upper bound at exactly
+     * 1970-01-01T00:00:00Z moves one second earlier, which keeps it a
+     * bound; a lower bound there lets in only instants before 1970.
+     */
+    if ((hs || he) && q->requested_to == 0)
+        q->requested_to = -1;
+    if (hb && q->updated_to == 0)
+        q->updated_to = -1;
+}
+
+/*
+ * Reads the location filter, an extension: lat and long with an optional
+ * radius in metres (default OPEN311_NEAR_DEFAULT_M), for "what has been
+ * reported around here".
+ */
+static void
+near_args(struct http_req *req, struct sr_query *q, struct problems *p)
+{
+    const char *lat = http_param(req, "lat"), *lon = http_param(req, "long");
+    const char *radius = http_param(req, "radius");
+
+    if (lat == NULL && lon == NULL) {
+        if (radius != NULL)
+            problem(p, "radius needs lat and long");
+        return;
+    }
+    if ((lat == NULL) != (lon == NULL)) {
+        problem(p, "lat and long must be given together");
+        return;
+    }
+    q->near = true;
+    q->near_m = OPEN311_NEAR_DEFAULT_M;
+    if (!args_decimal(lat, &q->near_lat) || q->near_lat < -90.0 ||
+        q->near_lat > 90.0)
+        problem(p, "lat is not a decimal latitude from -90 to 90");
+    if (!args_decimal(lon, &q->near_lon) || q->near_lon < -180.0 ||
+        q->near_lon > 180.0)
+        problem(p, "long is not a decimal longitude from -180 to 180");
+    if (radius != NULL && (!args_decimal(radius, &q->near_m) ||
+                           q->near_m < 1.0 || q->near_m > OPEN311_NEAR_MAX_M))
+        problem(p, "radius is not a number of metres from 1 to %d",
+                OPEN311_NEAR_MAX_M);
 }
 
 /* Reads page and page_size into q. */
@@ -612,6 +655,7 @@ open311_requests(struct http_req *req)
     } else {
         filter_args(req, &q, &p);
         range_args(req, &q, &p);
+        near_args(req, &q, &p);
         page_args(req, &q, &p);
     }
     if (reply_problems(req, &p, 400))

@@ -261,6 +261,19 @@ not_a_key_message(struct arena *a, const struct service_attr *at,
     return msg;
 }
 
+/* Characters (UTF-8 code points) in s, which is valid UTF-8. */
+static size_t
+utf8_chars(const char *s)
+{
+    size_t n = 0;
+
+    for (; *s != '\0'; s++) {
+        if (((unsigned char)*s & 0xc0) != 0x80)
+            n++;
+    }
+    return n;
+}
+
 /* Checks one non-empty answer value against its question's datatype. */
 static void
 check_value(struct problems *p, const struct service_attr *at,
@@ -289,7 +302,16 @@ check_value(struct problems *p, const struct service_attr *at,
             problem_add(p, at->code, not_a_key_message(p->a, at, value));
         break;
     case ATTR_STRING:
+        if (utf8_chars(value) > CATALOG_STRING_MAX)
+            problem_add(p, at->code,
+                        arena_printf(p->a, "attribute %s is over %d characters",
+                                     at->code, CATALOG_STRING_MAX));
+        break;
     case ATTR_TEXT:
+        if (utf8_chars(value) > CATALOG_TEXT_MAX)
+            problem_add(p, at->code,
+                        arena_printf(p->a, "attribute %s is over %d characters",
+                                     at->code, CATALOG_TEXT_MAX));
         break;
     }
 }

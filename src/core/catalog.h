@@ -147,6 +147,11 @@ bool attr_datatype_parse(const char *name, enum attr_datatype *out);
 const char *service_type_name(enum service_type t);
 bool service_type_parse(const char *name, enum service_type *out);
 
+/* Longest answers, in characters: a `string` is a line, a `text` as long
+ * as a request's description. */
+#define CATALOG_STRING_MAX 1000
+#define CATALOG_TEXT_MAX   4000
+
 /* One answer to a service question; multivaluelist answers repeat code. */
 struct attr_answer {
     const char *code;

@@ -15,6 +15,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/socket.h>
 #include <time.h>
 #include <unistd.h>
@@ -22,6 +23,7 @@
 #include "http/http.h"
 #include "http/static.h"
 #include "io/jsonxml.h"
+#include "util/buf.h"
 #include "util/log.h"
 #include "version.h"
 
@@ -64,6 +66,26 @@ http_cause(char **cause, const char *fmt, ...)
 
 /* ---- answering ---- */
 
+/*
+ * Headers every answer of the Open311 API carries: the API is public and
+ * keyed by api_key, not by cookies, so any web page may call it (CORS).
+ * A 405 names the methods the path takes.
+ */
+static void
+http_add_api_headers(const struct http_req *req, struct MHD_Response *resp)
+{
+    if (strncmp(req->path, "/open311/", 9) == 0) {
+        MHD_add_response_header(resp, "Access-Control-Allow-Origin", "*");
+        MHD_add_response_header(resp, "Access-Control-Allow-Methods",
+                                "GET, POST, OPTIONS");
+        MHD_add_response_header(resp, "Access-Control-Allow-Headers",
+                                "Content-Type, Accept-Language");
+        MHD_add_response_header(resp, "Access-Control-Max-Age", "86400");
+    }
+    if (req->allow != NULL)
+        MHD_add_response_header(resp, MHD_HTTP_HEADER_ALLOW, req->allow);
+}
+
 void
 http_reply(struct http_req *req, int status, const char *content_type,
            char *body, size_t len)
@@ -80,8 +102,11 @@ http_reply(struct http_req *req, int status, const char *content_type,
         free(body);
         return;
     }
-    MHD_add_response_header(resp, MHD_HTTP_HEADER_CONTENT_TYPE, content_type);
+    if (content_type != NULL)
+        MHD_add_response_header(resp, MHD_HTTP_HEADER_CONTENT_TYPE,
+                                content_type);
     MHD_add_response_header(resp, "X-Content-Type-Options", "nosniff");
+    http_add_api_headers(req, resp);
     if (MHD_queue_response(req->conn, (unsigned)status, resp) == MHD_YES)
         req->status = status;
     MHD_destroy_response(resp);
@@ -260,10 +285,53 @@ fail:
     return NULL;
 }
 
+/* True when s (n bytes) holds "%00" in either case of hex digit. */
+static bool
+http_has_pct00(const char *s, size_t n)
+{
+    size_t i;
+
+    for (i = 0; i + 2 < n; i++) {
+        if (s[i] == '%' && s[i + 1] == '0' && s[i + 2] == '0')
+            return true;
+    }
+    return false;
+}
+
+/*
+ * Notes a %00 in a form-encoded body, also when it straddles two pieces.
+ * The form parser hands over names as C strings, so a NUL would silently
+ * cut a name short ("api_key%00junk" read as "api_key").
+ */
+static void
+http_watch_nul(struct http_req *req, const char *data, size_t size)
+{
+    const char *ct =
+        MHD_lookup_connection_value(req->conn, MHD_HEADER_KIND, "Content-Type");
+    char edge[4];
+    size_t k;
+
+    if (ct == NULL ||
+        strncasecmp(ct, "application/x-www-form-urlencoded", 33) != 0)
+        return;
+    memcpy(edge, req->body_tail, 2);
+    k = size < 2 ? size : 2;
+    memcpy(edge + 2, data, k);
+    if (http_has_pct00(edge, 2 + k) || http_has_pct00(data, size))
+        req->nul_byte = true;
+    if (size >= 2) {
+        memcpy(req->body_tail, data + size - 2, 2);
+    } else if (size == 1) {
+        req->body_tail[0] = req->body_tail[1];
+        req->body_tail[1] = data[0];
+    }
+}
+
 /* Feeds a piece of the body to the form parser, minding the size cap. */
 static void
 http_req_body(struct http_req *req, const char *data, size_t size)
 {
+    http_watch_nul(req, data, size);
     /* Counted even past a parse error, so that a huge body is a 413. */
     req->body_len += size;
     if (req->body_len > HTTP_BODY_MAX)
@@ -327,11 +395,41 @@ http_unrouted(struct http_req *req)
     }
     req->fmt = HTTP_FMT_JSON;
     if (!get) {
+        req->allow = "GET, HEAD";
         http_reply_error(req, 405, "method %s is not allowed here",
                          http_method_label(req));
         return;
     }
     static_serve(req, srv->cfg.web_root, srv->web_root_real);
+}
+
+/*
+ * The methods the routes take for this request's path, as an Allow header
+ * value ("GET, HEAD, POST"), or NULL when out of memory.
+ */
+static const char *
+http_allowed_methods(struct http_req *req)
+{
+    static const char *const methods[] = {"GET", "POST", "PUT", "PATCH",
+                                          "DELETE"};
+    struct router_match m;
+    struct buf b = BUF_INIT(64);
+    const char *out;
+    size_t i;
+
+    for (i = 0; i < sizeof(methods) / sizeof(methods[0]); i++) {
+        if (router_match(req->srv->cfg.routes, req->srv->cfg.nroutes,
+                         methods[i], req->path, &req->arena,
+                         &m) != ROUTER_FOUND)
+            continue;
+        buf_puts(&b, b.len > 0 ? ", " : "");
+        buf_puts(&b, methods[i]);
+        if (i == 0)
+            buf_puts(&b, ", HEAD");
+    }
+    out = b.failed ? NULL : arena_strdup(&req->arena, b.data ? b.data : "");
+    buf_release(&b);
+    return out;
 }
 
 /* Routes a fully read request and answers it. */
@@ -348,6 +446,16 @@ http_dispatch(struct http_req *req)
                          HTTP_BODY_MAX);
         return;
     }
+    if (req->nul_byte) {
+        http_reply_error(req, 400, "the request holds a NUL byte (%%00)");
+        return;
+    }
+    if (strcmp(req->method, "OPTIONS") == 0 &&
+        http_under(req->path, "/open311")) {
+        /* A browser's CORS preflight: the headers are the answer. */
+        http_reply(req, 204, NULL, NULL, 0);
+        return;
+    }
     rr = router_match(srv->cfg.routes, srv->cfg.nroutes, req->method, req->path,
                       &req->arena, &req->match);
     req->fmt = req->match.fmt;
@@ -356,6 +464,7 @@ http_dispatch(struct http_req *req)
         return;
     }
     if (rr == ROUTER_NO_METHOD) {
+        req->allow = http_allowed_methods(req);
         http_reply_error(req, 405, "method %s is not allowed here",
                          http_method_label(req));
         return;
@@ -394,6 +503,38 @@ http_dispatch(struct http_req *req)
     }
 }
 
+/*
+ * What http_uri_seen hands over when the raw path holds a %00: one marker
+ * for a path ending in ".xml", so that the error comes back in the format
+ * asked for, one for the rest.
+ */
+static char http_nul_path, http_nul_path_xml;
+
+/* True when con_cls is one of the markers above rather than a request. */
+static bool
+http_is_nul_marker(void *con_cls)
+{
+    return con_cls == &http_nul_path || con_cls == &http_nul_path_xml;
+}
+
+/*
+ * Sees the request target before libmicrohttpd decodes it, and marks a
+ * path holding %00: decoded, the path would end at the NUL and name
+ * another resource ("/requests/1%00x" read as "/requests/1"). Query
+ * arguments keep their lengths and are checked later.
+ */
+static void *
+http_uri_seen(void *cls, const char *uri, struct MHD_Connection *conn)
+{
+    size_t n = strcspn(uri, "?");
+
+    if (!http_has_pct00(uri, n))
+        return NULL;
+    if (n >= 4 && strncmp(uri + n - 4, ".xml", 4) == 0)
+        return &http_nul_path_xml;
+    return &http_nul_path;
+}
+
 /* The MHD access handler; see the comment at the top of the file. */
 static enum MHD_Result
 http_access(void *cls, struct MHD_Connection *conn, const char *url,
@@ -403,10 +544,15 @@ http_access(void *cls, struct MHD_Connection *conn, const char *url,
     struct http_server *srv = cls;
     struct http_req *req = *con_cls;
 
-    if (req == NULL) {
+    if (req == NULL || http_is_nul_marker(*con_cls)) {
         req = http_req_new(srv, conn, url, method);
         if (req == NULL)
             return MHD_NO;
+        if (http_is_nul_marker(*con_cls)) {
+            req->nul_byte = true;
+            req->fmt =
+                *con_cls == &http_nul_path_xml ? HTTP_FMT_XML : HTTP_FMT_JSON;
+        }
         *con_cls = req;
         /* Refuse an announced oversized body before reading any of it. */
         if (http_announced_too_large(conn)) {
@@ -444,7 +590,7 @@ http_completed(void *cls, struct MHD_Connection *conn, void **con_cls,
     char path[512], method[64];
     int64_t us;
 
-    if (req == NULL)
+    if (req == NULL || http_is_nul_marker(*con_cls))
         return;
     if (req->pp != NULL)
         MHD_destroy_post_processor(req->pp);
@@ -615,7 +761,8 @@ http_server_start(const struct http_config *cfg, struct http_server **out,
         cfg->conn_limit ? cfg->conn_limit : HTTP_CONN_LIMIT_DEFAULT,
         MHD_OPTION_CONNECTION_TIMEOUT,
         cfg->timeout_s ? cfg->timeout_s : HTTP_TIMEOUT_DEFAULT,
-        MHD_OPTION_NOTIFY_COMPLETED, http_completed, srv, MHD_OPTION_END);
+        MHD_OPTION_NOTIFY_COMPLETED, http_completed, srv,
+        MHD_OPTION_URI_LOG_CALLBACK, http_uri_seen, srv, MHD_OPTION_END);
     if (srv->daemon == NULL) {
         http_cause(cause, "cannot start the HTTP server on %s", srv->address);
         rc = C311_ERR_IO;

@@ -53,8 +53,12 @@ struct http_req {
     bool too_large;
     bool bad_body;
     bool bad_param; /* a key with a NUL byte in it */
+    bool nul_byte;  /* %00 in the path or in a form-encoded body */
+    char
+        body_tail[2]; /* last bytes of the body so far, for %00 across pieces */
 
-    int status; /* 0 until answered */
+    const char *allow; /* methods for the Allow header of a 405, or NULL */
+    int status;        /* 0 until answered */
     int64_t started_us;
 };
 

@@ -96,7 +96,9 @@ static_inside(const char *file, const char *root_real)
 static int
 static_open(const char *file, struct stat *st)
 {
-    int fd = open(file, O_RDONLY | O_CLOEXEC);
+    /* Non-blocking, so that a FIFO put in the web root cannot hold a
+     * worker thread; it is refused below as not a regular file. */
+    int fd = open(file, O_RDONLY | O_CLOEXEC | O_NONBLOCK);
 
     if (fd < 0)
         return -1;

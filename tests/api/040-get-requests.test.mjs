@@ -195,6 +195,15 @@ test('invalid dates and a start after the end are 400s', async () => {
         '&updated_before=2026-03-01T00:00:00Z'), 400);
 });
 
+test('a bound at the epoch itself is still a bound', async () => {
+    const epoch = encodeURIComponent('1970-01-01T00:00:00Z');
+    assert.deepEqual(await ids(`end_date=${epoch}`), []);
+    assert.deepEqual(await ids(`start_date=${encodeURIComponent(
+        '1969-12-01T00:00:00Z')}&end_date=${epoch}`), []);
+    assert.deepEqual(await ids(`updated_before=${epoch}`), []);
+    assert.ok((await ids(`updated_after=${epoch}`)).length > 0);
+});
+
 test('an empty parameter counts as absent', async () => {
     const plain = await ids('');
     assert.deepEqual(await ids('status=&service_code=&start_date=&end_date=' +

@@ -169,6 +169,27 @@ test('text that is not valid UTF-8 is a 400', async () => {
     'answer not UTF-8');
 });
 
+test('a NUL byte (%00) in a path or a form field name is a 400', async () => {
+    const key = encodeURIComponent(ctx.srv.apiKey);
+    const base = 'service_code=ABANDONED_VEHICLE&lat=40.7&long=-74.0&' +
+        answers.map(([k, v]) => `${encodeURIComponent(k)}=${
+            encodeURIComponent(v)}`).join('&');
+    // Read as "api_key" and "description" if the NUL cut the names short.
+    for (const body of [`api_key%00junk=${key}&${base}`,
+        `api_key=${key}&${base}&description%00x=smuggled`])
+        for (const fmt of ['json', 'xml'])
+            expectErrors(await ctx.srv.post(`${API}/requests.${fmt}`, body),
+                400, fmt, `form ${body.slice(0, 20)}`);
+    const filed = expectJson(await ctx.srv.post(`${API}/requests.json`,
+        avFields()), 201)[0].service_request_id;
+    expectErrors(await ctx.srv.get(`${API}/requests/${filed}%00x.json`), 400,
+        'json', 'path with %00');
+    expectErrors(await ctx.srv.get(`${API}/requests/${filed}%00.xml`), 400,
+        'xml', 'path with %00 before the extension');
+    expectErrors(await ctx.srv.get('/index.html%00.xml'), 400, 'xml',
+        'static path with %00');
+});
+
 test('media_url must be http or https', async () => {
     for (const bad of ['javascript:x', 'ftp://example.org/a.jpg',
         'data:text/html,hi', 'not a url'])
@@ -206,6 +227,23 @@ test('methods other than GET (and POST on requests) are a 405', async () => {
                 'application/x-www-form-urlencoded' } }), 405, fmt,
         `${method} ${p}`);
     }
+    const r = await ctx.srv.request('DELETE', `${API}/requests.json`);
+    assert.equal(r.headers.allow, 'GET, HEAD, POST');
+    const s = await ctx.srv.request('PUT', `${API}/services.json`);
+    assert.equal(s.headers.allow, 'GET, HEAD');
+});
+
+test('browsers may call the API from any page (CORS)', async () => {
+    const pre = await ctx.srv.request('OPTIONS', `${API}/requests.json`, {
+        headers: { origin: 'https://app.example',
+            'access-control-request-method': 'POST' } });
+    assert.equal(pre.status, 204);
+    assert.equal(pre.headers['access-control-allow-origin'], '*');
+    assert.match(pre.headers['access-control-allow-methods'], /POST/);
+    const get = await ctx.srv.get(`${API}/services.json`);
+    assert.equal(get.headers['access-control-allow-origin'], '*');
+    const err = await ctx.srv.get(`${API}/services/NOPE.json`);
+    assert.equal(err.headers['access-control-allow-origin'], '*');
 });
 
 test('unknown paths and extensions are a 404', async () => {

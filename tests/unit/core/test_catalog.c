@@ -4,6 +4,7 @@
  * answers against a service's questions, on a service built by hand.
  */
 #include <criterion/criterion.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "core/catalog.h"
@@ -300,4 +301,30 @@ Test(catalog, lookups_by_code)
     cr_assert_null(catalog_calendar(&c, "business"));
     cr_assert_eq(catalog_service(&c, "ABANDONED_VEHICLE"), &svc);
     cr_assert_null(catalog_service(&c, "POTHOLE"));
+}
+
+Test(catalog, string_answers_have_a_length_limit)
+{
+    static const char *const ok[] = {NULL};
+    static const char *const want[] = {"attribute MAKE is over 1000 characters",
+                                       NULL};
+    char *long_ascii = malloc(1002), *long_zh = malloc(3 * 1000 + 1);
+    size_t i;
+
+    memset(long_ascii, 'a', 1001);
+    long_ascii[1001] = '\0';
+    /* 1,000 characters of three bytes each fit: the limit counts
+     * characters, not bytes. */
+    for (i = 0; i < 1000; i++)
+        memcpy(long_zh + 3 * i, "车", 3);
+    long_zh[3000] = '\0';
+    {
+        struct attr_answer over[] = {{"HAZARD", "yes"}, {"MAKE", long_ascii}};
+        struct attr_answer fits[] = {{"HAZARD", "yes"}, {"MAKE", long_zh}};
+
+        check(over, N(over), want);
+        check(fits, N(fits), ok);
+    }
+    free(long_ascii);
+    free(long_zh);
 }
