@@ -87,8 +87,8 @@ struct store_ops {
 };
 
 /* The back end behind st and its handle, for the store's front files. */
-const struct store_ops *store__ops(const struct store *st);
-void *store__impl(const struct store *st);
+void store__backend(const struct store *st, const struct store_ops **ops,
+                    void **impl);
 
 /* The SQLite back end (store/sqlite.c). */
 extern const struct store_ops store__sqlite_ops;

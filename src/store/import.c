@@ -8,11 +8,14 @@
 #include "store/backend.h"
 #include "store/import_backend.h"
 
-/* The import table of st's back end. */
+/* The import table of st's back end, and the back end's handle. */
 static const struct store__import_ops *
-ops(const struct store *st)
+ops(const struct store *st, void **impl)
 {
-    return store__ops(st)->import;
+    const struct store_ops *o;
+
+    store__backend(st, &o, impl);
+    return o->import;
 }
 
 /* Checks what every row needs before any reaches the database. */
@@ -53,6 +56,8 @@ store_import_batch(struct store *st, const char *format,
                    char **cause)
 {
     enum c311_rc rc;
+    const struct store__import_ops *io;
+    void *impl;
 
     if (n == 0)
         return C311_OK;
@@ -61,7 +66,8 @@ store_import_batch(struct store *st, const char *format,
     rc = check_rows(rows, n, cause);
     if (rc != C311_OK)
         return rc;
-    return ops(st)->batch(store__impl(st), format, rows, n, now, cause);
+    io = ops(st, &impl);
+    return io->batch(impl, format, rows, n, now, cause);
 }
 
 /* Forwards after checking the service has a code, a name and a format. */
@@ -69,6 +75,9 @@ enum c311_rc
 store_imported_service_put(struct store *st, const struct imported_service *s,
                            bool *created, char **cause)
 {
+    const struct store__import_ops *io;
+    void *impl;
+
     if (created != NULL)
         *created = false;
     if (s->code == NULL || *s->code == '\0' || s->name == NULL ||
@@ -76,7 +85,8 @@ store_imported_service_put(struct store *st, const struct imported_service *s,
         return store__fail(cause, C311_ERR_INVALID,
                            "imported service needs a code, a name and a "
                            "format");
-    return ops(st)->service_put(store__impl(st), s, created, cause);
+    io = ops(st, &impl);
+    return io->service_put(impl, s, created, cause);
 }
 
 /* Forwards to the back end. */
@@ -85,7 +95,11 @@ store_imported_service_list(struct store *st, struct arena *a,
                             struct imported_service **out, size_t *n,
                             char **cause)
 {
-    return ops(st)->service_list(store__impl(st), a, out, n, cause);
+    const struct store__import_ops *io;
+    void *impl;
+
+    io = ops(st, &impl);
+    return io->service_list(impl, a, out, n, cause);
 }
 
 /* Forwards after checking the limit. */
@@ -96,6 +110,8 @@ store_request_scan(struct store *st, struct store_scan *scan, size_t limit,
 {
     const char **f = NULL;
     enum c311_rc rc;
+    const struct store__import_ops *io;
+    void *impl;
 
     *out = NULL;
     *n = 0;
@@ -104,7 +120,8 @@ store_request_scan(struct store *st, struct store_scan *scan, size_t limit,
     if (limit == 0 || limit > 100000)
         return store__fail(cause, C311_ERR_INVALID,
                            "scan limit must be from 1 to 100000");
-    rc = ops(st)->scan(store__impl(st), scan, limit, a, out, &f, n, cause);
+    io = ops(st, &impl);
+    rc = io->scan(impl, scan, limit, a, out, &f, n, cause);
     if (rc == C311_OK && formats != NULL)
         *formats = f;
     return rc;
@@ -115,9 +132,12 @@ enum c311_rc
 store_report_scan(struct store *st, const char *jurisdiction_id, int64_t from,
                   int64_t to, store_report_fn fn, void *arg, char **cause)
 {
+    const struct store__import_ops *io;
+    void *impl;
+
     if (from >= to)
         return store__fail(cause, C311_ERR_INVALID,
                            "a report needs from before to");
-    return ops(st)->report_scan(store__impl(st), jurisdiction_id, from, to, fn,
-                                arg, cause);
+    io = ops(st, &impl);
+    return io->report_scan(impl, jurisdiction_id, from, to, fn, arg, cause);
 }

@@ -1391,9 +1391,9 @@ store__pg_run(void *impl, bool write, store__pg_work work, void *arg,
 
 /* Runs one statement on c. */
 enum c311_rc
-store__pg_exec(struct pg_store *s, struct pg_conn *c, const char *sql, int n,
-               const char *const *values, PGresult **out, const char *what,
-               char **cause)
+store__pg_conn_exec(struct pg_store *s, struct pg_conn *c, const char *sql,
+                    int n, const char *const *values, PGresult **out,
+                    const char *what, char **cause)
 {
     return conn_exec(s, c, sql, n, values, out, what, cause);
 }

@@ -236,11 +236,12 @@ lookup(struct pg_store *s, struct pg_conn *c, struct batch_arg *w, char **cause)
         return store__fail(cause, C311_ERR_NOMEM, "out of memory");
     }
     values[0] = keys.data;
-    rc = store__pg_exec(s, c,
-                        "SELECT r.public_id, r.id, i.digest FROM request r"
-                        " LEFT JOIN request_import i ON i.request_id = r.id"
-                        " WHERE r.public_id = ANY ($1::text[])",
-                        1, values, &res, "looking up imported keys", cause);
+    rc =
+        store__pg_conn_exec(s, c,
+                            "SELECT r.public_id, r.id, i.digest FROM request r"
+                            " LEFT JOIN request_import i ON i.request_id = r.id"
+                            " WHERE r.public_id = ANY ($1::text[])",
+                            1, values, &res, "looking up imported keys", cause);
     buf_release(&keys);
     if (rc != C311_OK)
         return rc;
@@ -298,10 +299,10 @@ draw_ids(struct pg_store *s, struct pg_conn *c, struct batch_arg *w,
     size_t i, j = 0;
 
     snprintf(count, sizeof(count), "%zu", fresh);
-    rc = store__pg_exec(s, c,
-                        "SELECT nextval(pg_get_serial_sequence('request',"
-                        " 'id')) FROM generate_series(1, $1::bigint)",
-                        1, values, &res, "drawing request ids", cause);
+    rc = store__pg_conn_exec(s, c,
+                             "SELECT nextval(pg_get_serial_sequence('request',"
+                             " 'id')) FROM generate_series(1, $1::bigint)",
+                             1, values, &res, "drawing request ids", cause);
     if (rc != C311_OK)
         return rc;
     if ((size_t)PQntuples(res) != fresh) {
@@ -367,8 +368,8 @@ update_one(struct pg_store *s, struct pg_conn *c, const struct batch_arg *w,
     snprintf(id, sizeof(id), "%" PRId64, w->ids[i]);
     snprintf(now, sizeof(now), "%" PRId64, w->now);
     values[PG_IMPORT_REQ_VALUES] = id;
-    rc = store__pg_exec(s, c, sql_update, PG_IMPORT_REQ_VALUES + 1, values,
-                        NULL, "updating an imported request", cause);
+    rc = store__pg_conn_exec(s, c, sql_update, PG_IMPORT_REQ_VALUES + 1, values,
+                             NULL, "updating an imported request", cause);
     if (rc != C311_OK)
         return rc;
     values[0] = id;
@@ -376,18 +377,19 @@ update_one(struct pg_store *s, struct pg_conn *c, const struct batch_arg *w,
     values[2] = row->digest;
     values[3] = nonempty(row->department);
     values[4] = now;
-    rc = store__pg_exec(s, c,
-                        "UPDATE request_import SET format = $2, digest = $3,"
-                        " department = $4, changed_at = $5::bigint"
-                        " WHERE request_id = $1::bigint",
-                        5, values, NULL, "recording an import", cause);
+    rc = store__pg_conn_exec(
+        s, c,
+        "UPDATE request_import SET format = $2, digest = $3,"
+        " department = $4, changed_at = $5::bigint"
+        " WHERE request_id = $1::bigint",
+        5, values, NULL, "recording an import", cause);
     if (rc != C311_OK)
         return rc;
-    return store__pg_exec(s, c,
-                          "DELETE FROM request_attr"
-                          " WHERE request_id = $1::bigint",
-                          1, values, NULL, "replacing imported attributes",
-                          cause);
+    return store__pg_conn_exec(s, c,
+                               "DELETE FROM request_attr"
+                               " WHERE request_id = $1::bigint",
+                               1, values, NULL, "replacing imported attributes",
+                               cause);
 }
 
 /* Rewrites the changed requests, one at a time. */
@@ -558,12 +560,13 @@ service_work(struct pg_store *s, struct pg_conn *c, void *arg, char **cause)
     enum c311_rc rc;
 
     snprintf(when, sizeof(when), "%" PRId64, w->svc->created_at);
-    rc = store__pg_exec(s, c,
-                        "INSERT INTO imported_service (code, name, format,"
-                        " department, created_at)"
-                        " VALUES ($1, $2, $3, $4, $5::bigint)"
-                        " ON CONFLICT (code) DO NOTHING",
-                        5, values, &res, "storing an imported service", cause);
+    rc = store__pg_conn_exec(s, c,
+                             "INSERT INTO imported_service (code, name, format,"
+                             " department, created_at)"
+                             " VALUES ($1, $2, $3, $4, $5::bigint)"
+                             " ON CONFLICT (code) DO NOTHING",
+                             5, values, &res, "storing an imported service",
+                             cause);
     if (rc != C311_OK)
         return rc;
     w->created = atoi(PQcmdTuples(res)) > 0;
@@ -617,10 +620,11 @@ list_work(struct pg_store *s, struct pg_conn *c, void *arg, char **cause)
     bool oom = false;
     int i, n;
 
-    rc = store__pg_exec(s, c,
-                        "SELECT code, name, format, department, created_at"
-                        " FROM imported_service ORDER BY code COLLATE \"C\"",
-                        0, NULL, &res, "listing imported services", cause);
+    rc = store__pg_conn_exec(
+        s, c,
+        "SELECT code, name, format, department, created_at"
+        " FROM imported_service ORDER BY code COLLATE \"C\"",
+        0, NULL, &res, "listing imported services", cause);
     if (rc != C311_OK)
         return rc;
     n = PQntuples(res);
@@ -726,8 +730,8 @@ scan_work(struct pg_store *s, struct pg_conn *c, void *arg, char **cause)
                " ORDER BY id LIMIT $5::bigint",
                store__pg_req_columns);
     rc = sql.failed ? store__fail(cause, C311_ERR_NOMEM, "out of memory")
-                    : store__pg_exec(s, c, sql.data, 5, values, &res,
-                                     "scanning requests", cause);
+                    : store__pg_conn_exec(s, c, sql.data, 5, values, &res,
+                                          "scanning requests", cause);
     buf_release(&sql);
     if (rc != C311_OK)
         return rc;
@@ -750,11 +754,12 @@ scan_work(struct pg_store *s, struct pg_conn *c, void *arg, char **cause)
     snprintf(num[0], 24, "%" PRId64, w->v[0].id);
     snprintf(num[1], 24, "%" PRId64, w->v[n - 1].id);
     values[1] = num[1];
-    rc = store__pg_exec(s, c,
-                        "SELECT request_id, code, value FROM request_attr"
-                        " WHERE request_id BETWEEN $1::bigint AND $2::bigint"
-                        " ORDER BY request_id, seq",
-                        2, values, &res, "scanning answers", cause);
+    rc = store__pg_conn_exec(
+        s, c,
+        "SELECT request_id, code, value FROM request_attr"
+        " WHERE request_id BETWEEN $1::bigint AND $2::bigint"
+        " ORDER BY request_id, seq",
+        2, values, &res, "scanning answers", cause);
     if (rc != C311_OK)
         return rc;
     if (!spread_attrs(w, res))
@@ -857,13 +862,13 @@ report_work(struct pg_store *s, struct pg_conn *c, void *arg, char **cause)
                            "during a report");
     snprintf(from, sizeof(from), "%" PRId64, w->from);
     snprintf(to, sizeof(to), "%" PRId64, w->to);
-    rc = store__pg_exec(s, c, report_sql, 3, values, NULL, "opening a report",
-                        cause);
+    rc = store__pg_conn_exec(s, c, report_sql, 3, values, NULL,
+                             "opening a report", cause);
     do {
         if (rc != C311_OK)
             break;
-        rc = store__pg_exec(s, c, PG_REPORT_FETCH, 0, NULL, &res,
-                            "reading a report", cause);
+        rc = store__pg_conn_exec(s, c, PG_REPORT_FETCH, 0, NULL, &res,
+                                 "reading a report", cause);
         if (rc != C311_OK)
             break;
         n = PQntuples(res);

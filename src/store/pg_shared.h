@@ -34,9 +34,10 @@ enum c311_rc store__pg_run(void *impl, bool write, store__pg_work work,
  * Runs sql with n text parameters (NULL pointers are SQL NULL); *out (when
  * not NULL) receives the result, which the caller clears.
  */
-enum c311_rc store__pg_exec(struct pg_store *s, struct pg_conn *c,
-                            const char *sql, int n, const char *const *values,
-                            PGresult **out, const char *what, char **cause);
+enum c311_rc store__pg_conn_exec(struct pg_store *s, struct pg_conn *c,
+                                 const char *sql, int n,
+                                 const char *const *values, PGresult **out,
+                                 const char *what, char **cause);
 
 /*
  * Runs `COPY ... FROM STDIN` (copy_sql) and sends data[0 .. len), rows in

@@ -32,18 +32,13 @@ store__fail(char **cause, enum c311_rc rc, const char *fmt, ...)
     return rc;
 }
 
-/* The back end behind st. */
-const struct store_ops *
-store__ops(const struct store *st)
+/* Hands out the back end behind st and its handle. */
+void
+store__backend(const struct store *st, const struct store_ops **ops,
+               void **impl)
 {
-    return st->ops;
-}
-
-/* The back end's own handle. */
-void *
-store__impl(const struct store *st)
-{
-    return st->impl;
+    *ops = st->ops;
+    *impl = st->impl;
 }
 
 /* Returns true when s starts with prefix. */
