@@ -30,7 +30,7 @@
 #include "util/secret.h"
 #include "util/strmap.h"
 
-#define IMPORT_DEFAULT_BATCH  2000
+#define IMPORT_DEFAULT_BATCH  10000
 #define IMPORT_MAX_BATCH      50000
 #define IMPORT_PROGRESS_S     0.2
 #define IMPORT_STDERR_REJECTS 20
@@ -51,7 +51,7 @@ static const char import_usage[] =
     "  --rejects FILE  write each row that cannot be imported there, as CSV\n"
     "                  with its line and the reason (default: standard "
     "error)\n"
-    "  --batch N       rows per transaction (default 2000)\n\n"
+    "  --batch N       rows per transaction (default 10000)\n\n"
     "Exit status: 0 the file was read to its end (rows may be rejected),\n"
     "1 the import stopped, 2 wrong command line.\n";
 
