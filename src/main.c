@@ -27,6 +27,8 @@ static const struct command commands[] = {
     {"migrate", cmd_migrate, "bring a database to the newest schema"},
     {"report", cmd_report, "management figures of a period"},
     {"serve", cmd_serve, "run the HTTP server (Open311, staff API, web)"},
+    {"sla", cmd_sla, "due times of service levels, and one SLA sweep"},
+    {"user", cmd_user, "add, list, disable and enable staff accounts"},
 };
 
 #define NCOMMANDS (sizeof(commands) / sizeof(commands[0]))

@@ -26,6 +26,8 @@ int cmd_copy(int argc, char **argv);
 int cmd_import(int argc, char **argv);
 int cmd_export(int argc, char **argv);
 int cmd_report(int argc, char **argv);
+int cmd_sla(int argc, char **argv);
+int cmd_user(int argc, char **argv);
 
 /*
  * Reads an instant from the command line: ISO 8601 with an offset

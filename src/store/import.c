@@ -10,11 +10,11 @@
 
 /* The import table of st's back end, and the back end's handle. */
 static const struct store__import_ops *
-ops(const struct store *st, void **impl)
+ops(struct store *st, void **impl)
 {
     const struct store_ops *o;
 
-    store__backend(st, &o, impl);
+    store__impl(st, &o, impl);
     return o->import;
 }
 
