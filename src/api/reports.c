@@ -9,6 +9,8 @@
 #include <time.h>
 
 #include "api/reports.h"
+#include "api/staff.h"
+#include "io/import.h"
 #include "store/import.h"
 #include "util/isotime.h"
 
@@ -17,6 +19,8 @@ struct build {
     const struct city *city;
     struct report_builder b;
     enum report_by by;
+    reports_keep_fn keep;
+    void *keep_arg;
 };
 
 /* The name of a service in the city's default language, else stored. */
@@ -90,9 +94,15 @@ static enum c311_rc
 add_row(void *arg, const struct store_report_row *row)
 {
     struct build *w = arg;
+    const char *dept, *dept_name;
     struct report_row r;
     char when[16];
 
+    if (w->keep != NULL) {
+        department_of(w->city, row, &dept, &dept_name);
+        if (!w->keep(w->keep_arg, dept))
+            return C311_OK;
+    }
     memset(&r, 0, sizeof(r));
     r.requested_at = row->requested_at;
     r.closed_at = row->closed_at;
@@ -107,10 +117,11 @@ add_row(void *arg, const struct store_report_row *row)
 /* Streams the period's requests into a report. */
 enum c311_rc
 reports_build(const struct app *app, int64_t from, int64_t to,
-              enum report_by by, struct arena *a, struct report *out,
-              char **cause)
+              enum report_by by, reports_keep_fn keep, void *keep_arg,
+              struct arena *a, struct report *out, char **cause)
 {
-    struct build w = {.city = app->city, .by = by};
+    struct build w = {
+        .city = app->city, .by = by, .keep = keep, .keep_arg = keep_arg};
     enum c311_rc rc, end;
 
     report_begin(&w.b, from, to, by, a);
@@ -232,3 +243,88 @@ reports_json(const struct report *r)
                      r->by == REPORT_BY_NONE ? json_array() : groups_json(r),
                      "top_services", top_json(r));
 }
+
+/* ---- GET /api/v1/reports/summary ---- */
+
+/* Reads an ISO 8601 instant with an offset, else a local time. */
+bool
+reports_parse_time(const char *s, int64_t *out)
+{
+    struct wallclock wc;
+
+    if (isotime_parse(s, out))
+        return true;
+    wallclock_init(&wc);
+    return import_local_time(&wc, s, out, NULL);
+}
+
+/* Keeps the requests of the signed-in user's departments. */
+static bool
+keep_scope(void *arg, const char *department)
+{
+    return staff_in_department(arg, department);
+}
+
+/* Reads from= or to= into *t; a problem when missing or unreadable. */
+static void
+bound_arg(struct http_req *req, const char *name, struct staff_problems *p,
+          int64_t *t)
+{
+    const char *s = http_param(req, name);
+
+    if (s == NULL)
+        staff_problem(p, "required", name, "%s is required", name);
+    else if (!reports_parse_time(s, t))
+        staff_problem(p, "invalid", name,
+                      "%s must be an ISO 8601 date and time with an offset, "
+                      "or a local date",
+                      name);
+}
+
+/*
+ * The figures of requests made in [from, to), optionally broken down
+ * (docs/REPORTS.md). Supervisors who do not see every department get the
+ * figures of their departments' requests only.
+ */
+static void
+reports_summary(struct http_req *req)
+{
+    struct staff_problems p = {.a = &req->arena};
+    const char *by = http_param(req, "by");
+    enum report_by group = REPORT_BY_NONE;
+    const struct staff *me;
+    int64_t from = 0, to = 0;
+    char *cause = NULL;
+    struct report r;
+    enum c311_rc rc;
+    size_t before;
+
+    if (!staff_require(req, STAFF_SUPERVISOR | STAFF_QA | STAFF_ADMIN, &me))
+        return;
+    bound_arg(req, "from", &p, &from);
+    bound_arg(req, "to", &p, &to);
+    before = p.n;
+    if (by != NULL && !report_by_parse(by, &group))
+        staff_problem(&p, "invalid", "by",
+                      "by must be department, service, channel, day or "
+                      "hour");
+    if (before == 0 && from >= to)
+        staff_problem(&p, "invalid", "to", "to must come after from");
+    if (staff_reply_problems(req, &p))
+        return;
+    rc = reports_build(app_of(req), from, to, group,
+                       staff_sees_all(me) ? NULL : keep_scope, (void *)me,
+                       &req->arena, &r, &cause);
+    if (rc != C311_OK) {
+        staff_store_failed(req, rc, cause, "building a report");
+        return;
+    }
+    http_reply_value(req, 200, reports_json(&r), "report", "item");
+}
+
+const struct route reports_routes[] = {
+    {"GET", "/api/v1/reports/summary", reports_summary, 0},
+};
+
+const size_t reports_nroutes =
+    sizeof(reports_routes) / sizeof(reports_routes[0]);

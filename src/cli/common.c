@@ -2,9 +2,8 @@
 /* Helpers shared by the subcommands. */
 #include <string.h>
 
+#include "api/reports.h"
 #include "cli/cli.h"
-#include "io/import.h"
-#include "util/isotime.h"
 
 int
 cli_wants_help(int argc, char **argv)
@@ -24,10 +23,5 @@ cli_wants_help(int argc, char **argv)
 bool
 cli_parse_instant(const char *s, int64_t *out)
 {
-    struct wallclock wc;
-
-    if (isotime_parse(s, out))
-        return true;
-    wallclock_init(&wc);
-    return import_local_time(&wc, s, out, NULL);
+    return reports_parse_time(s, out);
 }

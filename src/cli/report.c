@@ -244,7 +244,8 @@ run(const struct report_opts *o, const struct city *city)
     }
     app.city = city;
     app.st = st;
-    if (reports_build(&app, o->from, o->to, o->by, &a, &r, &cause) != C311_OK) {
+    if (reports_build(&app, o->from, o->to, o->by, NULL, NULL, &a, &r,
+                      &cause) != C311_OK) {
         fprintf(stderr, "civic311 report: %s\n",
                 cause != NULL ? cause : "failed");
         free(cause);

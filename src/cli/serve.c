@@ -16,6 +16,7 @@
 #include "api/callers.h"
 #include "api/open311.h"
 #include "api/openapi.h"
+#include "api/reports.h"
 #include "api/requests.h"
 #include "api/session.h"
 #include "api/tows.h"
@@ -203,6 +204,7 @@ static const struct route_table serve_route_tables[] = {
     {workorders_routes, &workorders_nroutes},
     {tows_routes, &tows_nroutes},
     {webconfig_routes, &webconfig_nroutes},
+    {reports_routes, &reports_nroutes},
 };
 
 /* Prints every route of every module, one "METHOD PATTERN" a line. */

@@ -26,13 +26,14 @@ import { test } from 'node:test';
 
 import { API, repoRoot, testCleanStop, useServer } from './lib/server.mjs';
 import { expectJson } from './lib/check.mjs';
+import { apiError, call, ok, staffToken } from './lib/staff.mjs';
 import { cityFigures } from '../tools/311-figures.mjs';
 
 const fixtures = path.join(repoRoot, 'tests', 'fixtures', 'import');
 const NYC = path.join(fixtures, 'nyc-311_2022-05-01_00h-02h_fedhere-PyBOOT.csv');
 const BOSTON = path.join(fixtures, 'boston-311_2022-01_100rows_qsv.csv');
 
-const ctx = useServer('110-import');
+const ctx = useServer('190-import');
 
 // Runs a civic311 command on the server's database; returns its output.
 function civic311(...args) {
@@ -183,6 +184,59 @@ test('report by channel and department of the NYC sample', () => {
     assert.deepEqual(depts.groups.slice(0, 3).map((g) => [g.key, g.requests]),
         [['POLICE', 885], ['SANITATION', 10], ['TRANSPORTATION', 10]]);
     assert.equal(depts.groups[0].name, 'Police Department');
+});
+
+// GET /api/v1/reports/summary as the account with token.
+function summaryRoute(token, query) {
+    return call(ctx.srv, 'GET', `reports/summary?${query}`, { token });
+}
+
+const NYC_PERIOD = 'from=2022-05-01T00:00:00-04:00' +
+    '&to=2022-05-01T03:00:00-04:00';
+
+test('the staff report route gives the CLI\'s figures to QA and admins',
+    async () => {
+        const admin = await staffToken(ctx.srv, 'rep-admin', ['admin']);
+        const qa = await staffToken(ctx.srv, 'rep-qa', ['qa']);
+        const cli = report('2022-05-01T00:00:00-04:00',
+            '2022-05-01T03:00:00-04:00', 'department');
+        for (const token of [admin, qa])
+            assert.deepEqual(ok(await summaryRoute(token,
+                `${NYC_PERIOD}&by=department`), 200), cli);
+        // A local date works as a bound too; without by, no groups.
+        const day = ok(await summaryRoute(admin,
+            'from=2022-05-01&to=2022-05-01%2003:00'), 200);
+        assert.equal(day.by, null);
+        assert.deepEqual(day.groups, []);
+        assert.deepEqual(day.total, cli.total);
+    });
+
+test('a supervisor of one department gets its requests only', async () => {
+    const sup = await staffToken(ctx.srv, 'rep-sup', ['supervisor'],
+        ['TRANSPORTATION']);
+    const r = ok(await summaryRoute(sup, `${NYC_PERIOD}&by=department`), 200);
+    // DOT's 10 requests: 3 Street Condition, 2 Broken Parking Meter, ...
+    assert.equal(r.total.requests, 10);
+    assert.deepEqual(r.groups.map((g) => [g.key, g.requests]),
+        [['TRANSPORTATION', 10]]);
+    const wide = await staffToken(ctx.srv, 'rep-sup-qa',
+        ['supervisor', 'qa'], ['TRANSPORTATION']);
+    assert.equal(ok(await summaryRoute(wide, NYC_PERIOD), 200).total.requests,
+        924);
+});
+
+test('other roles, no token and bad parameters are refused', async () => {
+    const agent = await staffToken(ctx.srv, 'rep-agent', ['agent']);
+    const admin = await staffToken(ctx.srv, 'rep-admin2', ['admin']);
+    apiError(await summaryRoute(agent, NYC_PERIOD), 403, 'forbidden');
+    apiError(await summaryRoute(undefined, NYC_PERIOD), 401, 'unauthorized');
+    apiError(await summaryRoute(admin, 'to=2022-05-02'), 400, 'required', 'from');
+    apiError(await summaryRoute(admin, 'from=yesterday&to=2022-05-02'), 400,
+        'invalid', 'from');
+    apiError(await summaryRoute(admin, `${NYC_PERIOD}&by=week`), 400, 'invalid',
+        'by');
+    apiError(await summaryRoute(admin, 'from=2022-05-02&to=2022-05-01'), 400,
+        'invalid', 'to');
 });
 
 test('the NYC sample exported and imported again changes nothing', () => {
