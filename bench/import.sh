@@ -121,7 +121,7 @@ load=$(cut -d' ' -f1-3 /proc/loadavg)
     echo
     echo "\`sqlite3 .import\` stores 41 text columns in one table with no"
     echo "index. civic311 reads every date in the city's zone, maps agency,"
-    echo "type and channel, and for each row writes the request (8 indexes),"
+    echo "type and channel, and for each row writes the request (11 indexes),"
     echo "about 20 attributes, an import record with its digest and a history"
     echo "event, in transactions of 10,000 rows; the second run reads the"
     echo "file again and finds every digest unchanged. Peak memory is the"
