@@ -17,6 +17,7 @@
 #include "api/callers.h"
 #include "api/open311.h"
 #include "api/openapi.h"
+#include "api/reports.h"
 #include "api/requests.h"
 #include "api/session.h"
 #include "api/tows.h"
@@ -214,6 +215,7 @@ static const struct route_table serve_route_tables[] = {
     {tows_routes, &tows_nroutes},
     {webconfig_routes, &webconfig_nroutes},
     {calls_routes, &calls_nroutes},
+    {reports_routes, &reports_nroutes},
 };
 
 /* Prints every route of every module, one "METHOD PATTERN" a line. */
