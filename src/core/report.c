@@ -270,7 +270,9 @@ cmp_int64(const void *pa, const void *pb)
 static void
 finish(struct report_acc *acc)
 {
-    qsort(acc->durations, acc->nd, sizeof(*acc->durations), cmp_int64);
+    /* qsort may not be given a NULL array, even an empty one. */
+    if (acc->nd > 0)
+        qsort(acc->durations, acc->nd, sizeof(*acc->durations), cmp_int64);
     acc->f.median_s = report_nearest_rank(acc->durations, acc->nd, 50);
     acc->f.p90_s = report_nearest_rank(acc->durations, acc->nd, 90);
     free(acc->durations);

@@ -624,7 +624,8 @@ load_hours(struct loader *ld, struct calendar *cal, const struct field *f)
                 add_hours(ld, cal, cap, wd, iv);
         }
     }
-    qsort(cal->hours, cal->nhours, sizeof(*cal->hours), interval_cmp);
+    if (cal->nhours > 0)
+        qsort(cal->hours, cal->nhours, sizeof(*cal->hours), interval_cmp);
 }
 
 /* True for an existing "YYYY-MM-DD" date between 1900 and 9999. */

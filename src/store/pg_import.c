@@ -200,7 +200,8 @@ index_keys(const struct batch_arg *w)
         ix[i].key = w->rows[i].req.public_id;
         ix[i].row = i;
     }
-    qsort(ix, w->n, sizeof(*ix), key_cmp);
+    if (w->n > 0)
+        qsort(ix, w->n, sizeof(*ix), key_cmp);
     return ix;
 }
 
