@@ -95,7 +95,7 @@ import(const char *file, const char *db)
 static int export(const char *db, const char *format, const char *file,
                   const char *from, const char *to)
 {
-    char *argv[12] = {"export",       "--db",     (char *)db, "--format",
+    char *argv[13] = {"export",       "--db",     (char *)db, "--format",
                       (char *)format, "--config", DEMO_CITY,  (char *)file};
     int argc = 8;
 
@@ -107,6 +107,7 @@ static int export(const char *db, const char *format, const char *file,
         argv[argc++] = "--to";
         argv[argc++] = (char *)to;
     }
+    argv[argc] = NULL; /* run() counts the arguments up to a NULL */
     return run(cmd_export, argv);
 }
 
