@@ -15,7 +15,7 @@ static const char *const status_names[] = {"draft", "published"};
 static const char *const action_names[] = {"created", "edited", "published",
                                            "restored"};
 static const char *const field_names[KB_NFIELDS] = {
-    "title", "body",     "category", "department",
+    "title",     "body", "category", "department",
     "review_by", "tags", "services", "status"};
 
 /* The name of a state. */
@@ -120,8 +120,7 @@ kb_date_ok(const char *s)
 
 /* Sets *p and returns false, for kb_content_check. */
 static bool
-fail(struct kb_problem *p, struct arena *a, const char *field,
-     const char *msg)
+fail(struct kb_problem *p, struct arena *a, const char *field, const char *msg)
 {
     p->field = field;
     p->message = arena_strdup(a, msg);

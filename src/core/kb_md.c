@@ -57,8 +57,8 @@ find_link(const char *s, size_t len, size_t i, struct link *l)
 static bool
 url_ok(const char *u, size_t n)
 {
-    static const char *const schemes[] = {"http://", "https://", "mailto:",
-                                          "tel:"};
+    static const char *const schemes[] = {"http://", "https://",
+                                          "mailto:", "tel:"};
     size_t i, sl;
 
     for (i = 0; i < n; i++) {

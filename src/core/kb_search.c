@@ -325,8 +325,7 @@ match_len(const char *plain, size_t len, size_t at, const struct kb_term *t,
 
 /* The first match of any term, or -1. */
 static long
-first_match(const char *plain, size_t len, const struct kb_term *t,
-            size_t nt)
+first_match(const char *plain, size_t len, const struct kb_term *t, size_t nt)
 {
     long best = -1, at;
     size_t i;

@@ -10,11 +10,10 @@
 
 /* Words too common in questions to narrow a search. */
 static const char *const stop_words[] = {
-    "a",    "about", "an",   "and",  "are",  "as",    "at",  "be",
-    "by",   "can",   "do",   "does", "for",  "from",  "how", "i",
-    "if",   "in",    "is",   "it",   "me",   "my",    "of",  "on",
-    "or",   "the",   "to",   "what", "when", "where", "who", "why",
-    "will", "with",  "you",  "your",
+    "a",    "about", "an",    "and", "are",  "as",   "at",   "be",  "by",
+    "can",  "do",    "does",  "for", "from", "how",  "i",    "if",  "in",
+    "is",   "it",    "me",    "my",  "of",   "on",   "or",   "the", "to",
+    "what", "when",  "where", "who", "why",  "will", "with", "you", "your",
 };
 
 /* Decodes one code point; see kb_text.h. */
@@ -318,7 +317,8 @@ kb_text_relax(const struct kb_term *t, size_t n, struct arena *a,
 struct lex_acc {
     struct arena *a;
     unsigned flags;
-    const char **v;
+    unsigned in; /* the bit of the text being read */
+    struct kb_lexeme *v;
     size_t n;
     size_t cap;
     bool nomem;
@@ -328,7 +328,7 @@ struct lex_acc {
 static void
 lex_add(struct lex_acc *acc, const char *p, size_t len)
 {
-    const char **nv;
+    struct kb_lexeme *nv;
     size_t cap;
 
     if (acc->n == acc->cap) {
@@ -343,8 +343,9 @@ lex_add(struct lex_acc *acc, const char *p, size_t len)
         acc->v = nv;
         acc->cap = cap;
     }
-    acc->v[acc->n] = lower_dup(p, len, acc->a);
-    if (acc->v[acc->n] == NULL)
+    acc->v[acc->n].text = lower_dup(p, len, acc->a);
+    acc->v[acc->n].in = acc->in;
+    if (acc->v[acc->n].text == NULL)
         acc->nomem = true;
     else
         acc->n++;
@@ -387,20 +388,22 @@ lex_run(void *arg, const char *p, size_t len, size_t nchars, int kind)
 static int
 lex_cmp(const void *x, const void *y)
 {
-    return strcmp(*(const char *const *)x, *(const char *const *)y);
+    return strcmp(((const struct kb_lexeme *)x)->text,
+                  ((const struct kb_lexeme *)y)->text);
 }
 
-/* Collects, sorts and deduplicates the lexemes of the texts. */
+/* Collects, sorts and merges the lexemes of the texts. */
 enum c311_rc
 kb_text_lexemes(const char *const *texts, size_t ntexts, unsigned flags,
-                struct arena *a, const char ***out, size_t *n)
+                struct arena *a, struct kb_lexeme **out, size_t *n)
 {
-    struct lex_acc acc = {a, flags, NULL, 0, 0, false};
+    struct lex_acc acc = {a, flags, 0, NULL, 0, 0, false};
     size_t i, j;
 
     *out = NULL;
     *n = 0;
-    for (i = 0; i < ntexts; i++) {
+    for (i = 0; i < ntexts && i < 8; i++) {
+        acc.in = 1u << i;
         if (texts[i] != NULL)
             each_run(texts[i], strlen(texts[i]), lex_run, &acc);
         if (acc.nomem)
@@ -410,7 +413,9 @@ kb_text_lexemes(const char *const *texts, size_t ntexts, unsigned flags,
         return C311_OK;
     qsort(acc.v, acc.n, sizeof(*acc.v), lex_cmp);
     for (i = 1, j = 1; i < acc.n; i++) {
-        if (strcmp(acc.v[i], acc.v[j - 1]) != 0)
+        if (strcmp(acc.v[i].text, acc.v[j - 1].text) == 0)
+            acc.v[j - 1].in |= acc.v[i].in;
+        else
             acc.v[j++] = acc.v[i];
     }
     *out = acc.v;
@@ -451,8 +456,7 @@ word_before(const char *hay, size_t at)
 
 /* Finds the next match; see kb_text.h. */
 long
-kb_text_find(const char *hay, size_t len, const struct kb_term *t,
-             size_t from)
+kb_text_find(const char *hay, size_t len, const struct kb_term *t, size_t from)
 {
     size_t at;
 

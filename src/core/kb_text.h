@@ -58,8 +58,8 @@ bool kb_text_is_word(uint32_t cp);
  * English words ("how", "the", "my" ...) and one-letter words are dropped
  * when the query has other terms. *n is 0 for a query with no words.
  */
-enum c311_rc kb_text_terms(const char *q, struct arena *a,
-                           struct kb_term **out, size_t *n);
+enum c311_rc kb_text_terms(const char *q, struct arena *a, struct kb_term **out,
+                           size_t *n);
 
 /*
  * The looser terms tried when no article has every term: word terms as
@@ -74,16 +74,22 @@ enum c311_rc kb_text_relax(const struct kb_term *t, size_t n, struct arena *a,
 #define KB_LEX_PREFIX 0x2 /* the 1- and 2-character prefixes of words */
 #define KB_LEX_CJK    0x4 /* CJK unigrams and bigrams */
 
+/* One lexeme of indexed texts and the texts it comes from. */
+struct kb_lexeme {
+    const char *text;
+    unsigned in; /* bit i set: found in texts[i] */
+};
+
 /*
- * The distinct lexemes of the ntexts texts, sorted bytewise, in a. A word
- * term t occurs in a text only if the text has a KB_LEX_WORDS lexeme that
- * starts with t (and the KB_LEX_PREFIX lexeme t, when t is one or two
- * characters); a CJK term only if every unigram or bigram of it is a
- * KB_LEX_CJK lexeme.
+ * The distinct lexemes of the ntexts texts (at most 8), sorted bytewise,
+ * in a. A word term t occurs in a text only if the text has a
+ * KB_LEX_WORDS lexeme that starts with t (and the KB_LEX_PREFIX lexeme t,
+ * when t is one or two characters); a CJK term only if every unigram or
+ * bigram of it is a KB_LEX_CJK lexeme.
  */
 enum c311_rc kb_text_lexemes(const char *const *texts, size_t ntexts,
                              unsigned flags, struct arena *a,
-                             const char ***out, size_t *n);
+                             struct kb_lexeme **out, size_t *n);
 
 /*
  * The byte offset of the first match of t in hay[from, len), or -1.
