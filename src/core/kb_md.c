@@ -9,6 +9,7 @@
 #include <strings.h>
 
 #include "core/kb_md.h"
+#include "core/kb_text.h"
 #include "util/buf.h"
 
 #define MD_OUT_MAX (256 * 1024)
@@ -19,7 +20,8 @@ struct md {
     struct buf out;
     bool html;
     enum block open;
-    bool any; /* something written, so plain text needs a separator */
+    bool any;      /* something written, so plain text needs a separator */
+    uint32_t last; /* the last character of text written */
 };
 
 /* A link found in a line: [text](url), with offsets into the line. */
@@ -74,12 +76,50 @@ url_ok(const char *u, size_t n)
     return false;
 }
 
+/* True for CJK characters and CJK or fullwidth punctuation. */
+static bool
+is_wide(uint32_t cp)
+{
+    return kb_text_is_cjk(cp) || (cp >= 0x3000 && cp <= 0x303f) ||
+           (cp >= 0xff00 && cp <= 0xffef);
+}
+
+/* Remembers the last character of s[0, n). */
+static void
+note_last(struct md *m, const char *s, size_t n)
+{
+    size_t start = n, k;
+
+    if (n == 0)
+        return;
+    do
+        start--;
+    while (start > 0 && ((unsigned char)s[start] & 0xc0) == 0x80);
+    m->last = kb_text_decode(s + start, n - start, &k);
+}
+
+/*
+ * Separates a line from the one before in the same block: a line break,
+ * or a space in plain text, but nothing between two CJK characters, which
+ * a line break in the source must not split with a space.
+ */
+static void
+put_join(struct md *m, const char *next, size_t n)
+{
+    size_t k;
+
+    if (is_wide(m->last) && n > 0 && is_wide(kb_text_decode(next, n, &k)))
+        return;
+    buf_putc(&m->out, m->html ? '\n' : ' ');
+}
+
 /* Appends s[0, n) escaped for HTML, or as it is for plain text. */
 static void
 put_text(struct md *m, const char *s, size_t n)
 {
     size_t i;
 
+    note_last(m, s, n);
     if (!m->html) {
         buf_append(&m->out, s, n);
         return;
@@ -247,7 +287,7 @@ md_line(struct md *m, const char *s, size_t n)
         return;
     }
     if (lead > 0 && (m->open == BLK_UL || m->open == BLK_OL)) {
-        buf_putc(&m->out, m->html ? '\n' : ' ');
+        put_join(m, s + lead, n - lead);
         put_inline(m, s + lead, n - lead);
         return;
     }
@@ -266,7 +306,7 @@ md_line(struct md *m, const char *s, size_t n)
         return;
     }
     if (m->open == BLK_P)
-        buf_putc(&m->out, m->html ? '\n' : ' ');
+        put_join(m, s + lead, n - lead);
     else
         open_block(m, BLK_P);
     put_inline(m, s + lead, n - lead);
@@ -276,7 +316,7 @@ md_line(struct md *m, const char *s, size_t n)
 static char *
 render(const char *md, bool html, struct arena *a)
 {
-    struct md m = {BUF_INIT(MD_OUT_MAX), html, BLK_NONE, false};
+    struct md m = {BUF_INIT(MD_OUT_MAX), html, BLK_NONE, false, 0};
     const char *line = md;
     size_t n;
     char *s;

@@ -488,3 +488,26 @@ kb_text_count(const char *hay, const struct kb_term *t, size_t max)
     }
     return n;
 }
+
+/* Normalises a query for the search log; see kb_text.h. */
+char *
+kb_text_normalize(const char *q, struct arena *a)
+{
+    char *out = arena_alloc(a, strlen(q) + 1), *p = out;
+    bool space = false;
+
+    if (out == NULL)
+        return NULL;
+    for (; *q != '\0'; q++) {
+        if (*q == ' ' || *q == '\t' || *q == '\n' || *q == '\r') {
+            space = p != out;
+            continue;
+        }
+        if (space)
+            *p++ = ' ';
+        space = false;
+        *p++ = *q >= 'A' && *q <= 'Z' ? (char)(*q - 'A' + 'a') : *q;
+    }
+    *p = '\0';
+    return out;
+}

@@ -98,6 +98,12 @@ enum c311_rc kb_text_lexemes(const char *const *texts, size_t ntexts,
 long kb_text_find(const char *hay, size_t len, const struct kb_term *t,
                   size_t from);
 
+/*
+ * The query as reports group it, in a: ASCII letters lowercased, runs of
+ * white space made one space, none at either end.
+ */
+char *kb_text_normalize(const char *q, struct arena *a);
+
 /* The number of matches of t in hay, counting at most max. */
 size_t kb_text_count(const char *hay, const struct kb_term *t, size_t max);
 

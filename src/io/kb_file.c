@@ -116,6 +116,13 @@ get_string(struct kbl *l, yaml_node_t *v, const char *what)
     return *s != '\0' ? keep(l, s) : NULL;
 }
 
+/* qsort() order of strings. */
+static int
+str_cmp(const void *x, const void *y)
+{
+    return strcmp(*(const char *const *)x, *(const char *const *)y);
+}
+
 /* Reads a list of strings (tags, services) into *out. */
 static void
 get_list(struct kbl *l, yaml_node_t *v, const char *what, const char ***out,
@@ -279,6 +286,9 @@ group_field(struct kbl *l, struct group *g, const char *k, yaml_node_t *v)
         g->review_by = get_string(l, v, "review_by");
     } else if (strcmp(k, "services") == 0) {
         get_list(l, v, "services", &g->services, &g->nservices);
+        /* Sorted, as the store keeps them, so that reloads compare equal. */
+        if (g->services != NULL)
+            qsort(g->services, g->nservices, sizeof(*g->services), str_cmp);
     } else if (strcmp(k, "status") == 0) {
         s = scalar(v);
         if (s == NULL || !kb_status_parse(s, &g->status))
