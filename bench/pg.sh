@@ -36,6 +36,7 @@ trap cleanup EXIT INT TERM
 
 port=18321
 nport=18320
+load_before=$(cut -d' ' -f1-3 /proc/loadavg)
 
 sh scripts/pg-cluster.sh start "$tmp/pg"
 db=$(sh scripts/pg-cluster.sh url "$tmp/pg")
@@ -126,12 +127,19 @@ row() {
         "$(pct "$tmp/$1-post.txt" 99%)" "$(pct "$tmp/$1-get.txt" 99%)"
 }
 
-echo
-echo "$(nproc) cores, ${secs} s a run, wrk, nginx and PostgreSQL on the" \
-    "same machine; errors:"
-grep -h -E 'Non-2xx|Socket errors' "$tmp"/*.txt || echo "none"
-echo
-echo "| back end | servers | POST req/s | GET req/s | p99 |"
-echo "| --- | --- | --- | --- | --- |"
-row one 1
-row two "2 (nginx)"
+{
+    echo "## HTTP server on PostgreSQL"
+    echo
+    echo "Written by \`sh bench/pg.sh\`; $(date -u +%Y-%m-%dT%H:%MZ)."
+    echo "$(nproc) cores, ${secs} s a run, wrk, nginx and PostgreSQL on the" \
+        "same machine; load average before the runs: $load_before. POST"
+    echo "with 16 connections, GET requests/{id}.json with 64. Errors:"
+    grep -h -E 'Non-2xx|Socket errors' "$tmp"/*.txt || echo "none"
+    echo
+    echo "| back end | servers | POST req/s | GET req/s | p99 |"
+    echo "| --- | --- | --- | --- | --- |"
+    row one 1
+    row two "2 (nginx)"
+} >"$tmp/section.md"
+sh bench/put-section.sh postgresql <"$tmp/section.md"
+cat "$tmp/section.md"

@@ -31,6 +31,7 @@ trap cleanup EXIT INT TERM
 
 port=18311
 nport=18312
+load_before=$(cut -d' ' -f1-3 /proc/loadavg)
 base=http://127.0.0.1:$port
 
 start_server() {
@@ -103,7 +104,7 @@ wrk_run q-code -t2 -c16 \
 wrk_run q-ids -t2 -c16 \
     "$q?service_request_id=2026-000500,2026-500000,2026-999999"
 wrk_run q-updated -t2 -c16 \
-    "$q?updated_after=2026-11-01T00:00:00Z&updated_before=2026-11-02T00:00:00Z&status=closed"
+    "$q?updated_after=2026-11-01T00:00:00Z&updated_before=2026-11-02T00:00:00Z&status=closed&page_size=100"
 stop_server
 
 ours=$(rps "$tmp/get-ours.txt")
@@ -117,7 +118,7 @@ row() {
 }
 
 {
-    echo "# Benchmark results"
+    echo "## HTTP server on SQLite"
     echo
     echo "Written by \`sh bench/run.sh\`; each run lasts ${secs} s."
     echo
@@ -127,7 +128,10 @@ row() {
     echo "- civic311 $("$bin" --version | cut -d' ' -f2), $(uname -sr)," \
         "wrk and server on the same machine"
     echo
-    echo "## GET one request next to nginx"
+    echo "- load average before the runs: $load_before (other work on the"
+    echo "  machine slows every figure)"
+    echo
+    echo "### GET one request next to nginx"
     echo
     echo "The same ${bytes} bytes: \`GET /open311/v2/requests/{id}.json\` from"
     echo "civic311 and as a static file from nginx ($(nginx -v 2>&1 | cut -d/ -f2))."
@@ -140,7 +144,7 @@ row() {
     echo
     echo "Ratio civic311 / nginx: **${ratio}**."
     echo
-    echo "## POST requests.json"
+    echo "### POST requests.json"
     echo
     echo "Form-encoded pothole requests, 16 connections. Durability: SQLite"
     echo "WAL with synchronous=FULL, one transaction per request, each"
@@ -150,7 +154,7 @@ row() {
     echo "| --- | --- | --- | --- | --- |"
     row "POST" post
     echo
-    echo "## GET requests.json on 1,000,000 requests"
+    echo "### GET requests.json on 1,000,000 requests"
     echo
     echo "The store was filled by bench/fill-1m.sql in ${fill_secs} s"
     echo "(requests spread over 2026, 28 services, a third closed)."
@@ -162,5 +166,6 @@ row() {
     row "service_code + status over a year" q-code
     row "three ids" q-ids
     row "updated in one day, closed" q-updated
-} >bench/RESULTS.md
-cat bench/RESULTS.md
+} >"$tmp/section.md"
+sh bench/put-section.sh http <"$tmp/section.md"
+cat "$tmp/section.md"

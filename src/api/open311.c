@@ -576,6 +576,40 @@ range_args(struct http_req *req, struct sr_query *q, struct problems *p)
         q->updated_to = -1;
 }
 
+/*
+ * Reads the location filter, an extension: lat and long with an optional
+ * radius in metres (default OPEN311_NEAR_DEFAULT_M), for "what has been
+ * reported around here".
+ */
+static void
+near_args(struct http_req *req, struct sr_query *q, struct problems *p)
+{
+    const char *lat = http_param(req, "lat"), *lon = http_param(req, "long");
+    const char *radius = http_param(req, "radius");
+
+    if (lat == NULL && lon == NULL) {
+        if (radius != NULL)
+            problem(p, "radius needs lat and long");
+        return;
+    }
+    if ((lat == NULL) != (lon == NULL)) {
+        problem(p, "lat and long must be given together");
+        return;
+    }
+    q->near = true;
+    q->near_m = OPEN311_NEAR_DEFAULT_M;
+    if (!args_decimal(lat, &q->near_lat) || q->near_lat < -90.0 ||
+        q->near_lat > 90.0)
+        problem(p, "lat is not a decimal latitude from -90 to 90");
+    if (!args_decimal(lon, &q->near_lon) || q->near_lon < -180.0 ||
+        q->near_lon > 180.0)
+        problem(p, "long is not a decimal longitude from -180 to 180");
+    if (radius != NULL && (!args_decimal(radius, &q->near_m) ||
+                           q->near_m < 1.0 || q->near_m > OPEN311_NEAR_MAX_M))
+        problem(p, "radius is not a number of metres from 1 to %d",
+                OPEN311_NEAR_MAX_M);
+}
+
 /* Reads page and page_size into q. */
 static void
 page_args(struct http_req *req, struct sr_query *q, struct problems *p)
@@ -621,6 +655,7 @@ open311_requests(struct http_req *req)
     } else {
         filter_args(req, &q, &p);
         range_args(req, &q, &p);
+        near_args(req, &q, &p);
         page_args(req, &q, &p);
     }
     if (reply_problems(req, &p, 400))

@@ -21,6 +21,10 @@ extern const size_t open311_nroutes;
 /* Days covered by GET requests when no date range is given. */
 #define OPEN311_WINDOW_DAYS 90
 
+/* Radius of the location filter on GET requests, in metres. */
+#define OPEN311_NEAR_DEFAULT_M 1000
+#define OPEN311_NEAR_MAX_M     50000
+
 /* Largest page_size, and the default. */
 #define OPEN311_PAGE_MAX 1000
 

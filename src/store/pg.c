@@ -27,6 +27,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "core/geo.h"
 #include "store/backend.h"
 #include "store/pg_schema.h"
 #include "util/buf.h"
@@ -803,7 +804,7 @@ struct query_build {
     struct buf sql;
     const char **v;
     size_t nv;
-    char (*num)[24]; /* storage for integer parameters, one per slot */
+    char (*num)[32]; /* storage for number parameters, one per slot */
 };
 
 /* Appends one parameter placeholder for text value s. */
@@ -823,6 +824,47 @@ add_int(struct query_build *b, int64_t i)
     b->v[b->nv] = b->num[b->nv];
     b->nv++;
     buf_printf(&b->sql, "$%zu::bigint", b->nv);
+}
+
+/* Appends one placeholder for the real number d. */
+static void
+add_float(struct query_build *b, double d)
+{
+    snprintf(b->num[b->nv], sizeof(b->num[0]), "%.17g", d);
+    b->v[b->nv] = b->num[b->nv];
+    b->nv++;
+    buf_printf(&b->sql, "$%zu::float8", b->nv);
+}
+
+/*
+ * Appends the box on (lat, lon) that the index serves, then the circle:
+ * the haversine distance of core/geo.c written in SQL, on the same radius,
+ * so both back ends agree on which requests are near.
+ */
+static void
+where_near(struct query_build *b, const struct sr_query *q)
+{
+    struct geo_box g = geo_box_around(q->near_lat, q->near_lon, q->near_m);
+    char radius[32];
+
+    buf_puts(&b->sql, " AND lat BETWEEN ");
+    add_float(b, g.min_lat);
+    buf_puts(&b->sql, " AND ");
+    add_float(b, g.max_lat);
+    buf_puts(&b->sql, " AND lon BETWEEN ");
+    add_float(b, g.min_lon);
+    buf_puts(&b->sql, " AND ");
+    add_float(b, g.max_lon);
+    snprintf(radius, sizeof(radius), "%.1f", GEO_EARTH_RADIUS_M);
+    buf_printf(&b->sql, " AND 2 * %s * asin(least(1, sqrt(", radius);
+    buf_puts(&b->sql, "power(sin(radians(lat - ");
+    add_float(b, q->near_lat);
+    buf_puts(&b->sql, ") / 2), 2) + cos(radians(lat)) * cos(radians(");
+    add_float(b, q->near_lat);
+    buf_puts(&b->sql, ")) * power(sin(radians(lon - ");
+    add_float(b, q->near_lon);
+    buf_puts(&b->sql, ") / 2), 2)))) <= ");
+    add_float(b, q->near_m);
 }
 
 /* Appends " AND column IN ($n, ...)". */
@@ -875,6 +917,8 @@ build_query(const struct sr_query *q, struct query_build *b)
         where_instant(b, "requested_at <=", q->requested_to);
         where_instant(b, "updated_at >=", q->updated_from);
         where_instant(b, "updated_at <=", q->updated_to);
+        if (q->near)
+            where_near(b, q);
     }
     buf_puts(&b->sql, " ORDER BY requested_at DESC, id DESC LIMIT ");
     add_int(b, (int64_t)q->limit);
@@ -927,7 +971,7 @@ pg_request_query(void *impl, const struct sr_query *q, struct arena *a,
 {
     struct query_build b = {BUF_INIT(PG_QUERY_SQL_MAX), NULL, 0, NULL};
     struct query_arg w = {&b, a, out, n};
-    size_t slots = q->npublic_ids + q->nservice_codes + 8;
+    size_t slots = q->npublic_ids + q->nservice_codes + 16;
     enum c311_rc rc;
 
     *out = NULL;

@@ -7,6 +7,8 @@
  * lock goes with the COMMIT. Instants stay bigint UTC seconds and the
  * columns keep the SQLite names, so both back ends hold identical values.
  */
+#include <stdbool.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -105,8 +107,14 @@ static const char migration_1[] =
     "CREATE TRIGGER event_no_truncate BEFORE TRUNCATE ON event"
     " FOR EACH STATEMENT EXECUTE FUNCTION event_append_only();";
 
+/* "Requests near a place": a box on (lat, lon) narrows the search. */
+static const char migration_7[] =
+    "CREATE INDEX request_location ON request (lat, lon)"
+    " WHERE lat IS NOT NULL;";
+
 static const struct migration migrations[] = {
     {1, "requests, answers, api keys, events", migration_1},
+    {7, "index of request locations", migration_7},
 };
 
 #define NMIGRATIONS (sizeof(migrations) / sizeof(migrations[0]))
@@ -198,6 +206,27 @@ read_version(PGconn *db, int *version, char **cause)
     return rc;
 }
 
+/* Sets *done to whether migration version is recorded as applied. */
+static enum c311_rc
+applied(PGconn *db, int version, bool *done, char **cause)
+{
+    char num[16];
+    const char *values[1] = {num};
+    PGresult *res;
+    enum c311_rc rc = C311_OK;
+
+    snprintf(num, sizeof(num), "%d", version);
+    res = PQexecParams(db, "SELECT 1 FROM schema_migration WHERE version = $1",
+                       1, NULL, values, NULL, NULL, 0);
+    if (res == NULL || PQresultStatus(res) != PGRES_TUPLES_OK)
+        rc = store__pg_fail(db, res, NULL, cause,
+                            "reading the applied migrations");
+    else
+        *done = PQntuples(res) > 0;
+    PQclear(res);
+    return rc;
+}
+
 /* Notes in schema_migration that m has been applied. */
 static enum c311_rc
 record(PGconn *db, const struct migration *m, char **cause)
@@ -226,6 +255,7 @@ record(PGconn *db, const struct migration *m, char **cause)
 static enum c311_rc
 locked_step(PGconn *db, const struct migration *m, int *version, char **cause)
 {
+    bool done = false;
     enum c311_rc rc;
 
     rc = exec_sql(db,
@@ -236,13 +266,17 @@ locked_step(PGconn *db, const struct migration *m, int *version, char **cause)
     rc = read_version(db, version, cause);
     if (rc != C311_OK)
         goto rollback;
-    if (m != NULL && *version < m->version) {
+    /* Recorded one by one, so a lower number added later still runs. */
+    if (m != NULL && (rc = applied(db, m->version, &done, cause)) != C311_OK)
+        goto rollback;
+    if (m != NULL && !done) {
         rc = exec_sql(db, m->sql, "migration", cause);
         if (rc == C311_OK)
             rc = record(db, m, cause);
+        if (rc == C311_OK)
+            rc = read_version(db, version, cause);
         if (rc != C311_OK)
             goto rollback;
-        *version = m->version;
     }
     return exec_sql(db, "COMMIT", "committing a migration", cause);
 
@@ -269,8 +303,6 @@ store__pg_migrate(PGconn *db, int *version, char **cause)
                            "build knows (%d)",
                            *version, latest);
     for (i = 0; i < NMIGRATIONS; i++) {
-        if (migrations[i].version <= *version)
-            continue;
         rc = locked_step(db, &migrations[i], version, cause);
         if (rc != C311_OK)
             return rc;

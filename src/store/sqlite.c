@@ -18,6 +18,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "core/geo.h"
 #include "store/backend.h"
 #include "store/sqlite_schema.h"
 #include "util/buf.h"
@@ -205,6 +206,27 @@ out:
 }
 
 /*
+ * SQL function c311_distance_m(lat1, lon1, lat2, lon2): the great-circle
+ * distance in metres, NULL when a coordinate is NULL.
+ */
+static void
+sql_distance_m(sqlite3_context *ctx, int argc, sqlite3_value **argv)
+{
+    int i;
+
+    for (i = 0; i < argc; i++) {
+        if (sqlite3_value_type(argv[i]) == SQLITE_NULL) {
+            sqlite3_result_null(ctx);
+            return;
+        }
+    }
+    sqlite3_result_double(ctx, geo_distance_m(sqlite3_value_double(argv[0]),
+                                              sqlite3_value_double(argv[1]),
+                                              sqlite3_value_double(argv[2]),
+                                              sqlite3_value_double(argv[3])));
+}
+
+/*
  * Opens one connection to path with the settings every connection shares.
  * The writer creates the file and enables WAL; readers refuse writes.
  */
@@ -227,6 +249,11 @@ conn_open(struct conn *c, const char *path, bool synchronous, bool writer,
     }
     sqlite3_extended_result_codes(c->db, 1);
     sqlite3_busy_timeout(c->db, SQLITE_BUSY_MS);
+    if (sqlite3_create_function_v2(
+            c->db, "c311_distance_m", 4, SQLITE_UTF8 | SQLITE_DETERMINISTIC,
+            NULL, sql_distance_m, NULL, NULL, NULL) != SQLITE_OK)
+        return store__fail(cause, C311_ERR_DB, "cannot add SQL functions: %s",
+                           sqlite3_errmsg(c->db));
 
     if (writer && (rc = conn_enable_wal(c, cause)) != C311_OK)
         return rc;
@@ -828,6 +855,8 @@ sqlite_request_insert(void *impl, struct sr *req, struct arena *a, char **cause)
 struct param {
     const char *s;
     int64_t i;
+    double d;
+    bool is_double;
 };
 
 /* Appends " AND column IN (?, ?, ...)" and the values to bind. */
@@ -856,6 +885,25 @@ where_instant(struct buf *sql, const char *cond, int64_t t, struct param *p,
     p[(*np)++].i = t;
 }
 
+/* Appends the box on (lat, lon) that the index serves, then the circle. */
+static void
+where_near(struct buf *sql, const struct sr_query *q, struct param *p,
+           size_t *np)
+{
+    struct geo_box b = geo_box_around(q->near_lat, q->near_lon, q->near_m);
+    double v[] = {b.min_lat,   b.max_lat,   b.min_lon, b.max_lon,
+                  q->near_lat, q->near_lon, q->near_m};
+    size_t i;
+
+    buf_puts(sql, " AND lat BETWEEN ? AND ? AND lon BETWEEN ? AND ?"
+                  " AND c311_distance_m(lat, lon, ?, ?) <= ?");
+    for (i = 0; i < sizeof(v) / sizeof(v[0]); i++) {
+        p[*np].d = v[i];
+        p[*np].is_double = true;
+        (*np)++;
+    }
+}
+
 /*
  * Writes the SELECT for q into sql and the values for its parameters, in
  * order, into p. The jurisdiction is a scope, so it applies even when
@@ -873,7 +921,10 @@ build_query(const struct sr_query *q, struct buf *sql, struct param *p,
      * row, tens of thousands of rows on a large store; the span of
      * updated_at itself holds few rows, and sorting them is cheap.
      */
-    if (q->npublic_ids == 0 && (q->updated_from != 0 || q->updated_to != 0))
+    if (q->npublic_ids == 0 && q->near)
+        buf_puts(sql, " INDEXED BY request_location");
+    else if (q->npublic_ids == 0 &&
+             (q->updated_from != 0 || q->updated_to != 0))
         buf_puts(sql, " INDEXED BY request_updated");
     buf_puts(sql, " WHERE 1 = 1");
     if (q->jurisdiction_id != NULL) {
@@ -894,6 +945,8 @@ build_query(const struct sr_query *q, struct buf *sql, struct param *p,
         where_instant(sql, "requested_at <=", q->requested_to, p, np);
         where_instant(sql, "updated_at >=", q->updated_from, p, np);
         where_instant(sql, "updated_at <=", q->updated_to, p, np);
+        if (q->near)
+            where_near(sql, q, p, np);
     }
     buf_puts(sql, " ORDER BY requested_at DESC, id DESC LIMIT ? OFFSET ?");
     p[(*np)++].i = (int64_t)q->limit;
@@ -910,6 +963,8 @@ bind_params(sqlite3_stmt *stmt, const struct param *p, size_t np)
     for (i = 0; rc == SQLITE_OK && i < np; i++) {
         if (p[i].s != NULL)
             rc = sqlite3_bind_text(stmt, (int)i + 1, p[i].s, -1, SQLITE_STATIC);
+        else if (p[i].is_double)
+            rc = sqlite3_bind_double(stmt, (int)i + 1, p[i].d);
         else
             rc = sqlite3_bind_int64(stmt, (int)i + 1, p[i].i);
     }
@@ -955,7 +1010,7 @@ sqlite_request_query(void *impl, const struct sr_query *q, struct arena *a,
     if (q->limit == 0 || q->limit > INT64_MAX || q->offset > INT64_MAX)
         return store__fail(cause, C311_ERR_INVALID,
                            "query limit must be positive");
-    p = calloc(q->npublic_ids + q->nservice_codes + 8, sizeof(*p));
+    p = calloc(q->npublic_ids + q->nservice_codes + 16, sizeof(*p));
     if (p == NULL)
         return store__fail(cause, C311_ERR_NOMEM, "out of memory");
     build_query(q, &sql, p, &np);

@@ -6,6 +6,8 @@
  * is new. Migrations are never edited once released: a change is a new one
  * at the end of the list.
  */
+#include <stdbool.h>
+
 #include "store/backend.h"
 #include "store/sqlite_schema.h"
 
@@ -102,8 +104,14 @@ static const char migration_1[] =
     "CREATE TRIGGER event_no_delete BEFORE DELETE ON event"
     " BEGIN SELECT RAISE(ABORT, 'event history is append-only'); END;";
 
+/* "Requests near a place": a box on (lat, lon) narrows the search. */
+static const char migration_7[] =
+    "CREATE INDEX request_location ON request (lat, lon)"
+    " WHERE lat IS NOT NULL;";
+
 static const struct migration migrations[] = {
     {1, "requests, answers, api keys, events", migration_1},
+    {7, "index of request locations", migration_7},
 };
 
 #define NMIGRATIONS (sizeof(migrations) / sizeof(migrations[0]))
@@ -188,21 +196,48 @@ record(sqlite3 *db, const struct migration *m, char **cause)
     return rc;
 }
 
+/* Sets *done to whether migration version is recorded as applied. */
+static enum c311_rc
+applied(sqlite3 *db, int version, bool *done, char **cause)
+{
+    sqlite3_stmt *stmt = NULL;
+    enum c311_rc rc = C311_OK;
+    int step;
+
+    if (sqlite3_prepare_v2(db,
+                           "SELECT 1 FROM schema_migration WHERE version = ?1",
+                           -1, &stmt, NULL) != SQLITE_OK ||
+        sqlite3_bind_int(stmt, 1, version) != SQLITE_OK ||
+        ((step = sqlite3_step(stmt)) != SQLITE_ROW && step != SQLITE_DONE))
+        rc = store__fail(cause, C311_ERR_DB,
+                         "reading the applied migrations failed: %s",
+                         sqlite3_errmsg(db));
+    else
+        *done = step == SQLITE_ROW;
+    sqlite3_finalize(stmt);
+    return rc;
+}
+
 /*
- * Applies migration m unless another process did so first; the check runs
- * inside the write transaction, so two openers cannot both apply it.
+ * Applies migration m unless it is recorded already (another process may
+ * have applied it first; the check runs inside the write transaction, so
+ * two openers cannot both apply it). Migrations are recorded one by one,
+ * so a lower number added after a higher one still gets applied.
  */
 static enum c311_rc
 apply(sqlite3 *db, const struct migration *m, char **cause)
 {
     enum c311_rc rc;
+    bool done = false;
     int version;
 
     rc = exec_sql(db, "BEGIN IMMEDIATE", "starting a migration", cause);
     if (rc != C311_OK)
         return rc;
     rc = store__sqlite_version(db, &version, cause);
-    if (rc != C311_OK || version >= m->version)
+    if (rc == C311_OK)
+        rc = applied(db, m->version, &done, cause);
+    if (rc != C311_OK || done)
         goto rollback;
 
     rc = exec_sql(db, m->sql, "migration", cause);
@@ -234,8 +269,6 @@ store__sqlite_migrate(sqlite3 *db, int *version, char **cause)
                            *version, store__sqlite_schema_latest());
 
     for (i = 0; i < NMIGRATIONS; i++) {
-        if (migrations[i].version <= *version)
-            continue;
         rc = apply(db, &migrations[i], cause);
         if (rc != C311_OK)
             return rc;

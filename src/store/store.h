@@ -50,8 +50,8 @@ int store_schema_latest(void);
 /*
  * Inserts req: assigns req->id and, when req->public_id is NULL, a new
  * public id "YYYY-NNNNNN" (the year of requested_at in the process time
- * zone, then the row id; allocated in a). requested_at and updated_at must be set.
- * C311_ERR_CONFLICT when the public id or token exists already.
+ * zone, then the row id; allocated in a). requested_at and updated_at must be
+ * set. C311_ERR_CONFLICT when the public id or token exists already.
  */
 enum c311_rc store_request_insert(struct store *st, struct sr *req,
                                   struct arena *a, char **cause);
@@ -77,6 +77,8 @@ struct sr_query {
     int64_t requested_to;        /* inclusive; 0 = open-ended */
     int64_t updated_from;        /* inclusive; 0 = open-ended */
     int64_t updated_to;          /* inclusive; 0 = open-ended */
+    bool near;                   /* only requests within near_m metres */
+    double near_lat, near_lon, near_m;
     size_t offset;
     size_t limit; /* required, > 0 */
 };
