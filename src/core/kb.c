@@ -118,11 +118,15 @@ kb_date_ok(const char *s)
     return d <= mdays[m - 1] + (m == 2 ? leap : 0);
 }
 
-/* Sets *p and returns false, for kb_content_check. */
+/* Sets *p ("invalid", or "required" when missing) and returns false. */
 static bool
 fail(struct kb_problem *p, struct arena *a, const char *field, const char *msg)
 {
+    size_t n = strlen(msg);
+
     p->field = field;
+    p->code = n > 12 && strcmp(msg + n - 12, " is required") == 0 ? "required"
+                                                                  : "invalid";
     p->message = arena_strdup(a, msg);
     if (p->message == NULL)
         p->message = "out of memory";
@@ -189,6 +193,7 @@ check_body(const char *body, struct arena *a, struct kb_problem *p)
     }
     if (!kb_md_links_ok(body, a, &bad)) {
         p->field = "body";
+        p->code = "invalid";
         p->message = arena_printf(a,
                                   "link '%s' in body is not an http, https, "
                                   "mailto or tel address",
@@ -234,6 +239,7 @@ check_services(const struct kb_content *c, const struct city *city,
         if (c->services[i] == NULL ||
             catalog_service(city, c->services[i]) == NULL) {
             p->field = "services";
+            p->code = "invalid";
             p->message = arena_printf(a, "unknown service code '%s'",
                                       c->services[i] ? c->services[i] : "");
             if (p->message == NULL)
@@ -261,6 +267,7 @@ kb_content_check(const struct kb_content *c, const struct city *city,
     if (c->department != NULL &&
         catalog_department(city, c->department) == NULL) {
         p->field = "department";
+        p->code = "invalid";
         p->message =
             arena_printf(a, "unknown department code '%s'", c->department);
         if (p->message == NULL)

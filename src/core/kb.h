@@ -90,9 +90,13 @@ struct kb_version {
     enum kb_status status;
 };
 
-/* A problem with an editor's input: the field concerned and a sentence. */
+/*
+ * A problem with an editor's input: the field concerned, "required" (it
+ * is missing) or "invalid" (it breaks a rule), and a sentence.
+ */
 struct kb_problem {
     const char *field;
+    const char *code;
     const char *message;
 };
 

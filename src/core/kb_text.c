@@ -155,14 +155,16 @@ cut_chars(const char *s, size_t len, size_t max)
     return max;
 }
 
-/* True when w is one of the stop words. */
+/* True when w is one of the stop words (all of them are short). */
 static bool
 is_stop_word(const char *w)
 {
-    size_t i;
+    size_t i, n = strlen(w);
 
+    if (n > 5)
+        return false;
     for (i = 0; i < sizeof(stop_words) / sizeof(stop_words[0]); i++) {
-        if (strcmp(w, stop_words[i]) == 0)
+        if (stop_words[i][0] == w[0] && strcmp(w, stop_words[i]) == 0)
             return true;
     }
     return false;
@@ -458,12 +460,18 @@ word_before(const char *hay, size_t at)
 long
 kb_text_find(const char *hay, size_t len, const struct kb_term *t, size_t from)
 {
+    char first, upper;
     size_t at;
 
     if (t->len == 0 || t->len > len)
         return -1;
+    /* Looks for the first byte inline: most positions fail there. */
+    first = t->text[0];
+    upper = first >= 'a' && first <= 'z' ? (char)(first - 'a' + 'A') : first;
     for (at = from; at + t->len <= len; at++) {
-        if (((unsigned char)hay[at] & 0xc0) == 0x80 || !match_at(hay, at, t))
+        if (hay[at] != first && hay[at] != upper)
+            continue;
+        if (!match_at(hay, at, t))
             continue;
         if (t->kind == KB_TERM_WORD && word_before(hay, at))
             continue;

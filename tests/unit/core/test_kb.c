@@ -53,15 +53,18 @@ good(void)
     return c;
 }
 
+static const char *last_code;
+
 /* Runs the check and returns the field it blames, or NULL. */
 static const char *
 blame(const struct kb_content *c, const char **msg)
 {
-    struct kb_problem p = {NULL, NULL};
+    struct kb_problem p = {NULL, NULL, NULL};
 
     if (kb_content_check(c, &city, &arena, &p))
         return NULL;
     *msg = p.message;
+    last_code = p.code;
     return p.field;
 }
 
@@ -133,9 +136,11 @@ Test(kb, each_field_is_checked)
     c.title = NULL;
     cr_assert_str_eq(blame(&c, &msg), "title");
     cr_assert_str_eq(msg, "title is required");
+    cr_assert_str_eq(last_code, "required");
     c = good();
     c.title = "two\nlines";
     cr_assert_str_eq(blame(&c, &msg), "title");
+    cr_assert_str_eq(last_code, "invalid");
     c = good();
     c.body = "see [it](javascript:alert(1))";
     cr_assert_str_eq(blame(&c, &msg), "body");
@@ -162,6 +167,7 @@ Test(kb, each_field_is_checked)
     c.services = unknown;
     cr_assert_str_eq(blame(&c, &msg), "services");
     cr_assert_str_eq(msg, "unknown service code 'NOPE'");
+    cr_assert_str_eq(last_code, "invalid");
     c = good();
     c.department = "POLICE";
     cr_assert_str_eq(blame(&c, &msg), "department");
