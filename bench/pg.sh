@@ -41,7 +41,8 @@ load_before=$(cut -d' ' -f1-3 /proc/loadavg)
 sh scripts/pg-cluster.sh start "$tmp/pg"
 db=$(sh scripts/pg-cluster.sh url "$tmp/pg")
 "$bin" migrate --db "$db" >/dev/null
-key=$("$bin" apikey create --db "$db" --name bench)
+key=$("$bin" apikey create --db "$db" --name bench \
+    --rate-limit 1000000)
 
 # start_server PORT: starts one server process on the database.
 start_server() {

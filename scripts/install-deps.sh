@@ -14,7 +14,10 @@ root=$(cd "$(dirname "$0")/.." && pwd)
 build_pkgs="build-essential cmake pkg-config libmicrohttpd-dev libjansson-dev
 libxml2-dev libsqlite3-dev libpq-dev libyaml-dev libsodium-dev libcsv-dev
 tzdata"
-test_pkgs="libcriterion-dev postgresql libxml2-utils curl clang-format"
+# chromium runs the browser tests; fonts-noto-cjk lets their screenshots
+# show the Chinese pages.
+test_pkgs="libcriterion-dev postgresql libxml2-utils curl clang-format sqlite3
+chromium fonts-noto-cjk"
 
 pkgs=$build_pkgs
 if [ "$what" = test ] || [ "$what" = bench ]; then

@@ -39,5 +39,8 @@ else
     echo
 fi
 echo "civic311: serving the demo city on http://$listen/ (Ctrl-C stops)"
+# The portal files residents' reports with a key of its own, kept beside
+# the database (docs/WEB.md).
 exec "$bin" serve --config config/demo-city.yaml --db "$db" \
-    --listen "$listen" --web-root web "$@"
+    --listen "$listen" --web-root web --portal-key-file "$db.portal.key" \
+    --map-center 40.7128,-74.006,12 "$@"

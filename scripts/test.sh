@@ -10,7 +10,10 @@
 #      SQLite and on PostgreSQL;
 #   5. runs the black-box API tests (node --test tests/api/) against the
 #      sanitizer binary twice, on SQLite and on PostgreSQL, each test file
-#      with its own server and database.
+#      with its own server and database;
+#   6. runs the unit tests of the pages' JavaScript (tests/web/) and the
+#      browser tests (tests/browser/: Chromium against a real server, once,
+#      on SQLite; screenshots in tests/artifacts/screens/).
 #
 # Prints each suite's counts and ends with "N passed, N failed" on its own
 # last line. Exits 0 only when nothing failed. Logs and the TAP report go to
@@ -136,13 +139,16 @@ unit()
     record "unit ($dir)" "$ok" "$bad"
 }
 
-# api BIN LABEL: runs node --test tests/api/ against BIN; spec report on
-# the terminal, TAP in tests/artifacts/api-LABEL.tap for the counts. With
-# CIVIC311_TEST_PG_URL set, every server runs on a PostgreSQL database.
+# api BIN LABEL [DIR [SUITE]]: runs node --test DIR (default tests/api/)
+# against BIN; spec report on the terminal, TAP in
+# tests/artifacts/SUITE-LABEL.tap for the counts. With CIVIC311_TEST_PG_URL
+# set, every server runs on a PostgreSQL database.
 api()
 {
-    section "API tests, $2 (${1#"$root"/})"
-    tap=$artifacts/api-$2.tap
+    dir=${3:-tests/api/}
+    suite=${4:-api}
+    section "$suite tests, $2 (${1#"$root"/})"
+    tap=$artifacts/$suite-$2.tap
     rm -f "$tap"
     # Each test file's database lives under its own temporary directory;
     # keep them where the next run clears them, even after a kill.
@@ -151,7 +157,7 @@ api()
     TMPDIR=$artifacts/tmp CIVIC311_BIN=$1 setsid node --test \
         --test-reporter=spec --test-reporter-destination=stdout \
         --test-reporter=tap --test-reporter-destination="$tap" \
-        tests/api/ </dev/null &
+        "$dir" </dev/null &
     node_pgid=$!
     wait "$node_pgid"
     rc=$?
@@ -162,7 +168,7 @@ api()
         tail -1)
     if [ -z "$ok" ] || [ -z "$bad" ]; then
         echo "node --test ended ($rc) without counts"
-        record "api ($2)" 0 1
+        record "$suite ($2)" 0 1
         return
     fi
     bad=$((bad + ${cancelled:-0}))
@@ -170,7 +176,7 @@ api()
         echo "node --test exited $rc with no failing test"
         bad=1
     fi
-    record "api ($2)" "$ok" "$bad"
+    record "$suite ($2)" "$ok" "$bad"
 }
 
 # The store tests and the API suite also run on PostgreSQL; the cluster
@@ -236,6 +242,8 @@ if build build-asan -DCIVIC311_SANITIZE=ON; then
     pg_url=${CIVIC311_TEST_PG_URL:-}
     unset CIVIC311_TEST_PG_URL
     api "$root/build-asan/civic311" sqlite
+    api "$root/build-asan/civic311" node tests/web/ web
+    api "$root/build-asan/civic311" sqlite tests/browser/ browser
     if [ -n "$pg_url" ]; then
         export CIVIC311_TEST_PG_URL="$pg_url"
         api "$root/build-asan/civic311" postgresql

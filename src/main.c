@@ -24,6 +24,8 @@ static const struct command commands[] = {
      "copy a whole store into a new one (SQLite, PostgreSQL)"},
     {"migrate", cmd_migrate, "bring a database to the newest schema"},
     {"serve", cmd_serve, "run the HTTP server (Open311, staff API, web)"},
+    {"sla", cmd_sla, "due times of service levels, and one SLA sweep"},
+    {"user", cmd_user, "add, list, disable and enable staff accounts"},
 };
 
 #define NCOMMANDS (sizeof(commands) / sizeof(commands[0]))

@@ -1,9 +1,31 @@
 /* SPDX-License-Identifier: MIT */
-/* Filing a service request: what the platform fills in, then the store. */
+/*
+ * Filing a service request: what the platform fills in, then the request
+ * and the first work orders of its workflow in one transaction.
+ */
 #include <stdlib.h>
 
 #include "api/filing.h"
+#include "engine/engine.h"
+#include "store/sqlx.h"
 #include "util/secret.h"
+
+/* What file_work() stores. */
+struct filing_arg {
+    const struct app *app;
+    const struct service *svc;
+    struct sr *r;
+    int64_t now;
+};
+
+/* Stores the request and starts its work, inside the transaction. */
+static enum c311_rc
+file_work(struct sqlx *x, void *arg, char **cause)
+{
+    struct filing_arg *f = arg;
+
+    return engine_file(x, f->app->city, f->svc, f->r, f->now, cause);
+}
 
 /* Fills what the platform, not the client, decides about r. */
 static void
@@ -24,10 +46,12 @@ filing_fill(const struct app *app, const struct service *svc, struct sr *r,
     r->updated_at = now;
 }
 
+/* Files r; see filing.h. */
 enum c311_rc
 filing_submit(const struct app *app, const struct service *svc, struct sr *r,
               int64_t now, struct arena *a, char **cause)
 {
+    struct filing_arg f = {app, svc, r, now};
     enum c311_rc rc = C311_ERR_INTERNAL;
     char *token;
     int attempt;
@@ -44,7 +68,7 @@ filing_submit(const struct app *app, const struct service *svc, struct sr *r,
         }
         free(*cause);
         *cause = NULL;
-        rc = store_request_insert(app->st, r, a, cause);
+        rc = sqlx_run(app->st, true, file_work, &f, a, cause);
         if (rc != C311_ERR_CONFLICT || svc->type != SERVICE_BATCH)
             break;
     }

@@ -14,7 +14,9 @@
 #include "api/args.h"
 #include "api/filing.h"
 #include "api/open311.h"
+#include "api/ratelimit.h"
 #include "http/http.h"
+#include "store/apikeys.h"
 #include "util/buf.h"
 #include "util/isotime.h"
 #include "util/log.h"
@@ -157,7 +159,12 @@ reply_problems(struct http_req *req, struct problems *p, int status)
     return true;
 }
 
-/* Checks the arguments every GET takes; false once it has answered. */
+static bool get_rate(struct http_req *req);
+
+/*
+ * Checks the arguments every GET takes and the rate of its api_key, if it
+ * names one; false once it has answered.
+ */
 static bool
 get_preamble(struct http_req *req, const char **lang)
 {
@@ -165,7 +172,7 @@ get_preamble(struct http_req *req, const char **lang)
 
     check_jurisdiction(req, &p);
     *lang = lang_of(req, &p);
-    return !reply_problems(req, &p, 400);
+    return !reply_problems(req, &p, 400) && get_rate(req);
 }
 
 /* Answers a store failure: 503 when worth retrying, 500 otherwise. */
@@ -658,7 +665,7 @@ open311_requests(struct http_req *req)
         near_args(req, &q, &p);
         page_args(req, &q, &p);
     }
-    if (reply_problems(req, &p, 400))
+    if (reply_problems(req, &p, 400) || !get_rate(req))
         return;
     if (ids != NULL && q.npublic_ids == 0) {
         reply_requests(req, NULL, 0, lang, false);
@@ -844,9 +851,36 @@ check_answers(struct http_req *req, const struct service *svc, struct sr *r,
     r->nattrs = n;
 }
 
-/* Checks the API key; false once it has answered (403 or a failure). */
+/*
+ * Takes one request from key's allowance; false once it has answered 429
+ * (with Retry-After) in the client's format.
+ */
 static bool
-check_api_key(struct http_req *req, struct api_key *key)
+within_rate(struct http_req *req, const struct apikeys_rec *key)
+{
+    const struct city *city = ctx_of(req)->city;
+    unsigned limit = key->rate_limit > 0 ? (unsigned)key->rate_limit
+                     : city->api_key_rate_limit > 0
+                         ? (unsigned)city->api_key_rate_limit
+                         : CATALOG_DEFAULT_KEY_RATE_LIMIT;
+    unsigned retry;
+    char header[16];
+
+    if (ratelimit_take(ratelimit_shared(), key->id, limit, ratelimit_now_ms(),
+                       &retry))
+        return true;
+    snprintf(header, sizeof(header), "%u", retry);
+    http_add_header(req, "Retry-After", header);
+    http_reply_error(req, 429,
+                     "api_key is over its limit of %u requests per minute; "
+                     "try again in %u seconds",
+                     limit, retry);
+    return false;
+}
+
+/* Checks the API key; false once it has answered (403, 429 or a failure). */
+static bool
+check_api_key(struct http_req *req, struct apikeys_rec *key)
 {
     const char *k = http_param(req, "api_key");
     char hex[SECRET_HASH_HEX_SIZE];
@@ -858,7 +892,7 @@ check_api_key(struct http_req *req, struct api_key *key)
         return false;
     }
     secret_hash_hex(k, hex);
-    rc = store_apikey_find(ctx_of(req)->st, hex, &req->arena, key, &cause);
+    rc = apikeys_find(ctx_of(req)->st, hex, &req->arena, key, &cause);
     if (rc == C311_ERR_NOT_FOUND) {
         free(cause);
         http_reply_error(req, 403, "api_key is not a valid key");
@@ -868,13 +902,42 @@ check_api_key(struct http_req *req, struct api_key *key)
         store_failed(req, rc, cause, "checking an api key");
         return false;
     }
-    return true;
+    return within_rate(req, key);
+}
+
+/*
+ * On a GET, counts the request against its api_key when it names a valid
+ * one; GETs need no key, so an unknown one is ignored. False once it has
+ * answered (429 or a failure).
+ */
+static bool
+get_rate(struct http_req *req)
+{
+    const char *k = http_param(req, "api_key");
+    char hex[SECRET_HASH_HEX_SIZE];
+    struct apikeys_rec key;
+    char *cause = NULL;
+    enum c311_rc rc;
+
+    if (k == NULL)
+        return true;
+    secret_hash_hex(k, hex);
+    rc = apikeys_find(ctx_of(req)->st, hex, &req->arena, &key, &cause);
+    if (rc == C311_ERR_NOT_FOUND) {
+        free(cause);
+        return true;
+    }
+    if (rc != C311_OK) {
+        store_failed(req, rc, cause, "checking an api key");
+        return false;
+    }
+    return within_rate(req, &key);
 }
 
 /* Fills the stored fields of r that come straight from the request. */
 static void
-fill_request(struct http_req *req, const struct api_key *key, const char *lang,
-             struct sr *r)
+fill_request(struct http_req *req, const struct apikeys_rec *key,
+             const char *lang, struct sr *r)
 {
     r->description = http_param(req, "description");
     r->media_url = http_param(req, "media_url");
@@ -897,7 +960,7 @@ open311_post_request(struct http_req *req)
     struct problems p = {.a = &req->arena};
     const struct service *svc = NULL;
     const char *code, *lang;
-    struct api_key key;
+    struct apikeys_rec key;
     struct sr r = {0};
     char *cause = NULL;
     enum c311_rc rc;

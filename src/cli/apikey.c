@@ -3,6 +3,7 @@
  * civic311 apikey: creates, lists and revokes the keys Open311 clients send
  * with POST requests. A key is shown once, when created; the database keeps
  * only its first characters (to recognise it in a list) and its SHA-256.
+ * Creating and revoking are recorded in the audit trail as done by "cli".
  *
  * A key reads "c311_" followed by 64 lowercase hex digits (32 random
  * bytes); the hash covers the whole key, prefix included.
@@ -15,20 +16,21 @@
 #include <unistd.h>
 #include <time.h>
 
+#include "cli/apikey.h"
 #include "cli/cli.h"
+#include "store/apikeys.h"
 #include "store/store.h"
 #include "util/secret.h"
 
 #define APIKEY_DEFAULT_DB "civic311.db"
-#define APIKEY_SCHEME     "c311_"
-#define APIKEY_RANDOM     32 /* bytes of randomness in a key */
-#define APIKEY_PREFIX_LEN 8  /* hex digits kept to recognise a key */
+#define APIKEY_PREFIX_LEN 8 /* hex digits kept to recognise a key */
 #define APIKEY_NAME_MAX   64
 
 /* What the options of one subcommand came to. */
 struct apikey_args {
     const char *db;
     const char *name;
+    int64_t rate_limit; /* 0: the city's default */
 };
 
 struct apikey_cmd {
@@ -44,10 +46,12 @@ static int apikey_revoke(const struct apikey_args *args);
 
 static const struct apikey_cmd apikey_cmds[] = {
     {"create", apikey_create, true,
-     "usage: civic311 apikey create [--db PATH] --name NAME\n\n"
+     "usage: civic311 apikey create [--db PATH] --name NAME "
+     "[--rate-limit N]\n\n"
      "Creates a key and prints it once on standard output; only its\n"
      "prefix and hash are stored. NAME is 1 to 64 letters, digits, '.',\n"
-     "'_' or '-'.\n"},
+     "'_' or '-'. N is the Open311 requests per minute the key may make\n"
+     "(1 to 1000000; default: the city's api_key_rate_limit, 120).\n"},
     {"list", apikey_list, false,
      "usage: civic311 apikey list [--db PATH]\n\n"
      "Lists every key: name, prefix, creation time (UTC) and status.\n"},
@@ -82,9 +86,22 @@ valid_name(const char *name)
                         "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789._-") == n;
 }
 
+/* Reads a rate limit of 1 to 1000000 requests per minute. */
+static bool
+apikey_rate(const char *s, int64_t *out)
+{
+    char *end;
+    long v = strtol(s, &end, 10);
+
+    if (*s < '1' || *s > '9' || *end != '\0' || v < 1 || v > 1000000)
+        return false;
+    *out = v;
+    return true;
+}
+
 /*
- * Parses --db, --name and --help for cmd. Returns -1 to go on, or the exit
- * status to return at once (help printed, or a usage error).
+ * Parses --db, --name, --rate-limit and --help for cmd. Returns -1 to go on, or
+ * the exit status to return at once (help printed, or a usage error).
  */
 static int
 parse_args(const struct apikey_cmd *cmd, int argc, char **argv,
@@ -93,6 +110,7 @@ parse_args(const struct apikey_cmd *cmd, int argc, char **argv,
     static const struct option options[] = {
         {"db", required_argument, NULL, 'd'},
         {"name", required_argument, NULL, 'n'},
+        {"rate-limit", required_argument, NULL, 'r'},
         {"help", no_argument, NULL, 'h'},
         {NULL, 0, NULL, 0},
     };
@@ -100,6 +118,7 @@ parse_args(const struct apikey_cmd *cmd, int argc, char **argv,
 
     args->db = APIKEY_DEFAULT_DB;
     args->name = NULL;
+    args->rate_limit = 0;
     opterr = 0;
     optind = 1;
     while ((c = getopt_long(argc, argv, ":h", options, NULL)) != -1) {
@@ -114,6 +133,15 @@ parse_args(const struct apikey_cmd *cmd, int argc, char **argv,
                 goto usage;
             }
             args->name = optarg;
+            break;
+        case 'r':
+            if (strcmp(cmd->name, "create") != 0 ||
+                !apikey_rate(optarg, &args->rate_limit)) {
+                fprintf(stderr,
+                        "civic311 apikey: --rate-limit takes a number from "
+                        "1 to 1000000, with create only\n");
+                goto usage;
+            }
             break;
         case 'h':
             fputs(cmd->usage, stdout);
@@ -180,13 +208,28 @@ open_db(const char *db, bool must_exist)
     return st;
 }
 
+/* Makes and stores a key; see cli/apikey.h. */
+enum c311_rc
+apikey_make(struct store *st, const char *name, int64_t rate_limit,
+            const char *actor, char key[APIKEY_SIZE], char **cause)
+{
+    char prefix[APIKEY_PREFIX_LEN + 1];
+    char hash[SECRET_HASH_HEX_SIZE];
+
+    memcpy(key, APIKEY_SCHEME, strlen(APIKEY_SCHEME));
+    secret_token(key + strlen(APIKEY_SCHEME), APIKEY_RANDOM);
+    memcpy(prefix, key + strlen(APIKEY_SCHEME), APIKEY_PREFIX_LEN);
+    prefix[APIKEY_PREFIX_LEN] = '\0';
+    secret_hash_hex(key, hash);
+    return apikeys_create(st, name, prefix, hash, rate_limit, actor, time(NULL),
+                          NULL, cause);
+}
+
 /* Makes a key, stores its prefix and hash, and prints it. */
 static int
 apikey_create(const struct apikey_args *args)
 {
-    char key[sizeof(APIKEY_SCHEME) + SECRET_TOKEN_SIZE(APIKEY_RANDOM)];
-    char prefix[APIKEY_PREFIX_LEN + 1];
-    char hash[SECRET_HASH_HEX_SIZE];
+    char key[APIKEY_SIZE];
     struct store *st;
     char *cause = NULL;
     enum c311_rc rc;
@@ -195,16 +238,10 @@ apikey_create(const struct apikey_args *args)
         fprintf(stderr, "civic311 apikey: cannot initialise libsodium\n");
         return CLI_FAIL;
     }
-    memcpy(key, APIKEY_SCHEME, strlen(APIKEY_SCHEME));
-    secret_token(key + strlen(APIKEY_SCHEME), APIKEY_RANDOM);
-    memcpy(prefix, key + strlen(APIKEY_SCHEME), APIKEY_PREFIX_LEN);
-    prefix[APIKEY_PREFIX_LEN] = '\0';
-    secret_hash_hex(key, hash);
-
     st = open_db(args->db, false);
     if (st == NULL)
         return CLI_FAIL;
-    rc = store_apikey_add(st, args->name, prefix, hash, time(NULL), &cause);
+    rc = apikey_make(st, args->name, args->rate_limit, "cli", key, &cause);
     store_close(st);
     if (rc == C311_ERR_CONFLICT)
         fprintf(stderr,
@@ -279,6 +316,7 @@ apikey_list(const struct apikey_args *args)
 static int
 apikey_revoke(const struct apikey_args *args)
 {
+    struct arena a = ARENA_INIT;
     struct store *st;
     char *cause = NULL;
     enum c311_rc rc;
@@ -286,7 +324,7 @@ apikey_revoke(const struct apikey_args *args)
     st = open_db(args->db, true);
     if (st == NULL)
         return CLI_FAIL;
-    rc = store_apikey_revoke(st, args->name, time(NULL), &cause);
+    rc = apikeys_revoke(st, args->name, "cli", time(NULL), &a, NULL, &cause);
     store_close(st);
     if (rc == C311_OK)
         printf("revoked key '%s'\n", args->name);
@@ -297,6 +335,7 @@ apikey_revoke(const struct apikey_args *args)
         fprintf(stderr, "civic311 apikey: %s\n",
                 cause != NULL ? cause : c311_rc_str(rc));
     free(cause);
+    arena_free(&a);
     return rc == C311_OK ? CLI_OK : CLI_FAIL;
 }
 

@@ -20,6 +20,8 @@ int cmd_check_config(int argc, char **argv);
 int cmd_apikey(int argc, char **argv);
 int cmd_migrate(int argc, char **argv);
 int cmd_copy(int argc, char **argv);
+int cmd_sla(int argc, char **argv);
+int cmd_user(int argc, char **argv);
 
 /* True when argv holds -h or --help before any "--". */
 int cli_wants_help(int argc, char **argv);

@@ -38,17 +38,27 @@ static const char copy_usage[] =
 /* What messages call the rows of each table. */
 static const char *const table_words[STORE_NTABLES] = {
     [STORE_API_KEY] = "api keys",
+    [STORE_STAFF_USER] = "staff accounts",
+    [STORE_STAFF_SESSION] = "sessions",
+    [STORE_CONTACT] = "callers",
+    [STORE_CONTACT_POINT] = "phones and emails",
     [STORE_REQUEST] = "requests",
     [STORE_REQUEST_ATTR] = "answers",
     [STORE_EVENT] = "events",
+    [STORE_AUDIT] = "audit entries",
 };
 
 /* The same for a single row. */
 static const char *const table_word[STORE_NTABLES] = {
     [STORE_API_KEY] = "api key",
+    [STORE_STAFF_USER] = "staff account",
+    [STORE_STAFF_SESSION] = "session",
+    [STORE_CONTACT] = "caller",
+    [STORE_CONTACT_POINT] = "phone or email",
     [STORE_REQUEST] = "request",
     [STORE_REQUEST_ATTR] = "answer",
     [STORE_EVENT] = "event",
+    [STORE_AUDIT] = "audit entry",
 };
 
 /* "1 request", "2 requests": the word for n rows of t. */

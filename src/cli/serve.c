@@ -5,14 +5,26 @@
  * SIGINT, then lets requests in flight finish and closes the store.
  */
 #include <getopt.h>
+#include <stdbool.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
+#include "api/admin.h"
+#include "api/callers.h"
 #include "api/open311.h"
+#include "api/openapi.h"
+#include "api/requests.h"
+#include "api/session.h"
+#include "api/tows.h"
+#include "api/workorders.h"
 #include "cli/cli.h"
+#include "jobs/sweep.h"
+#include "api/webconfig.h"
+#include "cli/cli.h"
+#include "cli/portal_key.h"
 #include "http/http.h"
 #include "io/config.h"
 #include "util/isotime.h"
@@ -25,6 +37,10 @@ struct serve_opts {
     const char *listen;
     const char *web_root;
     unsigned threads;
+    bool print_routes;
+    const char *portal_key_file; /* NULL: the portal cannot file */
+    const char *portal_key_name;
+    struct webconfig web;
 };
 
 /* Prints the command's usage to f. */
@@ -45,7 +61,22 @@ usage(FILE *f)
             "  --log-level LEVEL   debug, info, notice, warning or error "
             "(default info)\n"
             "  --web-root DIR      static files (default web)\n"
-            "  --threads N         server threads (default twice the cores)\n");
+            "  --threads N         server threads (default twice the cores)\n"
+            "  --routes            print every route (METHOD PATTERN) and "
+            "exit\n"
+            "\nWeb pages (see docs/WEB.md):\n"
+            "  --portal-key-file FILE  the portal's Open311 key: read from "
+            "FILE, or made\n"
+            "                      and written there when FILE does not "
+            "exist\n"
+            "  --portal-key-name NAME  name of a key made so (default "
+            "portal)\n"
+            "  --map-tiles URL     tile URL template for the portal's map, "
+            "such as\n"
+            "                      https://tiles.example/{z}/{x}/{y}.png "
+            "(default: no map)\n"
+            "  --map-attribution TEXT  credit shown on the map\n"
+            "  --map-center LAT,LONG[,ZOOM]  where the map opens\n");
 }
 
 /* Reads the options into o; returns -1 to go on, or an exit status. */
@@ -59,6 +90,12 @@ parse_opts(int argc, char **argv, struct serve_opts *o)
         {"log-level", required_argument, NULL, 'L'},
         {"web-root", required_argument, NULL, 'w'},
         {"threads", required_argument, NULL, 't'},
+        {"routes", no_argument, NULL, 'R'},
+        {"portal-key-file", required_argument, NULL, 'k'},
+        {"portal-key-name", required_argument, NULL, 'K'},
+        {"map-tiles", required_argument, NULL, 'm'},
+        {"map-attribution", required_argument, NULL, 'a'},
+        {"map-center", required_argument, NULL, 'C'},
         {"help", no_argument, NULL, 'h'},
         {NULL, 0, NULL, 0},
     };
@@ -99,6 +136,34 @@ parse_opts(int argc, char **argv, struct serve_opts *o)
             }
             o->threads = (unsigned)n;
             break;
+        case 'R':
+            o->print_routes = true;
+            break;
+        case 'k':
+            o->portal_key_file = optarg;
+            break;
+        case 'K':
+            o->portal_key_name = optarg;
+            break;
+        case 'm':
+            if (strncmp(optarg, "https://", 8) != 0 &&
+                strncmp(optarg, "http://", 7) != 0 && optarg[0] != '/') {
+                fprintf(stderr, "civic311 serve: --map-tiles must be an "
+                                "http(s) URL or a path starting with /\n");
+                return CLI_USAGE;
+            }
+            o->web.map_tiles = optarg;
+            break;
+        case 'a':
+            o->web.map_attribution = optarg;
+            break;
+        case 'C':
+            if (!webconfig_parse_center(optarg, &o->web)) {
+                fprintf(stderr, "civic311 serve: --map-center must be "
+                                "LAT,LONG or LAT,LONG,ZOOM\n");
+                return CLI_USAGE;
+            }
+            break;
         case 'h':
             usage(stdout);
             return CLI_OK;
@@ -130,7 +195,30 @@ block_signals(sigset_t *set)
 /* Every API module's routes; a new module adds its line here. */
 static const struct route_table serve_route_tables[] = {
     {open311_routes, &open311_nroutes},
+    {session_routes, &session_nroutes},
+    {callers_routes, &callers_nroutes},
+    {requests_routes, &requests_nroutes},
+    {admin_routes, &admin_nroutes},
+    {openapi_routes, &openapi_nroutes},
+    {workorders_routes, &workorders_nroutes},
+    {tows_routes, &tows_nroutes},
+    {webconfig_routes, &webconfig_nroutes},
 };
+
+/* Prints every route of every module, one "METHOD PATTERN" a line. */
+static int
+print_routes(void)
+{
+    size_t i, j;
+
+    for (i = 0; i < NELEMS(serve_route_tables); i++) {
+        for (j = 0; j < *serve_route_tables[i].nroutes; j++)
+            printf("%s %s\n", serve_route_tables[i].routes[j].method,
+                   serve_route_tables[i].routes[j].pattern);
+    }
+    printf("%s %s\n", http_health_route.method, http_health_route.pattern);
+    return fflush(stdout) == 0 ? CLI_OK : CLI_FAIL;
+}
 
 /* Runs the server over a loaded city and an open store until a signal. */
 static int
@@ -140,6 +228,7 @@ run(const struct serve_opts *o, const struct city *city, struct store *st)
     struct route *routes;
     struct http_config cfg = {0};
     struct http_server *srv = NULL;
+    struct sweep_job *sweep = NULL;
     char *cause = NULL;
     sigset_t set;
     size_t n = 0, i, j;
@@ -158,6 +247,11 @@ run(const struct serve_opts *o, const struct city *city, struct store *st)
             routes[n++] = serve_route_tables[i].routes[j];
     }
     routes[n++] = http_health_route;
+    if (webconfig_set(&o->web, city, routes, n) != C311_OK) {
+        fprintf(stderr, "civic311 serve: out of memory\n");
+        free(routes);
+        return CLI_FAIL;
+    }
     cfg.listen = o->listen;
     cfg.threads = o->threads;
     cfg.web_root = o->web_root;
@@ -174,9 +268,12 @@ run(const struct serve_opts *o, const struct city *city, struct store *st)
     }
     log_info("serve", "listening on http://%s (%zu services, db %s)",
              http_server_address(srv), city->nservices, o->db);
+    if (sweep_job_start(st, city, &sweep) != C311_OK)
+        log_error("serve", "cannot start the sla sweep");
     sigwait(&set, &sig);
     log_info("serve", "%s received, stopping",
              sig == SIGINT ? "SIGINT" : "SIGTERM");
+    sweep_job_stop(sweep);
     http_server_stop(srv);
     free(routes);
     return CLI_OK;
@@ -191,22 +288,53 @@ serve_default_threads(void)
     return n > 0 ? (unsigned)n * 2 : 2;
 }
 
+/*
+ * Reads or makes the portal's key when --portal-key-file is given, into
+ * *key (malloc'd; NULL without the option). Prints why it fails.
+ */
+static enum c311_rc
+serve_portal_key(const struct serve_opts *o, struct store *st, char **key)
+{
+    char *cause = NULL;
+    enum c311_rc rc;
+
+    *key = NULL;
+    if (o->portal_key_file == NULL)
+        return C311_OK;
+    rc = portal_key_load(st, o->portal_key_file, o->portal_key_name, key,
+                         &cause);
+    if (rc != C311_OK)
+        fprintf(stderr, "civic311 serve: portal key: %s\n",
+                cause != NULL ? cause : c311_rc_str(rc));
+    free(cause);
+    return rc;
+}
+
 /* Runs the command; see usage() for what it does. */
 int
 cmd_serve(int argc, char **argv)
 {
-    struct serve_opts o = {"config/demo-city.yaml", "./civic311.db",
-                           "127.0.0.1:8311", "web", 0};
+    struct serve_opts o = {"config/demo-city.yaml",
+                           "./civic311.db",
+                           "127.0.0.1:8311",
+                           "web",
+                           0,
+                           false,
+                           NULL,
+                           "portal",
+                           {0}};
     struct config_report rep = CONFIG_REPORT_INIT;
     struct city *city = NULL;
     struct store_options sopt;
     struct store *st = NULL;
-    char *cause = NULL;
+    char *cause = NULL, *key = NULL;
     int rc;
 
     rc = parse_opts(argc, argv, &o);
     if (rc >= 0)
         return rc;
+    if (o.print_routes)
+        return print_routes();
     if (config_load(o.config, &city, &rep) != C311_OK) {
         config_report_print(&rep, o.config, stderr);
         config_report_free(&rep);
@@ -235,7 +363,12 @@ cmd_serve(int argc, char **argv)
         free(cause);
         goto out_city;
     }
-    rc = run(&o, city, st);
+    if (serve_portal_key(&o, st, &key) == C311_OK) {
+        o.web.portal_key = key;
+        rc = run(&o, city, st);
+        free(key);
+    }
+    webconfig_clear();
     store_close(st);
 out_city:
     config_free(city);

@@ -76,6 +76,128 @@ catalog_calendar(const struct city *c, const char *id)
     return NULL;
 }
 
+/* Finds a work group by its code. */
+const struct work_group *
+catalog_work_group(const struct city *c, const char *code)
+{
+    size_t i;
+
+    if (code == NULL)
+        return NULL;
+    for (i = 0; i < c->nwork_groups; i++) {
+        if (strcmp(c->work_groups[i].code, code) == 0)
+            return &c->work_groups[i];
+    }
+    return NULL;
+}
+
+/* Finds a zone by its id. */
+const struct zone *
+catalog_zone(const struct city *c, const char *id)
+{
+    size_t i;
+
+    if (id == NULL)
+        return NULL;
+    for (i = 0; i < c->nzones; i++) {
+        if (strcmp(c->zones[i].id, id) == 0)
+            return &c->zones[i];
+    }
+    return NULL;
+}
+
+/* Finds a workflow by its id. */
+const struct workflow *
+catalog_workflow(const struct city *c, const char *id)
+{
+    size_t i;
+
+    if (id == NULL)
+        return NULL;
+    for (i = 0; i < c->nworkflows; i++) {
+        if (strcmp(c->workflows[i].id, id) == 0)
+            return &c->workflows[i];
+    }
+    return NULL;
+}
+
+/* Finds a step of a workflow by its id. */
+const struct workflow_step *
+catalog_step(const struct workflow *wf, const char *id)
+{
+    size_t i;
+
+    if (wf == NULL || id == NULL)
+        return NULL;
+    for (i = 0; i < wf->nsteps; i++) {
+        if (strcmp(wf->steps[i].id, id) == 0)
+            return &wf->steps[i];
+    }
+    return NULL;
+}
+
+/* Finds a pound by its code. */
+const struct pound *
+catalog_pound(const struct city *c, const char *code)
+{
+    size_t i;
+
+    if (code == NULL)
+        return NULL;
+    for (i = 0; i < c->towing.npounds; i++) {
+        if (strcmp(c->towing.pounds[i].code, code) == 0)
+            return &c->towing.pounds[i];
+    }
+    return NULL;
+}
+
+/* The calendar a department works on, or NULL. */
+const struct calendar *
+catalog_department_calendar(const struct city *c, const char *dept)
+{
+    const struct department *d = catalog_department(c, dept);
+
+    return d != NULL ? catalog_calendar(c, d->calendar) : NULL;
+}
+
+static const char *const priority_names[] = {
+    [PRIO_LOW] = "low",
+    [PRIO_NORMAL] = "normal",
+    [PRIO_HIGH] = "high",
+    [PRIO_URGENT] = "urgent",
+};
+
+/* Returns "low", "normal", "high" or "urgent". */
+const char *
+priority_name(int p)
+{
+    if (p < PRIO_LOW || p > PRIO_URGENT)
+        return "normal";
+    return priority_names[p];
+}
+
+/* Parses a priority name; false for anything else. */
+bool
+priority_parse(const char *name, int *out)
+{
+    size_t i;
+
+    for (i = 0; name != NULL && i < NELEMS(priority_names); i++) {
+        if (strcmp(name, priority_names[i]) == 0) {
+            *out = (int)i;
+            return true;
+        }
+    }
+    return false;
+}
+
+/* Returns "round_robin" or "least_open". */
+const char *
+assign_policy_name(enum assign_policy p)
+{
+    return p == ASSIGN_LEAST_OPEN ? "least_open" : "round_robin";
+}
+
 /* Length of the primary subtag of a language tag ("zh" in "zh-CN"). */
 static size_t
 i18n_primary_len(const char *lang)

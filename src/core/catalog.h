@@ -71,6 +71,13 @@ struct service {
     struct service_attr *attrs; /* sorted by order */
     size_t nattrs;
     int line;
+    const char *workflow; /* id of its workflow, or NULL */
+};
+
+/* How a work group picks the member a new work order goes to. */
+enum assign_policy {
+    ASSIGN_ROUND_ROBIN, /* members in turn */
+    ASSIGN_LEAST_OPEN   /* the member with the fewest unfinished orders */
 };
 
 struct work_group {
@@ -78,6 +85,10 @@ struct work_group {
     const char *name;
     const char *department;
     int line;
+    const char *lead;     /* login told when an order is at risk, or NULL */
+    const char **members; /* logins, in the order round_robin uses */
+    size_t nmembers;
+    enum assign_policy assignment;
 };
 
 /* One opening interval in minutes from local midnight, [open, close). */
@@ -85,6 +96,22 @@ struct calendar_interval {
     int weekday; /* 0 = Sunday ... 6 = Saturday */
     int open_min;
     int close_min;
+};
+
+/* The unit of a duration: plain time, or working time of a calendar. */
+enum cal_unit {
+    CAL_MINUTES,  /* "90m": elapsed minutes */
+    CAL_HOURS,    /* "4h": elapsed hours */
+    CAL_DAYS,     /* "2d": the same wall-clock time N local days later */
+    CAL_BMINUTES, /* "30bm": working minutes */
+    CAL_BHOURS,   /* "4bh": working hours */
+    CAL_BDAYS     /* "3bd": whole working days */
+};
+
+/* A service level or delay, read by calendar_duration_parse(). */
+struct cal_duration {
+    int64_t amount; /* 1 .. CAL_AMOUNT_MAX */
+    enum cal_unit unit;
 };
 
 struct calendar {
@@ -97,6 +124,28 @@ struct calendar {
     int line;
 };
 
+/* Work order priorities, lowest first. */
+enum priority { PRIO_LOW, PRIO_NORMAL, PRIO_HIGH, PRIO_URGENT };
+
+/* When an escalation level applies, and whom it tells. */
+enum esc_when { ESC_AT_RISK, ESC_BREACHED };
+enum esc_notify { ESC_NOTIFY_LEAD, ESC_NOTIFY_SUPERVISOR, ESC_NOTIFY_HEAD };
+
+/*
+ * One level of a department's escalation chain: once a work order is at
+ * risk, or breached (for longer than after, when has_after), the people
+ * named by notify are told and its priority is raised to at least
+ * priority (-1 leaves it).
+ */
+struct escalation_level {
+    enum esc_when when;
+    bool has_after;
+    struct cal_duration after;
+    enum esc_notify notify;
+    int priority;
+    int line;
+};
+
 struct department {
     const char *code;
     const char *name;
@@ -104,7 +153,106 @@ struct department {
     const char *email;
     const char *phone;
     int line;
+    const char *head;         /* login, or NULL */
+    const char **supervisors; /* logins */
+    size_t nsupervisors;
+    struct escalation_level *escalation; /* in the order written */
+    size_t nescalation;
 };
+
+/* A named area: a list of zip codes, or a polygon of lat/long points. */
+struct zone {
+    const char *id;
+    const char **zips;
+    size_t nzips;
+    double *lat, *lon; /* npoints vertices */
+    size_t npoints;
+    int line;
+};
+
+/*
+ * One rule of a step's route: when the request lies in zone, or answered
+ * attribute with value, the work goes to work_group. A rule with neither
+ * condition matches every request; a route ends with one.
+ */
+struct route_rule {
+    const char *zone;
+    const char *attribute;
+    const char *value;
+    const char *work_group;
+    int line;
+};
+
+/* What completing a step with outcome code leads to. */
+struct step_outcome {
+    const char *code;
+    const char **next; /* step ids started */
+    size_t nnext;
+    const char *note; /* public status note if the request closes */
+    int line;
+};
+
+/*
+ * A step of a workflow: the work order it creates, whom it goes to, its
+ * service level and the steps that follow it.
+ */
+struct workflow_step {
+    const char *id;
+    const char *name;
+    const char *work_group; /* NULL when route decides */
+    struct route_rule *route;
+    size_t nroute;
+    bool has_sla;
+    struct cal_duration sla;
+    const char *sla_text; /* as written, e.g. "3bd" */
+    int priority;
+    const char **next; /* started on every completion */
+    size_t nnext;
+    struct step_outcome *outcomes; /* when set, completion names one */
+    size_t noutcomes;
+    const char *note; /* public status note if the request closes */
+    bool tow;         /* the work is on a towed vehicle (tow records) */
+    int line;
+};
+
+struct workflow {
+    const char *id;
+    struct workflow_step *steps;
+    size_t nsteps;
+    const char **start; /* step ids created when a request is filed */
+    size_t nstart;
+    int line;
+};
+
+/* A vehicle pound, for the public towed-vehicle lookup. */
+struct pound {
+    const char *code;
+    const char *name;
+    const char *address;
+    const char *hours;
+    const char *phone;
+    int line;
+};
+
+/*
+ * The rules of towed vehicles: the department that tows (its calendar
+ * counts the owner notice), the notice deadline, the legal holding
+ * period before disposal may start, what an owner must bring, the pounds.
+ */
+struct towing {
+    const char *department;
+    struct cal_duration notice_within;
+    const char *notice_text;
+    struct cal_duration holding_period;
+    const char *holding_text;
+    const char *release_requires;
+    struct pound *pounds;
+    size_t npounds;
+    bool configured;
+};
+
+/* Requests per minute an API key may make unless it has its own limit. */
+#define CATALOG_DEFAULT_KEY_RATE_LIMIT 120
 
 struct city {
     struct arena arena; /* owns everything below */
@@ -114,6 +262,7 @@ struct city {
     const char *name;
     const char *timezone; /* IANA name */
     const char *default_lang;
+    int api_key_rate_limit; /* Open311 requests per minute per key */
 
     struct department *departments;
     size_t ndepartments;
@@ -123,6 +272,12 @@ struct city {
     size_t ncalendars;
     struct service *services; /* in configuration order */
     size_t nservices;
+    struct zone *zones;
+    size_t nzones;
+    struct workflow *workflows;
+    size_t nworkflows;
+    int at_risk_percent; /* share of a service level that makes it at risk */
+    struct towing towing;
 };
 
 /* Lookups by code; NULL when absent. */
@@ -130,6 +285,22 @@ const struct service *catalog_service(const struct city *c, const char *code);
 const struct department *catalog_department(const struct city *c,
                                             const char *code);
 const struct calendar *catalog_calendar(const struct city *c, const char *id);
+const struct work_group *catalog_work_group(const struct city *c,
+                                            const char *code);
+const struct zone *catalog_zone(const struct city *c, const char *id);
+const struct workflow *catalog_workflow(const struct city *c, const char *id);
+const struct workflow_step *catalog_step(const struct workflow *wf,
+                                         const char *id);
+
+/* The business calendar of a department, or NULL when it has none. */
+const struct calendar *catalog_department_calendar(const struct city *c,
+                                                   const char *dept);
+
+const struct pound *catalog_pound(const struct city *c, const char *code);
+
+const char *priority_name(int p);
+bool priority_parse(const char *name, int *out);
+const char *assign_policy_name(enum assign_policy p);
 
 /*
  * Picks the text for lang, falling back to the city's default language,

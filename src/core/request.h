@@ -12,6 +12,7 @@
 #include <stdint.h>
 
 #include "core/catalog.h"
+#include "core/contact.h"
 
 /* Limits on what a client may send. */
 #define SR_DESCRIPTION_MAX 4000 /* characters, not bytes */
@@ -60,6 +61,16 @@ struct sr {
 
     struct attr_answer *attrs;
     size_t nattrs;
+
+    /*
+     * Staff intake. caller is an existing contact (id set) or the details
+     * of a new one; without it the contact is matched or made from the
+     * fields above. actor names who filed it in its history. Other doors
+     * leave these NULL and false. Not read back by the store.
+     */
+    const struct contact *caller;
+    const char *actor;
+    bool interpreter_used;
 };
 
 const char *sr_status_name(enum sr_status s);

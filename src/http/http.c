@@ -91,6 +91,7 @@ http_reply(struct http_req *req, int status, const char *content_type,
            char *body, size_t len)
 {
     struct MHD_Response *resp;
+    size_t i;
 
     if (req->status != 0) {
         log_error("http", "second answer to one request dropped");
@@ -107,6 +108,8 @@ http_reply(struct http_req *req, int status, const char *content_type,
                                 content_type);
     MHD_add_response_header(resp, "X-Content-Type-Options", "nosniff");
     http_add_api_headers(req, resp);
+    for (i = 0; i < req->nhdrs; i++)
+        MHD_add_response_header(resp, req->hdr_names[i], req->hdr_values[i]);
     if (MHD_queue_response(req->conn, (unsigned)status, resp) == MHD_YES)
         req->status = status;
     MHD_destroy_response(resp);
@@ -143,11 +146,71 @@ fail:
 }
 
 void
+http_add_header(struct http_req *req, const char *name, const char *value)
+{
+    if (req->nhdrs == HTTP_EXTRA_HEADERS)
+        return;
+    req->hdr_names[req->nhdrs] = arena_strdup(&req->arena, name);
+    req->hdr_values[req->nhdrs] = arena_strdup(&req->arena, value);
+    if (req->hdr_names[req->nhdrs] != NULL &&
+        req->hdr_values[req->nhdrs] != NULL)
+        req->nhdrs++;
+}
+
+const char *
+http_error_code(int status)
+{
+    static const struct {
+        int status;
+        const char *code;
+    } codes[] = {
+        {400, "bad_request"},        {401, "unauthorized"},
+        {403, "forbidden"},          {404, "not_found"},
+        {405, "method_not_allowed"}, {409, "conflict"},
+        {413, "payload_too_large"},  {415, "unsupported_media_type"},
+        {429, "too_many_requests"},  {500, "internal"},
+        {503, "unavailable"},
+    };
+    size_t i;
+
+    for (i = 0; i < sizeof(codes) / sizeof(codes[0]); i++) {
+        if (codes[i].status == status)
+            return codes[i].code;
+    }
+    return "error";
+}
+
+void
+http_reply_api_error(struct http_req *req, int status, const char *code,
+                     const char *field, const char *msg, json_t *errors)
+{
+    json_t *v;
+
+    req->fmt = HTTP_FMT_JSON;
+    v = json_pack("{s:{s:s, s:s, s:s?}}", "error", "code", code, "message", msg,
+                  "field", field);
+    if (v != NULL && errors != NULL &&
+        json_object_set_new(v, "errors", errors) < 0) {
+        json_decref(v);
+        v = NULL;
+    } else if (v == NULL) {
+        json_decref(errors);
+    }
+    http_reply_value(req, status, v, "error", "item");
+}
+
+void
 http_reply_errors(struct http_req *req, int status, const char **msgs, size_t n)
 {
     json_t *list = json_array(), *e;
     size_t i;
 
+    if (req->api) {
+        json_decref(list);
+        http_reply_api_error(req, status, http_error_code(status), NULL,
+                             n > 0 ? msgs[0] : "error", NULL);
+        return;
+    }
     for (i = 0; list != NULL && i < n; i++) {
         e = json_pack("{s:i, s:s}", "code", status, "description", msgs[i]);
         if (e == NULL || json_array_append_new(list, e) < 0) {
@@ -254,6 +317,8 @@ http_announced_too_large(struct MHD_Connection *conn)
     return errno != 0 || n > HTTP_BODY_MAX;
 }
 
+static bool http_under(const char *path, const char *prefix);
+
 /* Sets up the state of a new request; NULL when out of memory. */
 static struct http_req *
 http_req_new(struct http_server *srv, struct MHD_Connection *conn,
@@ -274,6 +339,10 @@ http_req_new(struct http_server *srv, struct MHD_Connection *conn,
     if (req->method == NULL || req->path == NULL)
         goto fail;
     req->fmt = router_format_of(req->path);
+    req->api = http_under(req->path, "/api");
+    req->body = (struct buf)BUF_INIT(HTTP_BODY_MAX);
+    if (req->api)
+        req->fmt = HTTP_FMT_JSON;
     if (MHD_get_connection_values_n(conn, MHD_GET_ARGUMENT_KIND, http_query_arg,
                                     req) < 0)
         goto fail;
@@ -338,6 +407,12 @@ http_req_body(struct http_req *req, const char *data, size_t size)
         req->too_large = true;
     if (req->too_large || req->bad_body)
         return;
+    if (req->api) {
+        /* The staff API reads JSON itself (api/staff.c). */
+        if (buf_append(&req->body, data, size) != C311_OK)
+            req->too_large = true;
+        return;
+    }
     if (req->pp == NULL) {
         req->pp = MHD_create_post_processor(req->conn, 16 * 1024,
                                             http_post_field, req);
@@ -458,7 +533,7 @@ http_dispatch(struct http_req *req)
     }
     rr = router_match(srv->cfg.routes, srv->cfg.nroutes, req->method, req->path,
                       &req->arena, &req->match);
-    req->fmt = req->match.fmt;
+    req->fmt = req->api ? HTTP_FMT_JSON : req->match.fmt;
     if (rr == ROUTER_NO_PATH) {
         http_unrouted(req);
         return;
@@ -594,6 +669,8 @@ http_completed(void *cls, struct MHD_Connection *conn, void **con_cls,
         return;
     if (req->pp != NULL)
         MHD_destroy_post_processor(req->pp);
+    buf_release(&req->body);
+    json_decref(req->json);
     us = http_now_us() - req->started_us;
     log_info("http", "%s %s %d %.1fms%s",
              log_escape(req->method, method, sizeof(method)),

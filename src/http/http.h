@@ -17,10 +17,14 @@
 #include "http/params.h"
 #include "http/router.h"
 #include "util/arena.h"
+#include "util/buf.h"
 #include "util/status.h"
 
 /* Largest request body accepted; a bigger one gets a 413. */
 #define HTTP_BODY_MAX (64 * 1024)
+
+/* Extra headers one response may carry (Retry-After, Allow, ...). */
+#define HTTP_EXTRA_HEADERS 4
 
 struct MHD_Connection;
 struct http_server;
@@ -46,6 +50,20 @@ struct http_req {
     enum http_format fmt;
     struct params params; /* query arguments, then form fields */
     struct router_match match;
+
+    /*
+     * Under /api/ (the staff API): bodies are kept whole in body instead
+     * of being read as a form, and errors take the staff API's shape
+     * {"error":{"code","message","field"}}.
+     */
+    bool api;
+    struct buf body;
+    json_t *json; /* a parsed body a handler keeps; released at the end */
+
+    /* Extra response headers (http_add_header), in the arena. */
+    const char *hdr_names[HTTP_EXTRA_HEADERS];
+    const char *hdr_values[HTTP_EXTRA_HEADERS];
+    size_t nhdrs;
 
     /* Body handling. */
     struct MHD_PostProcessor *pp;
@@ -111,6 +129,28 @@ void http_reply_value(struct http_req *req, int status, json_t *v,
  */
 void http_reply_errors(struct http_req *req, int status, const char **msgs,
                        size_t n);
+
+/*
+ * Adds a header to the response about to be sent (copied into the arena);
+ * past HTTP_EXTRA_HEADERS further ones are dropped.
+ */
+void http_add_header(struct http_req *req, const char *name, const char *value);
+
+/*
+ * The staff API's name for an HTTP status: "bad_request", "unauthorized",
+ * "forbidden", "not_found", "method_not_allowed", "conflict",
+ * "payload_too_large", "unsupported_media_type", "too_many_requests",
+ * "unavailable", "internal"; "error" for any other.
+ */
+const char *http_error_code(int status);
+
+/*
+ * Answers with the staff API's error shape:
+ * {"error":{"code":code,"message":msg,"field":field or null}}, plus
+ * "errors" (taken over; NULL for none) when there are several problems.
+ */
+void http_reply_api_error(struct http_req *req, int status, const char *code,
+                          const char *field, const char *msg, json_t *errors);
 
 /* Answers with one error; msg is a printf format. */
 void http_reply_error(struct http_req *req, int status, const char *fmt, ...)

@@ -14,6 +14,8 @@
 #include <string.h>
 #include <yaml.h>
 
+#include "core/calendar.h"
+#include "core/workflow.h"
 #include "io/config.h"
 #include "util/buf.h"
 #include "util/isotime.h"
@@ -407,6 +409,7 @@ load_jurisdiction(struct loader *ld, const struct field *sect)
         {"name", true, NULL, 0},
         {"timezone", true, NULL, 0},
         {"default_language", false, NULL, 0},
+        {"api_key_rate_limit", false, NULL, 0},
     };
     struct city *c = ld->c;
 
@@ -416,7 +419,7 @@ load_jurisdiction(struct loader *ld, const struct field *sect)
         problem(ld, sect->line, "'jurisdiction' must be a mapping");
         return;
     }
-    read_fields(ld, sect->val, "jurisdiction", f, 4);
+    read_fields(ld, sect->val, "jurisdiction", f, 5);
 
     c->jurisdiction_id = get_string(ld, &f[0]);
     c->name = get_string(ld, &f[1]);
@@ -430,6 +433,11 @@ load_jurisdiction(struct loader *ld, const struct field *sect)
                 "bad language tag '%s' (expected a tag such as en, zh, es)",
                 c->default_lang);
     }
+    c->api_key_rate_limit = get_int(ld, &f[4], CATALOG_DEFAULT_KEY_RATE_LIMIT);
+    if (c->api_key_rate_limit < 1 || c->api_key_rate_limit > 1000000)
+        problem(ld, f[4].line,
+                "'api_key_rate_limit' must be from 1 to 1000000 requests "
+                "per minute");
 }
 
 /* Reads "HH:MM" at *p into minutes from midnight, up to max_h:00. */
@@ -681,6 +689,19 @@ load_calendar(struct loader *ld, yaml_node_t *m, struct calendar *cal)
     cal->id = get_string(ld, &f[0]);
     cal->timezone = get_string(ld, &f[1]);
     check_zone(ld, &f[1], cal->timezone);
+    /*
+     * TODO: a calendar keeps the jurisdiction's time zone; local times of
+     * another zone would need a zone reader of our own, since the server
+     * may not switch TZ while its threads run.
+     */
+    if (cal->timezone != NULL && ld->c->timezone != NULL &&
+        strcmp(cal->timezone, ld->c->timezone) != 0 &&
+        isotime_zone_exists(cal->timezone) &&
+        isotime_zone_exists(ld->c->timezone))
+        problem(ld, f[1].line,
+                "calendar time zone '%s' differs from the jurisdiction's "
+                "'%s' (not supported)",
+                cal->timezone, ld->c->timezone);
     if (cal->timezone == NULL)
         cal->timezone = ld->c->timezone;
     load_hours(ld, cal, &f[2]);
@@ -723,18 +744,625 @@ load_calendars(struct loader *ld, const struct field *sect)
     }
 }
 
+/* Reads a number (a YAML scalar such as 40.71 or -74); false if not one. */
+static bool
+scalar_double(const yaml_node_t *n, double *out)
+{
+    const char *s;
+    char *end;
+
+    if (n->type != YAML_SCALAR_NODE)
+        return false;
+    s = text_of(n);
+    errno = 0;
+    *out = strtod(s, &end);
+    return end != s && *end == '\0' && errno == 0;
+}
+
+/* Reads a duration field such as "3bd"; false (reported) when bad. */
+static bool
+get_duration(struct loader *ld, const struct field *f, const char **text,
+             struct cal_duration *out)
+{
+    const char *s = get_string(ld, f);
+
+    if (text != NULL)
+        *text = s;
+    if (s == NULL)
+        return false;
+    if (!calendar_duration_parse(s, out)) {
+        problem(ld, f->line,
+                "bad duration '%s' (use a whole number and m, h, d, bm, bh "
+                "or bd, such as 90m, 4bh, 3bd)",
+                s);
+        return false;
+    }
+    return true;
+}
+
+/* Reads a priority name field into *out; keeps *out when absent. */
+static void
+get_priority(struct loader *ld, const struct field *f, int *out)
+{
+    const char *s = get_string(ld, f);
+
+    if (s != NULL && !priority_parse(s, out))
+        problem(ld, f->line,
+                "unknown priority '%s' (use low, normal, high, urgent)", s);
+}
+
+/* Reads the sla section: settings of service levels. */
+static void
+load_sla(struct loader *ld, const struct field *sect)
+{
+    struct field f[] = {{"at_risk_percent", false, NULL, 0}};
+
+    ld->c->at_risk_percent = 75;
+    if (sect->val == NULL)
+        return;
+    if (sect->val->type != YAML_MAPPING_NODE) {
+        problem(ld, sect->line, "'sla' must be a mapping");
+        return;
+    }
+    read_fields(ld, sect->val, "sla", f, 1);
+    ld->c->at_risk_percent = get_int(ld, &f[0], 75);
+    if (ld->c->at_risk_percent < 1 || ld->c->at_risk_percent > 99)
+        problem(ld, f[0].line, "'at_risk_percent' must be between 1 and 99");
+}
+
+/* Reads a zone's polygon: a list of [lat, long] points. */
+static void
+load_polygon(struct loader *ld, struct zone *z, const struct field *f)
+{
+    yaml_node_item_t *items;
+    size_t i, n;
+
+    items = get_list(ld, f, &n);
+    if (items == NULL)
+        return;
+    if (n < 3) {
+        problem(ld, f->line, "polygon needs at least 3 points");
+        return;
+    }
+    z->lat = alloc_array(ld, n, sizeof(double));
+    z->lon = alloc_array(ld, n, sizeof(double));
+    if (z->lat == NULL || z->lon == NULL)
+        return;
+    for (i = 0; i < n; i++) {
+        yaml_node_t *p = node_at(ld, items[i]);
+        double lat, lon;
+
+        if (p->type != YAML_SEQUENCE_NODE ||
+            p->data.sequence.items.top - p->data.sequence.items.start != 2 ||
+            !scalar_double(node_at(ld, p->data.sequence.items.start[0]),
+                           &lat) ||
+            !scalar_double(node_at(ld, p->data.sequence.items.start[1]),
+                           &lon) ||
+            lat < -90 || lat > 90 || lon < -180 || lon > 180) {
+            problem(ld, line_of(p),
+                    "bad polygon point (expected [lat, long] in degrees)");
+            continue;
+        }
+        z->lat[z->npoints] = lat;
+        z->lon[z->npoints] = lon;
+        z->npoints++;
+    }
+}
+
+/* Reads the zones section: named areas that routes refer to. */
+static void
+load_zones(struct loader *ld, const struct field *sect)
+{
+    struct city *c = ld->c;
+    yaml_node_item_t *items;
+    size_t i, n;
+
+    items = get_list(ld, sect, &n);
+    if (items == NULL ||
+        (c->zones = alloc_array(ld, n, sizeof(*c->zones))) == NULL)
+        return;
+    for (i = 0; i < n; i++) {
+        struct field f[] = {
+            {"id", true, NULL, 0},
+            {"zips", false, NULL, 0},
+            {"polygon", false, NULL, 0},
+        };
+        struct zone *z = &c->zones[c->nzones];
+        yaml_node_t *m = list_mapping(ld, items, i, "zone");
+        const struct zone *other;
+
+        if (m == NULL)
+            continue;
+        read_fields(ld, m, "zone", f, 3);
+        z->line = line_of(m);
+        z->id = get_string(ld, &f[0]);
+        z->zips = get_string_list(ld, &f[1], &z->nzips);
+        load_polygon(ld, z, &f[2]);
+        if (f[1].val == NULL && f[2].val == NULL)
+            problem(ld, z->line, "zone needs 'zips' or 'polygon'");
+        if (!check_code(ld, &f[0], "zone id", z->id))
+            continue;
+        if ((other = catalog_zone(c, z->id)) != NULL) {
+            problem(ld, f[0].line, "duplicate zone id '%s' (first on line %d)",
+                    z->id, other->line);
+            continue;
+        }
+        c->nzones++;
+    }
+}
+
+/* Reads one level of a department's escalation chain. */
+static bool
+load_level(struct loader *ld, yaml_node_t *m, struct escalation_level *lv)
+{
+    struct field f[] = {
+        {"when", true, NULL, 0},
+        {"after", false, NULL, 0},
+        {"notify", true, NULL, 0},
+        {"priority", false, NULL, 0},
+    };
+    const char *when, *notify;
+
+    read_fields(ld, m, "escalation level", f, 4);
+    lv->line = line_of(m);
+    lv->priority = -1;
+    when = get_string(ld, &f[0]);
+    notify = get_string(ld, &f[2]);
+    if (when != NULL && strcmp(when, "at_risk") == 0)
+        lv->when = ESC_AT_RISK;
+    else if (when != NULL && strcmp(when, "breached") == 0)
+        lv->when = ESC_BREACHED;
+    else if (when != NULL)
+        problem(ld, f[0].line,
+                "unknown escalation 'when' '%s' (use at_risk, "
+                "breached)",
+                when);
+    if (f[1].val != NULL)
+        lv->has_after = get_duration(ld, &f[1], NULL, &lv->after);
+    if (lv->has_after && lv->when != ESC_BREACHED)
+        problem(ld, f[1].line, "'after' applies only to 'when: breached'");
+    if (notify != NULL && strcmp(notify, "lead") == 0)
+        lv->notify = ESC_NOTIFY_LEAD;
+    else if (notify != NULL && strcmp(notify, "supervisor") == 0)
+        lv->notify = ESC_NOTIFY_SUPERVISOR;
+    else if (notify != NULL && strcmp(notify, "head") == 0)
+        lv->notify = ESC_NOTIFY_HEAD;
+    else if (notify != NULL)
+        problem(ld, f[2].line,
+                "unknown escalation 'notify' '%s' (use lead, supervisor, "
+                "head)",
+                notify);
+    get_priority(ld, &f[3], &lv->priority);
+    return when != NULL && notify != NULL;
+}
+
+/* Reads a department's escalation chain. */
+static void
+load_escalation(struct loader *ld, struct department *d, const struct field *f)
+{
+    yaml_node_item_t *items;
+    size_t i, n;
+
+    items = get_list(ld, f, &n);
+    if (items == NULL ||
+        (d->escalation = alloc_array(ld, n, sizeof(*d->escalation))) == NULL)
+        return;
+    for (i = 0; i < n; i++) {
+        yaml_node_t *m = list_mapping(ld, items, i, "escalation level");
+
+        if (m != NULL && load_level(ld, m, &d->escalation[d->nescalation]))
+            d->nescalation++;
+    }
+}
+
+/* Reads a work group's assignment policy (round_robin by default). */
+static void
+load_assignment(struct loader *ld, struct work_group *g, const struct field *f)
+{
+    const char *s = get_string(ld, f);
+
+    g->assignment = ASSIGN_ROUND_ROBIN;
+    if (s == NULL || strcmp(s, "round_robin") == 0)
+        return;
+    if (strcmp(s, "least_open") == 0)
+        g->assignment = ASSIGN_LEAST_OPEN;
+    else
+        problem(ld, f->line,
+                "unknown assignment '%s' (use round_robin, least_open)", s);
+}
+
+/* Reads one rule of a step's route. */
+static bool
+load_rule(struct loader *ld, yaml_node_t *m, struct route_rule *r)
+{
+    struct field f[] = {
+        {"zone", false, NULL, 0},
+        {"attribute", false, NULL, 0},
+        {"value", false, NULL, 0},
+        {"work_group", true, NULL, 0},
+    };
+
+    read_fields(ld, m, "route rule", f, 4);
+    r->line = line_of(m);
+    r->zone = get_string(ld, &f[0]);
+    r->attribute = get_string(ld, &f[1]);
+    r->value = get_string(ld, &f[2]);
+    r->work_group = get_string(ld, &f[3]);
+    if (r->zone != NULL && catalog_zone(ld->c, r->zone) == NULL)
+        problem(ld, f[0].line, "unknown zone '%s'", r->zone);
+    if (r->value != NULL && r->attribute == NULL)
+        problem(ld, f[2].line, "'value' needs an 'attribute'");
+    if (r->work_group != NULL &&
+        catalog_work_group(ld->c, r->work_group) == NULL)
+        problem(ld, f[3].line, "unknown work group '%s'", r->work_group);
+    return r->work_group != NULL;
+}
+
+/* Reads a step's route: rules tried in order, the last a default. */
+static void
+load_route(struct loader *ld, struct workflow_step *st, const struct field *f)
+{
+    yaml_node_item_t *items;
+    size_t i, n;
+
+    items = get_list(ld, f, &n);
+    if (items == NULL ||
+        (st->route = alloc_array(ld, n, sizeof(*st->route))) == NULL)
+        return;
+    for (i = 0; i < n; i++) {
+        yaml_node_t *m = list_mapping(ld, items, i, "route rule");
+
+        if (m != NULL && load_rule(ld, m, &st->route[st->nroute]))
+            st->nroute++;
+    }
+    if (st->nroute > 0 && (st->route[st->nroute - 1].zone != NULL ||
+                           st->route[st->nroute - 1].attribute != NULL))
+        problem(ld, f->line,
+                "route of step '%s' must end with a rule that has only a "
+                "work_group",
+                st->id ? st->id : "?");
+}
+
+/* Reads the outcomes a step may be completed with. */
+static void
+load_outcomes(struct loader *ld, struct workflow_step *st,
+              const struct field *f)
+{
+    yaml_node_item_t *items;
+    size_t i, j, n;
+
+    items = get_list(ld, f, &n);
+    if (items == NULL ||
+        (st->outcomes = alloc_array(ld, n, sizeof(*st->outcomes))) == NULL)
+        return;
+    for (i = 0; i < n; i++) {
+        struct field of[] = {
+            {"code", true, NULL, 0},
+            {"next", false, NULL, 0},
+            {"note", false, NULL, 0},
+        };
+        struct step_outcome *o = &st->outcomes[st->noutcomes];
+        yaml_node_t *m = list_mapping(ld, items, i, "outcome");
+
+        if (m == NULL)
+            continue;
+        read_fields(ld, m, "outcome", of, 3);
+        o->line = line_of(m);
+        o->code = get_string(ld, &of[0]);
+        o->next = get_string_list(ld, &of[1], &o->nnext);
+        o->note = get_string(ld, &of[2]);
+        if (!check_code(ld, &of[0], "outcome code", o->code))
+            continue;
+        for (j = 0; j < st->noutcomes; j++) {
+            if (strcmp(st->outcomes[j].code, o->code) == 0)
+                break;
+        }
+        if (j < st->noutcomes) {
+            problem(ld, of[0].line,
+                    "duplicate outcome code '%s' (first on line %d)", o->code,
+                    st->outcomes[j].line);
+            continue;
+        }
+        st->noutcomes++;
+    }
+}
+
+/* Reads one step of a workflow; false when it has no usable id. */
+static bool
+load_step(struct loader *ld, yaml_node_t *m, struct workflow_step *st)
+{
+    struct field f[] = {
+        {"id", true, NULL, 0},          {"name", true, NULL, 0},
+        {"work_group", false, NULL, 0}, {"route", false, NULL, 0},
+        {"sla", false, NULL, 0},        {"priority", false, NULL, 0},
+        {"next", false, NULL, 0},       {"outcomes", false, NULL, 0},
+        {"note", false, NULL, 0},       {"tow", false, NULL, 0},
+    };
+
+    read_fields(ld, m, "step", f, 10);
+    st->line = line_of(m);
+    st->id = get_string(ld, &f[0]);
+    st->name = get_string(ld, &f[1]);
+    st->work_group = get_string(ld, &f[2]);
+    st->priority = PRIO_NORMAL;
+    if (f[4].val != NULL)
+        st->has_sla = get_duration(ld, &f[4], &st->sla_text, &st->sla);
+    get_priority(ld, &f[5], &st->priority);
+    st->next = get_string_list(ld, &f[6], &st->nnext);
+    load_outcomes(ld, st, &f[7]);
+    st->note = get_string(ld, &f[8]);
+    st->tow = get_bool(ld, &f[9], false);
+    if (st->work_group != NULL && f[3].val != NULL)
+        problem(ld, f[3].line, "step has both 'work_group' and 'route'");
+    else if (st->work_group == NULL && f[3].val == NULL)
+        problem(ld, st->line, "step needs a 'work_group' or a 'route'");
+    if (st->work_group != NULL &&
+        catalog_work_group(ld->c, st->work_group) == NULL)
+        problem(ld, f[2].line, "unknown work group '%s'", st->work_group);
+    load_route(ld, st, &f[3]);
+    return check_code(ld, &f[0], "step id", st->id);
+}
+
+/* Reports a reference to a step that wf does not have. */
+static void
+check_step_refs(struct loader *ld, const struct workflow *wf,
+                const char *const *ids, size_t n, int line)
+{
+    size_t i;
+
+    for (i = 0; i < n; i++) {
+        if (catalog_step(wf, ids[i]) == NULL)
+            problem(ld, line, "unknown step '%s' in workflow '%s'", ids[i],
+                    wf->id);
+    }
+}
+
+/*
+ * Checks a business service level of a step: every work group it may go
+ * to must belong to a department with a calendar.
+ */
+static void
+check_step_calendar(struct loader *ld, const struct workflow_step *st)
+{
+    const struct work_group *g;
+    size_t i;
+
+    if (!st->has_sla || !calendar_duration_is_business(&st->sla))
+        return;
+    for (i = 0; i <= st->nroute; i++) {
+        g = catalog_work_group(ld->c, i < st->nroute ? st->route[i].work_group
+                                                     : st->work_group);
+        if (g != NULL &&
+            catalog_department_calendar(ld->c, g->department) == NULL)
+            problem(ld, st->line,
+                    "step '%s' counts business time but department '%s' has "
+                    "no calendar",
+                    st->id, g->department);
+    }
+}
+
+/* Checks step references, calendars and the graph of one workflow. */
+static void
+check_workflow(struct loader *ld, const struct workflow *wf, int start_line)
+{
+    struct workflow_problem *v;
+    size_t i, j, n;
+
+    check_step_refs(ld, wf, wf->start, wf->nstart, start_line);
+    for (i = 0; i < wf->nsteps; i++) {
+        const struct workflow_step *st = &wf->steps[i];
+
+        check_step_refs(ld, wf, st->next, st->nnext, st->line);
+        for (j = 0; j < st->noutcomes; j++)
+            check_step_refs(ld, wf, st->outcomes[j].next, st->outcomes[j].nnext,
+                            st->outcomes[j].line);
+        check_step_calendar(ld, st);
+    }
+    if (workflow_check_graph(wf, &ld->rep->arena, &v, &n) != C311_OK) {
+        ld->nomem = true;
+        return;
+    }
+    for (i = 0; i < n; i++)
+        report_add(ld->rep, v[i].line, v[i].message);
+}
+
+/* Reads one workflow; false when it has no usable id. */
+static bool
+load_workflow(struct loader *ld, yaml_node_t *m, struct workflow *wf)
+{
+    struct field f[] = {
+        {"id", true, NULL, 0},
+        {"start", false, NULL, 0},
+        {"steps", true, NULL, 0},
+    };
+    yaml_node_item_t *items;
+    size_t i, j, n;
+
+    read_fields(ld, m, "workflow", f, 3);
+    wf->line = line_of(m);
+    wf->id = get_string(ld, &f[0]);
+    wf->start = get_string_list(ld, &f[1], &wf->nstart);
+    items = get_list(ld, &f[2], &n);
+    if (items != NULL &&
+        (wf->steps = alloc_array(ld, n, sizeof(*wf->steps))) != NULL) {
+        for (i = 0; i < n; i++) {
+            struct workflow_step *st = &wf->steps[wf->nsteps];
+            yaml_node_t *sm = list_mapping(ld, items, i, "step");
+
+            if (sm == NULL || !load_step(ld, sm, st))
+                continue;
+            for (j = 0; j < wf->nsteps; j++) {
+                if (strcmp(wf->steps[j].id, st->id) == 0)
+                    break;
+            }
+            if (j < wf->nsteps)
+                problem(ld, st->line,
+                        "duplicate step id '%s' (first on line %d)", st->id,
+                        wf->steps[j].line);
+            else
+                wf->nsteps++;
+        }
+    }
+    if (!check_code(ld, &f[0], "workflow id", wf->id))
+        return false;
+    if (catalog_workflow(ld->c, wf->id) != NULL) {
+        problem(ld, f[0].line, "duplicate workflow id '%s' (first on line %d)",
+                wf->id, catalog_workflow(ld->c, wf->id)->line);
+        return false;
+    }
+    check_workflow(ld, wf, f[1].line ? f[1].line : wf->line);
+    return true;
+}
+
+/* Reads the workflows section. */
+static void
+load_workflows(struct loader *ld, const struct field *sect)
+{
+    struct city *c = ld->c;
+    yaml_node_item_t *items;
+    yaml_node_t *m;
+    size_t i, n;
+
+    items = get_list(ld, sect, &n);
+    if (items == NULL ||
+        (c->workflows = alloc_array(ld, n, sizeof(*c->workflows))) == NULL)
+        return;
+    for (i = 0; i < n; i++) {
+        if ((m = list_mapping(ld, items, i, "workflow")) == NULL)
+            continue;
+        if (load_workflow(ld, m, &c->workflows[c->nworkflows]))
+            c->nworkflows++;
+        else
+            memset(&c->workflows[c->nworkflows], 0, sizeof(*c->workflows));
+    }
+}
+
+/* True when svc asks the question code. */
+static bool
+service_asks(const struct service *svc, const char *code)
+{
+    size_t i;
+
+    for (i = 0; i < svc->nattrs; i++) {
+        if (strcmp(svc->attrs[i].code, code) == 0)
+            return true;
+    }
+    return false;
+}
+
+/*
+ * Checks what needs both services and workflows: a route that looks at an
+ * answer must look at a question every service using it asks.
+ */
+static void
+check_workflows(struct loader *ld)
+{
+    const struct city *c = ld->c;
+    const struct workflow *wf;
+    const struct route_rule *r;
+    size_t i, j, k;
+
+    for (i = 0; i < c->nservices; i++) {
+        wf = catalog_workflow(c, c->services[i].workflow);
+        for (j = 0; wf != NULL && j < wf->nsteps; j++) {
+            for (k = 0; k < wf->steps[j].nroute; k++) {
+                r = &wf->steps[j].route[k];
+                if (r->attribute != NULL &&
+                    !service_asks(&c->services[i], r->attribute))
+                    problem(ld, r->line,
+                            "service '%s' has no attribute '%s' (route of "
+                            "step '%s')",
+                            c->services[i].code, r->attribute, wf->steps[j].id);
+            }
+        }
+    }
+}
+
+/* Reads the pounds of the towing section. */
+static void
+load_pounds(struct loader *ld, struct towing *t, const struct field *f)
+{
+    yaml_node_item_t *items;
+    size_t i, n;
+
+    items = get_list(ld, f, &n);
+    if (items == NULL ||
+        (t->pounds = alloc_array(ld, n, sizeof(*t->pounds))) == NULL)
+        return;
+    for (i = 0; i < n; i++) {
+        struct field pf[] = {
+            {"code", true, NULL, 0},    {"name", true, NULL, 0},
+            {"address", true, NULL, 0}, {"hours", false, NULL, 0},
+            {"phone", false, NULL, 0},
+        };
+        struct pound *p = &t->pounds[t->npounds];
+        yaml_node_t *m = list_mapping(ld, items, i, "pound");
+
+        if (m == NULL)
+            continue;
+        read_fields(ld, m, "pound", pf, 5);
+        p->line = line_of(m);
+        p->code = get_string(ld, &pf[0]);
+        p->name = get_string(ld, &pf[1]);
+        p->address = get_string(ld, &pf[2]);
+        p->hours = get_string(ld, &pf[3]);
+        p->phone = get_string(ld, &pf[4]);
+        if (check_code(ld, &pf[0], "pound code", p->code))
+            t->npounds++;
+    }
+}
+
+/* Reads the towing section: deadlines, requirements and pounds. */
+static void
+load_towing(struct loader *ld, const struct field *sect)
+{
+    struct field f[] = {
+        {"department", true, NULL, 0},     {"notice_within", true, NULL, 0},
+        {"holding_period", true, NULL, 0}, {"release_requires", true, NULL, 0},
+        {"pounds", true, NULL, 0},
+    };
+    struct towing *t = &ld->c->towing;
+
+    if (sect->val == NULL)
+        return;
+    if (sect->val->type != YAML_MAPPING_NODE) {
+        problem(ld, sect->line, "'towing' must be a mapping");
+        return;
+    }
+    read_fields(ld, sect->val, "towing", f, 5);
+    t->configured = true;
+    t->department = get_string(ld, &f[0]);
+    if (t->department != NULL &&
+        catalog_department(ld->c, t->department) == NULL)
+        problem(ld, f[0].line, "unknown department '%s'", t->department);
+    if (get_duration(ld, &f[1], &t->notice_text, &t->notice_within) &&
+        calendar_duration_is_business(&t->notice_within) &&
+        catalog_department_calendar(ld->c, t->department) == NULL)
+        problem(ld, f[1].line,
+                "'notice_within' counts business time but department '%s' "
+                "has no calendar",
+                t->department ? t->department : "?");
+    get_duration(ld, &f[2], &t->holding_text, &t->holding_period);
+    t->release_requires = get_string(ld, &f[3]);
+    load_pounds(ld, t, &f[4]);
+}
+
 /* Reads one department; false when it has no usable code. */
 static bool
 load_department(struct loader *ld, yaml_node_t *m, struct department *d)
 {
     struct field f[] = {
-        {"code", true, NULL, 0},      {"name", true, NULL, 0},
-        {"calendar", false, NULL, 0}, {"email", false, NULL, 0},
-        {"phone", false, NULL, 0},
+        {"code", true, NULL, 0},         {"name", true, NULL, 0},
+        {"calendar", false, NULL, 0},    {"email", false, NULL, 0},
+        {"phone", false, NULL, 0},       {"head", false, NULL, 0},
+        {"supervisors", false, NULL, 0}, {"escalation", false, NULL, 0},
     };
     const struct department *other;
 
-    read_fields(ld, m, "department", f, 5);
+    read_fields(ld, m, "department", f, 8);
+    d->head = get_string(ld, &f[5]);
+    d->supervisors = get_string_list(ld, &f[6], &d->nsupervisors);
+    load_escalation(ld, d, &f[7]);
     d->line = line_of(m);
     d->code = get_string(ld, &f[0]);
     d->name = get_string(ld, &f[1]);
@@ -794,20 +1422,23 @@ load_work_groups(struct loader *ld, const struct field *sect)
         return;
     for (i = 0; i < n; i++) {
         struct field f[] = {
-            {"code", true, NULL, 0},
-            {"name", true, NULL, 0},
-            {"department", true, NULL, 0},
+            {"code", true, NULL, 0},       {"name", true, NULL, 0},
+            {"department", true, NULL, 0}, {"lead", false, NULL, 0},
+            {"members", false, NULL, 0},   {"assignment", false, NULL, 0},
         };
         struct work_group *g = &c->work_groups[c->nwork_groups];
         yaml_node_t *m = list_mapping(ld, items, i, "work group");
 
         if (m == NULL)
             continue;
-        read_fields(ld, m, "work group", f, 3);
+        read_fields(ld, m, "work group", f, 6);
         g->line = line_of(m);
         g->code = get_string(ld, &f[0]);
         g->name = get_string(ld, &f[1]);
         g->department = get_string(ld, &f[2]);
+        g->lead = get_string(ld, &f[3]);
+        g->members = get_string_list(ld, &f[4], &g->nmembers);
+        load_assignment(ld, g, &f[5]);
         if (g->department && catalog_department(c, g->department) == NULL)
             problem(ld, f[2].line, "unknown department '%s'", g->department);
         if (!check_code(ld, &f[0], "work group code", g->code))
@@ -976,11 +1607,15 @@ load_service(struct loader *ld, yaml_node_t *m, struct service *svc)
         {"description", false, NULL, 0}, {"group", false, NULL, 0},
         {"keywords", false, NULL, 0},    {"type", true, NULL, 0},
         {"department", true, NULL, 0},   {"attributes", false, NULL, 0},
+        {"workflow", false, NULL, 0},
     };
     const struct service *other;
     const char *type;
 
-    read_fields(ld, m, "service", f, 8);
+    read_fields(ld, m, "service", f, 9);
+    svc->workflow = get_string(ld, &f[8]);
+    if (svc->workflow != NULL && catalog_workflow(ld->c, svc->workflow) == NULL)
+        problem(ld, f[8].line, "unknown workflow '%s'", svc->workflow);
     svc->line = line_of(m);
     svc->code = get_string(ld, &f[0]);
     get_i18n(ld, &f[1], &svc->name);
@@ -1041,19 +1676,26 @@ load_root(struct loader *ld, yaml_node_t *root)
     struct field f[] = {
         {"jurisdiction", true, NULL, 0}, {"calendars", false, NULL, 0},
         {"departments", true, NULL, 0},  {"work_groups", false, NULL, 0},
-        {"services", true, NULL, 0},
+        {"services", true, NULL, 0},     {"zones", false, NULL, 0},
+        {"workflows", false, NULL, 0},   {"sla", false, NULL, 0},
+        {"towing", false, NULL, 0},
     };
 
     if (root->type != YAML_MAPPING_NODE) {
         problem(ld, line_of(root), "top level must be a mapping");
         return;
     }
-    read_fields(ld, root, "top level", f, 5);
+    read_fields(ld, root, "top level", f, 9);
     load_jurisdiction(ld, &f[0]);
+    load_sla(ld, &f[7]);
     load_calendars(ld, &f[1]);
+    load_zones(ld, &f[5]);
     load_departments(ld, &f[2]);
     load_work_groups(ld, &f[3]);
+    load_workflows(ld, &f[6]);
+    load_towing(ld, &f[8]);
     load_services(ld, &f[4]);
+    check_workflows(ld);
 }
 
 /*

@@ -11,6 +11,7 @@
 #ifndef CIVIC311_STORE_BACKEND_H
 #define CIVIC311_STORE_BACKEND_H
 
+#include "store/sqlx.h"
 #include "store/store.h"
 
 /* How a column travels in a copy: its values are text either way. */
@@ -41,6 +42,10 @@ struct store__table {
 
 struct store_ops {
     const char *name; /* "sqlite", "postgresql" */
+
+    /* store_request_insert_x: a request inside x's write transaction. */
+    enum c311_rc (*request_insert_x)(struct sqlx *x, struct sr *req,
+                                     char **cause);
 
     /* Opens and migrates the database at target (the DSN minus prefix). */
     enum c311_rc (*open)(const char *target, const struct store_options *opt,
@@ -79,6 +84,10 @@ struct store_ops {
                                 char **cause);
     enum c311_rc (*count_rows)(void *impl, const struct store__table *t,
                                int64_t *n, char **cause);
+
+    /* Portable SQL (store/sqlx.h): work on one connection. */
+    enum c311_rc (*sqlx_run)(void *impl, bool write, sqlx_work_fn work,
+                             void *arg, struct arena *a, char **cause);
 };
 
 /* The SQLite back end (store/sqlite.c). */
@@ -92,6 +101,28 @@ extern const struct store_ops store__pg_ops;
  * migrations alike, so the SQLite list is the reference.
  */
 int store__sqlite_schema_latest(void);
+
+/* The back end behind st, for modules written on store/sqlx.h. */
+void store__impl(struct store *st, const struct store_ops **ops, void **impl);
+
+/*
+ * What every back end runs inside the transaction that inserts a request,
+ * after the row, its answers and its "created" event: the caller's
+ * contact and the staff side of intake (store/contacts.c). x is the
+ * back end's handle on that transaction; id is the new row.
+ */
+enum c311_rc store__request_filed(struct sqlx *x, const struct sr *req,
+                                  int64_t id, char **cause);
+
+/* SQLite's sqlx_exec (store/sqlite_sqlx.c); x->conn is a sqlite3 *. */
+enum c311_rc store__sqlite_exec(struct sqlx *x, const char *sql,
+                                const struct sqlx_val *params, size_t n,
+                                struct sqlx_rows *out, char **cause);
+
+/* PostgreSQL's sqlx_exec (store/pg_sqlx.c); x->conn is a PGconn *. */
+enum c311_rc store__pg_exec(struct sqlx *x, const char *sql,
+                            const struct sqlx_val *params, size_t n,
+                            struct sqlx_rows *out, char **cause);
 
 /*
  * Sets *cause (when cause is not NULL) to a malloc'd formatted message and

@@ -739,6 +739,20 @@ insert_conflict(const struct pg_conn *c, char **cause)
                        "a request with this %s exists already", what);
 }
 
+/* Runs what the rest of the store adds to a new request, on c. */
+static enum c311_rc
+filed_hook(struct pg_store *s, struct pg_conn *c, struct insert_arg *w,
+           char **cause)
+{
+    struct sqlx x = {store__pg_exec, c->db, s, w->a, false};
+    enum c311_rc rc;
+
+    rc = store__request_filed(&x, w->req, w->id, cause);
+    if (x.lost)
+        pool_lost(s);
+    return rc;
+}
+
 /* Inserts the row, its public id, answers and "created" event. */
 static enum c311_rc
 insert_work(struct pg_store *s, struct pg_conn *c, void *arg, char **cause)
@@ -766,6 +780,8 @@ insert_work(struct pg_store *s, struct pg_conn *c, void *arg, char **cause)
     if (rc == C311_OK)
         rc = conn_exec(s, c, sql_event_created, 1, values, NULL,
                        "recording the creation", cause);
+    if (rc == C311_OK)
+        rc = filed_hook(s, c, w, cause);
     if (rc == C311_ERR_CONFLICT)
         return insert_conflict(c, cause);
     return rc;
@@ -790,6 +806,41 @@ pg_request_insert(void *impl, struct sr *req, struct arena *a, char **cause)
         return store__fail(cause, C311_ERR_INVALID, "answers are missing");
 
     rc = pg_run(impl, true, insert_work, &w, cause);
+    if (rc != C311_OK)
+        return rc;
+    req->id = w.id;
+    req->public_id = w.pid;
+    return C311_OK;
+}
+
+/*
+ * Inserts req inside the write transaction of x; req->id and its public id
+ * are set at once, and stand only if the transaction commits.
+ */
+static enum c311_rc
+pg_request_insert_x(struct sqlx *x, struct sr *req, char **cause)
+{
+    struct insert_arg w = {req, x->a, 0, NULL};
+    struct pg_store *s = x->store;
+    struct pg_conn *c = NULL;
+    enum c311_rc rc;
+    size_t i;
+
+    if (req->service_code == NULL || *req->service_code == '\0')
+        return store__fail(cause, C311_ERR_INVALID, "request has no service");
+    if (req->requested_at == 0 || req->updated_at == 0)
+        return store__fail(cause, C311_ERR_INVALID,
+                           "request has no requested_at or updated_at");
+    if (req->nattrs > 0 && req->attrs == NULL)
+        return store__fail(cause, C311_ERR_INVALID, "answers are missing");
+    for (i = 0; i < s->nconns; i++) {
+        if (s->conns[i].db == x->conn)
+            c = &s->conns[i];
+    }
+    if (c == NULL || PQtransactionStatus(c->db) != PQTRANS_INTRANS)
+        return store__fail(cause, C311_ERR_INTERNAL,
+                           "a request is inserted in a write transaction");
+    rc = insert_work(s, c, &w, cause);
     if (rc != C311_OK)
         return rc;
     req->id = w.id;
@@ -1375,8 +1426,42 @@ pg_count_rows(void *impl, const struct store__table *t, int64_t *n,
     return pg_run(impl, false, count_work, &w, cause);
 }
 
+/* ---- portable SQL ---- */
+
+/* What sqlx_work() runs and where its cells go. */
+struct sqlx_arg {
+    sqlx_work_fn work;
+    void *arg;
+    struct arena *a;
+};
+
+/* Runs a module's work on c; a broken connection resets the pool. */
+static enum c311_rc
+sqlx_work(struct pg_store *s, struct pg_conn *c, void *arg, char **cause)
+{
+    struct sqlx_arg *w = arg;
+    struct sqlx x = {store__pg_exec, c->db, s, w->a, false};
+    enum c311_rc rc;
+
+    rc = w->work(&x, w->arg, cause);
+    if (x.lost)
+        pool_lost(s);
+    return rc;
+}
+
+/* Runs work through pg_run: retried once on a fresh connection if lost. */
+static enum c311_rc
+pg_sqlx_run(void *impl, bool write, sqlx_work_fn work, void *arg,
+            struct arena *a, char **cause)
+{
+    struct sqlx_arg w = {work, arg, a};
+
+    return pg_run(impl, write, sqlx_work, &w, cause);
+}
+
 const struct store_ops store__pg_ops = {
     .name = "postgresql",
+    .request_insert_x = pg_request_insert_x,
     .open = pg_open,
     .close = pg_close,
     .schema_version = pg_schema_version,
@@ -1391,4 +1476,5 @@ const struct store_ops store__pg_ops = {
     .export_rows = pg_export_rows,
     .import_rows = pg_import_rows,
     .count_rows = pg_count_rows,
+    .sqlx_run = pg_sqlx_run,
 };

@@ -790,6 +790,16 @@ insert_created_event(struct conn *c, int64_t id, char **cause)
     return stmt_run(c, stmt, "recording the creation", cause);
 }
 
+/* Runs what the rest of the store adds to a new request, on the writer. */
+static enum c311_rc
+filed_hook(struct sqlite_store *s, const struct sr *req, int64_t id,
+           struct arena *a, char **cause)
+{
+    struct sqlx x = {store__sqlite_exec, s->writer.db, s, a, false};
+
+    return store__request_filed(&x, req, id, cause);
+}
+
 /* Gives a clearer cause for the two unique columns a client can clash on. */
 static enum c311_rc
 insert_conflict(char **cause)
@@ -808,6 +818,44 @@ insert_conflict(char **cause)
     return C311_ERR_CONFLICT;
 }
 
+/* Refuses a request that lacks what every stored request has. */
+static enum c311_rc
+check_insert(const struct sr *req, char **cause)
+{
+    if (req->service_code == NULL || *req->service_code == '\0')
+        return store__fail(cause, C311_ERR_INVALID, "request has no service");
+    if (req->requested_at == 0 || req->updated_at == 0)
+        return store__fail(cause, C311_ERR_INVALID,
+                           "request has no requested_at or updated_at");
+    if (req->nattrs > 0 && req->attrs == NULL)
+        return store__fail(cause, C311_ERR_INVALID, "answers are missing");
+    return C311_OK;
+}
+
+/*
+ * Inserts req, its public id, answers, "created" event and what the rest
+ * of the store adds to a new request, on the writer.
+ */
+static enum c311_rc
+insert_all(struct sqlite_store *s, const struct sr *req, struct arena *a,
+           int64_t *id, const char **pid, char **cause)
+{
+    struct conn *c = &s->writer;
+    enum c311_rc rc;
+
+    *pid = req->public_id;
+    rc = insert_row(c, req, id, cause);
+    if (rc == C311_OK && (*pid == NULL || **pid == '\0'))
+        rc = assign_public_id(c, *id, req->requested_at, a, pid, cause);
+    if (rc == C311_OK)
+        rc = insert_attrs(c, *id, req, cause);
+    if (rc == C311_OK)
+        rc = insert_created_event(c, *id, cause);
+    if (rc == C311_OK)
+        rc = filed_hook(s, req, *id, a, cause);
+    return rc;
+}
+
 /*
  * Inserts req with its answers and its "created" event in one transaction;
  * req->id and a generated req->public_id are set only once it committed.
@@ -816,30 +864,44 @@ static enum c311_rc
 sqlite_request_insert(void *impl, struct sr *req, struct arena *a, char **cause)
 {
     struct sqlite_store *s = impl;
-    const char *pid = req->public_id;
+    const char *pid = NULL;
     enum c311_rc rc;
     int64_t id = 0;
 
-    if (req->service_code == NULL || *req->service_code == '\0')
-        return store__fail(cause, C311_ERR_INVALID, "request has no service");
-    if (req->requested_at == 0 || req->updated_at == 0)
-        return store__fail(cause, C311_ERR_INVALID,
-                           "request has no requested_at or updated_at");
-    if (req->nattrs > 0 && req->attrs == NULL)
-        return store__fail(cause, C311_ERR_INVALID, "answers are missing");
-
+    if ((rc = check_insert(req, cause)) != C311_OK)
+        return rc;
     rc = write_begin(s, cause);
     if (rc != C311_OK)
         return rc;
-    rc = insert_row(&s->writer, req, &id, cause);
-    if (rc == C311_OK && (pid == NULL || *pid == '\0'))
-        rc =
-            assign_public_id(&s->writer, id, req->requested_at, a, &pid, cause);
-    if (rc == C311_OK)
-        rc = insert_attrs(&s->writer, id, req, cause);
-    if (rc == C311_OK)
-        rc = insert_created_event(&s->writer, id, cause);
+    rc = insert_all(s, req, a, &id, &pid, cause);
     rc = write_end(s, rc, cause);
+    if (rc == C311_ERR_CONFLICT)
+        return insert_conflict(cause);
+    if (rc != C311_OK)
+        return rc;
+    req->id = id;
+    req->public_id = pid;
+    return C311_OK;
+}
+
+/*
+ * Inserts req inside the write transaction of x; req->id and its public id
+ * are set at once, and stand only if the transaction commits.
+ */
+static enum c311_rc
+sqlite_request_insert_x(struct sqlx *x, struct sr *req, char **cause)
+{
+    struct sqlite_store *s = x->store;
+    const char *pid = NULL;
+    enum c311_rc rc;
+    int64_t id = 0;
+
+    if ((rc = check_insert(req, cause)) != C311_OK)
+        return rc;
+    if (x->conn != s->writer.db || sqlite3_get_autocommit(s->writer.db))
+        return store__fail(cause, C311_ERR_INTERNAL,
+                           "a request is inserted in a write transaction");
+    rc = insert_all(s, req, x->a, &id, &pid, cause);
     if (rc == C311_ERR_CONFLICT)
         return insert_conflict(cause);
     if (rc != C311_OK)
@@ -1405,8 +1467,39 @@ sqlite_count_rows(void *impl, const struct store__table *t, int64_t *n,
     return rc;
 }
 
+/* ---- portable SQL ---- */
+
+/*
+ * Runs work on the writer inside a transaction, or on a reader. Readers
+ * are query_only, so a read that tries to write fails.
+ */
+static enum c311_rc
+sqlite_sqlx_run(void *impl, bool write, sqlx_work_fn work, void *arg,
+                struct arena *a, char **cause)
+{
+    struct sqlite_store *s = impl;
+    struct sqlx x = {store__sqlite_exec, NULL, s, a, false};
+    struct conn *c;
+    enum c311_rc rc;
+
+    if (write) {
+        rc = write_begin(s, cause);
+        if (rc != C311_OK)
+            return rc;
+        x.conn = s->writer.db;
+        rc = work(&x, arg, cause);
+        return write_end(s, rc, cause);
+    }
+    c = reader_get(s);
+    x.conn = c->db;
+    rc = work(&x, arg, cause);
+    reader_put(s, c);
+    return rc;
+}
+
 const struct store_ops store__sqlite_ops = {
     .name = "sqlite",
+    .request_insert_x = sqlite_request_insert_x,
     .open = sqlite_open,
     .close = sqlite_close,
     .schema_version = sqlite_schema_version,
@@ -1421,4 +1514,5 @@ const struct store_ops store__sqlite_ops = {
     .export_rows = sqlite_export_rows,
     .import_rows = sqlite_import_rows,
     .count_rows = sqlite_count_rows,
+    .sqlx_run = sqlite_sqlx_run,
 };

@@ -104,6 +104,183 @@ static const char migration_1[] =
     "CREATE TRIGGER event_no_delete BEFORE DELETE ON event"
     " BEGIN SELECT RAISE(ABORT, 'event history is append-only'); END;";
 
+/*
+ * Version 2: the work engine. Work orders with their service levels and
+ * hold accounting, round_robin turns, escalations applied, an outbox of
+ * notifications and tow records.
+ */
+static const char migration_2[] =
+    /* One piece of work of a request: a step of its workflow or a task. */
+    "CREATE TABLE work_order ("
+    " id INTEGER PRIMARY KEY,"
+    " request_id INTEGER NOT NULL REFERENCES request (id),"
+    " workflow TEXT,"
+    " step TEXT NOT NULL,"
+    " name TEXT,"
+    " department TEXT NOT NULL,"
+    " work_group TEXT,"
+    " assignee TEXT,"
+    " status TEXT NOT NULL"
+    " CHECK (status IN ('open', 'in_progress', 'on_hold', 'done')),"
+    " priority INTEGER NOT NULL DEFAULT 1,"
+    " sla TEXT,"
+    " created_at INTEGER NOT NULL,"
+    " updated_at INTEGER NOT NULL,"
+    " due_at INTEGER,"
+    " at_risk_at INTEGER,"
+    " started_at INTEGER,"
+    " completed_at INTEGER,"
+    " outcome TEXT,"
+    " notes TEXT,"
+    " hold_reason TEXT,"
+    " held_since INTEGER,"
+    " held_seconds INTEGER NOT NULL DEFAULT 0,"
+    " sla_state TEXT NOT NULL DEFAULT 'on_track'"
+    " CHECK (sla_state IN ('on_track', 'at_risk', 'breached'))"
+    ") STRICT;"
+    "CREATE INDEX work_order_request ON work_order (request_id, id);"
+    "CREATE INDEX work_order_due ON work_order (status, due_at);"
+    "CREATE INDEX work_order_group ON work_order (work_group, status);"
+    /* Whose turn it is in a round_robin work group. */
+    "CREATE TABLE work_group_turn ("
+    " work_group TEXT PRIMARY KEY,"
+    " turns INTEGER NOT NULL"
+    ") STRICT;"
+    /* Escalation levels applied: each at most once per work order. */
+    "CREATE TABLE sla_escalation ("
+    " work_order_id INTEGER NOT NULL REFERENCES work_order (id),"
+    " level INTEGER NOT NULL,"
+    " at INTEGER NOT NULL,"
+    " notified TEXT,"
+    " PRIMARY KEY (work_order_id, level)"
+    ") STRICT;"
+    /* Messages to deliver later (email, SMS); sent_at set once sent. */
+    "CREATE TABLE outbox ("
+    " id INTEGER PRIMARY KEY,"
+    " created_at INTEGER NOT NULL,"
+    " recipient TEXT NOT NULL,"
+    " subject TEXT NOT NULL,"
+    " body TEXT,"
+    " request_id INTEGER REFERENCES request (id),"
+    " work_order_id INTEGER REFERENCES work_order (id),"
+    " sent_at INTEGER"
+    ") STRICT;"
+    "CREATE INDEX outbox_unsent ON outbox (sent_at, id);"
+    /* Vehicles towed to a pound, from tow to release or disposal. */
+    "CREATE TABLE tow_record ("
+    " id INTEGER PRIMARY KEY,"
+    " request_id INTEGER REFERENCES request (id),"
+    " work_order_id INTEGER REFERENCES work_order (id),"
+    " plate TEXT NOT NULL,"
+    " plate_state TEXT,"
+    " make TEXT,"
+    " model TEXT,"
+    " colour TEXT,"
+    " towed_at INTEGER NOT NULL,"
+    " towed_from TEXT,"
+    " pound TEXT NOT NULL,"
+    " reason TEXT NOT NULL CHECK (reason IN ('abandoned', 'violation')),"
+    " status TEXT NOT NULL CHECK (status IN"
+    " ('towed', 'notice_sent', 'held', 'released', 'disposed')),"
+    " notice_due_at INTEGER,"
+    " notice_sent_at INTEGER,"
+    " disposal_from INTEGER,"
+    " ownership_checked INTEGER NOT NULL DEFAULT 0,"
+    " payment_checked INTEGER NOT NULL DEFAULT 0,"
+    " released_at INTEGER,"
+    " disposed_at INTEGER,"
+    " owner_name TEXT,"
+    " owner_address TEXT,"
+    " created_at INTEGER NOT NULL,"
+    " updated_at INTEGER NOT NULL"
+    ") STRICT;"
+    "CREATE INDEX tow_record_plate ON tow_record (plate, towed_at);";
+
+/*
+ * Version 3: the staff side. Staff accounts with hashed passwords, their
+ * sessions (by token hash) and failed sign-ins; callers as contacts with
+ * phones and emails, linked from their requests; escalation to experts;
+ * per-key rate limits; an audit trail for what is not a request (request
+ * changes stay in event).
+ */
+static const char migration_3[] =
+    "CREATE TABLE staff_user ("
+    " id INTEGER PRIMARY KEY,"
+    " login TEXT NOT NULL UNIQUE,"
+    " name TEXT NOT NULL,"
+    " password_hash TEXT NOT NULL,"
+    " roles TEXT NOT NULL,"
+    " departments TEXT NOT NULL DEFAULT '',"
+    " disabled INTEGER NOT NULL DEFAULT 0 CHECK (disabled IN (0, 1)),"
+    " created_at INTEGER NOT NULL,"
+    " updated_at INTEGER NOT NULL"
+    ") STRICT;"
+    "CREATE TABLE staff_session ("
+    " id INTEGER PRIMARY KEY,"
+    " token_hash TEXT NOT NULL UNIQUE,"
+    " user_id INTEGER NOT NULL REFERENCES staff_user (id),"
+    " created_at INTEGER NOT NULL,"
+    " expires_at INTEGER NOT NULL,"
+    " ended_at INTEGER"
+    ") STRICT;"
+    "CREATE INDEX staff_session_user ON staff_session (user_id);"
+    "CREATE TABLE login_failure ("
+    " id INTEGER PRIMARY KEY,"
+    " login TEXT NOT NULL,"
+    " at INTEGER NOT NULL"
+    ") STRICT;"
+    "CREATE INDEX login_failure_login ON login_failure (login, at);"
+
+    "CREATE TABLE contact ("
+    " id INTEGER PRIMARY KEY,"
+    " first_name TEXT,"
+    " last_name TEXT,"
+    " address TEXT,"
+    " language TEXT,"
+    " merged_into INTEGER,"
+    " created_at INTEGER NOT NULL,"
+    " updated_at INTEGER NOT NULL"
+    ") STRICT;"
+    "CREATE TABLE contact_point ("
+    " contact_id INTEGER NOT NULL REFERENCES contact (id),"
+    " seq INTEGER NOT NULL,"
+    " kind TEXT NOT NULL CHECK (kind IN ('phone', 'email')),"
+    " value TEXT NOT NULL,"
+    " PRIMARY KEY (contact_id, seq)"
+    ") STRICT, WITHOUT ROWID;"
+    "CREATE INDEX contact_point_value ON contact_point (kind, value);"
+
+    "ALTER TABLE request ADD COLUMN contact_id INTEGER"
+    " REFERENCES contact (id);"
+    "ALTER TABLE request ADD COLUMN interpreter_used INTEGER;"
+    "ALTER TABLE request ADD COLUMN escalated_at INTEGER;"
+    "ALTER TABLE request ADD COLUMN escalation_reason TEXT;"
+    "ALTER TABLE request ADD COLUMN expert_id INTEGER"
+    " REFERENCES staff_user (id);"
+    "ALTER TABLE request ADD COLUMN taken_at INTEGER;"
+    "CREATE INDEX request_contact ON request (contact_id, requested_at);"
+    "CREATE INDEX request_escalated ON request (escalated_at)"
+    " WHERE escalated_at IS NOT NULL;"
+    "CREATE INDEX event_at ON event (at, id);"
+
+    "ALTER TABLE api_key ADD COLUMN rate_limit INTEGER;"
+
+    "CREATE TABLE audit ("
+    " id INTEGER PRIMARY KEY,"
+    " at INTEGER NOT NULL,"
+    " actor TEXT,"
+    " kind TEXT NOT NULL,"
+    " subject TEXT NOT NULL,"
+    " subject_id TEXT,"
+    " before_json TEXT CHECK (before_json IS NULL OR json_valid(before_json)),"
+    " after_json TEXT CHECK (after_json IS NULL OR json_valid(after_json))"
+    ") STRICT;"
+    "CREATE INDEX audit_at ON audit (at, id);"
+    "CREATE TRIGGER audit_no_update BEFORE UPDATE ON audit"
+    " BEGIN SELECT RAISE(ABORT, 'the audit trail is append-only'); END;"
+    "CREATE TRIGGER audit_no_delete BEFORE DELETE ON audit"
+    " BEGIN SELECT RAISE(ABORT, 'the audit trail is append-only'); END;";
+
 /* "Requests near a place": a box on (lat, lon) narrows the search. */
 static const char migration_7[] =
     "CREATE INDEX request_location ON request (lat, lon)"
@@ -111,6 +288,9 @@ static const char migration_7[] =
 
 static const struct migration migrations[] = {
     {1, "requests, answers, api keys, events", migration_1},
+    {2, "work orders, escalations, outbox, tow records", migration_2},
+    {3, "staff, sessions, contacts, escalation, key limits, audit",
+     migration_3},
     {7, "index of request locations", migration_7},
 };
 

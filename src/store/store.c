@@ -32,6 +32,14 @@ store__fail(char **cause, enum c311_rc rc, const char *fmt, ...)
     return rc;
 }
 
+/* Hands out the back end behind st. */
+void
+store__impl(struct store *st, const struct store_ops **ops, void **impl)
+{
+    *ops = st->ops;
+    *impl = st->impl;
+}
+
 /* Returns true when s starts with prefix. */
 static bool
 has_prefix(const char *s, const char *prefix)
@@ -177,6 +185,42 @@ static const struct store__column api_key_cols[] = {
     {"id", STORE__INT},         {"name", STORE__TEXT},
     {"prefix", STORE__TEXT},    {"hash", STORE__TEXT},
     {"created_at", STORE__INT}, {"revoked_at", STORE__INT},
+    {"rate_limit", STORE__INT},
+};
+
+static const struct store__column staff_user_cols[] = {
+    {"id", STORE__INT},         {"login", STORE__TEXT},
+    {"name", STORE__TEXT},      {"password_hash", STORE__TEXT},
+    {"roles", STORE__TEXT},     {"departments", STORE__TEXT},
+    {"disabled", STORE__INT},   {"created_at", STORE__INT},
+    {"updated_at", STORE__INT},
+};
+
+static const struct store__column staff_session_cols[] = {
+    {"id", STORE__INT},         {"token_hash", STORE__TEXT},
+    {"user_id", STORE__INT},    {"created_at", STORE__INT},
+    {"expires_at", STORE__INT}, {"ended_at", STORE__INT},
+};
+
+static const struct store__column contact_cols[] = {
+    {"id", STORE__INT},         {"first_name", STORE__TEXT},
+    {"last_name", STORE__TEXT}, {"address", STORE__TEXT},
+    {"language", STORE__TEXT},  {"merged_into", STORE__INT},
+    {"created_at", STORE__INT}, {"updated_at", STORE__INT},
+};
+
+static const struct store__column contact_point_cols[] = {
+    {"contact_id", STORE__INT},
+    {"seq", STORE__INT},
+    {"kind", STORE__TEXT},
+    {"value", STORE__TEXT},
+};
+
+static const struct store__column audit_cols[] = {
+    {"id", STORE__INT},           {"at", STORE__INT},
+    {"actor", STORE__TEXT},       {"kind", STORE__TEXT},
+    {"subject", STORE__TEXT},     {"subject_id", STORE__TEXT},
+    {"before_json", STORE__JSON}, {"after_json", STORE__JSON},
 };
 
 static const struct store__column request_cols[] = {
@@ -210,6 +254,12 @@ static const struct store__column request_cols[] = {
     {"device_id", STORE__TEXT},
     {"account_id", STORE__TEXT},
     {"token", STORE__TEXT},
+    {"contact_id", STORE__INT},
+    {"interpreter_used", STORE__INT},
+    {"escalated_at", STORE__INT},
+    {"escalation_reason", STORE__TEXT},
+    {"expert_id", STORE__INT},
+    {"taken_at", STORE__INT},
 };
 
 static const struct store__column request_attr_cols[] = {
@@ -232,12 +282,23 @@ static const struct store__column event_cols[] = {
     {"after_json", STORE__JSON},
 };
 
-/* Every column of schema version 1, in the order of its CREATE TABLE. */
+/*
+ * Every column of the schema, in the order of its CREATE TABLE and the
+ * ALTER TABLEs after it. Failed sign-ins (login_failure) are not copied:
+ * they only slow down guessing for 15 minutes.
+ */
 static const struct store__table tables[STORE_NTABLES] = {
     [STORE_API_KEY] = {"api_key", COLS(api_key_cols), 1, true},
+    [STORE_STAFF_USER] = {"staff_user", COLS(staff_user_cols), 1, true},
+    [STORE_STAFF_SESSION] = {"staff_session", COLS(staff_session_cols), 1,
+                             true},
+    [STORE_CONTACT] = {"contact", COLS(contact_cols), 1, true},
+    [STORE_CONTACT_POINT] = {"contact_point", COLS(contact_point_cols), 2,
+                             false},
     [STORE_REQUEST] = {"request", COLS(request_cols), 1, true},
     [STORE_REQUEST_ATTR] = {"request_attr", COLS(request_attr_cols), 2, false},
     [STORE_EVENT] = {"event", COLS(event_cols), 1, true},
+    [STORE_AUDIT] = {"audit", COLS(audit_cols), 1, true},
 };
 
 /* The table's name in the schema. */

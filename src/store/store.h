@@ -129,9 +129,14 @@ enum c311_rc store_apikey_revoke(struct store *st, const char *name,
  */
 enum store_table {
     STORE_API_KEY,
+    STORE_STAFF_USER,
+    STORE_STAFF_SESSION,
+    STORE_CONTACT,
+    STORE_CONTACT_POINT,
     STORE_REQUEST,
     STORE_REQUEST_ATTR,
     STORE_EVENT,
+    STORE_AUDIT,
     STORE_NTABLES
 };
 

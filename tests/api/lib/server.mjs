@@ -95,13 +95,16 @@ export class Server {
         const pgUrl = options.pgUrl ?? process.env.CIVIC311_TEST_PG_URL;
         this.db = options.db ?? (pgUrl ? freshPgDatabase(pgUrl)
             : path.join(this.dir, 't.db'));
-        this.config = path.join(repoRoot, 'config', 'demo-city.yaml');
+        this.config = options.config ??
+            path.join(repoRoot, 'config', 'demo-city.yaml');
         this.webRoot = path.join(repoRoot, 'web');
         this.proc = null;
         this.port = 0;
         this.stderr = '';   // all runs, in order
         this.bodies = [];   // every response body received, as text
         this.apiKey = null;
+        // more `serve` options, such as --portal-key-file
+        this.extraArgs = options.extraArgs ?? [];
     }
 
     get base() {
@@ -128,7 +131,8 @@ export class Server {
 
     async #launch() {
         const args = ['serve', '--config', this.config, '--db', this.db,
-            '--listen', `127.0.0.1:${this.port}`, '--web-root', this.webRoot];
+            '--listen', `127.0.0.1:${this.port}`, '--web-root', this.webRoot,
+            ...this.extraArgs];
         const proc = spawn(this.bin, args, {
             cwd: repoRoot,
             env: process.env,
@@ -174,9 +178,11 @@ export class Server {
     }
 
     // Creates an API key with the CLI; the key is the one line it prints.
+    // Its rate limit is the largest, so that load tests are not refused.
     createApiKey(name = 'tests') {
         const out = execFileSync(this.bin,
-            ['apikey', 'create', '--db', this.db, '--name', name],
+            ['apikey', 'create', '--db', this.db, '--name', name,
+                '--rate-limit', '1000000'],
             { cwd: repoRoot, env: process.env, encoding: 'utf8',
               stdio: ['ignore', 'pipe', 'pipe'] });
         const lines = out.split('\n').filter((l) => l.trim() !== '');

@@ -281,8 +281,9 @@ Test(catalog, type_names_round_trip)
 
 Test(catalog, lookups_by_code)
 {
-    struct department deps[] = {{"PARKS", "Parks", NULL, NULL, NULL, 3},
-                                {"POLICE", "Police", "24x7", NULL, NULL, 9}};
+    struct department deps[] = {
+        {"PARKS", "Parks", NULL, NULL, NULL, 3, NULL, NULL, 0, NULL, 0},
+        {"POLICE", "Police", "24x7", NULL, NULL, 9, NULL, NULL, 0, NULL, 0}};
     struct calendar cals[] = {{"24x7", "UTC", NULL, 0, NULL, 0, 1}};
     struct city c;
 

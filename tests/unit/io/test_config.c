@@ -84,7 +84,7 @@ Test(config, demo_city_counts_and_jurisdiction)
     load_ok(DEMO_CITY);
 
     cr_assert_eq(city->ndepartments, 9);
-    cr_assert_eq(city->nwork_groups, 12);
+    cr_assert_eq(city->nwork_groups, 14);
     cr_assert_eq(city->nservices, 28);
     cr_assert_eq(city->ncalendars, 2);
     cr_assert_str_eq(city->jurisdiction_id, "democity.example");

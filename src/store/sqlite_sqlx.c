@@ -1,0 +1,133 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * SQLite's side of store/sqlx.h: prepares a statement, binds the typed
+ * parameters by their $N names, and copies the rows into the arena as text.
+ */
+#include <sqlite3.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "store/backend.h"
+
+/* Turns the last error on db into a status, as sqlite.c does. */
+static enum c311_rc
+sqlite_sqlx_fail(sqlite3 *db, char **cause, const char *what)
+{
+    int code = sqlite3_extended_errcode(db);
+    enum c311_rc rc = C311_ERR_DB;
+
+    if (code == SQLITE_CONSTRAINT_UNIQUE ||
+        code == SQLITE_CONSTRAINT_PRIMARYKEY)
+        rc = C311_ERR_CONFLICT;
+    else if ((code & 0xff) == SQLITE_CONSTRAINT)
+        rc = C311_ERR_INVALID;
+    else if ((code & 0xff) == SQLITE_BUSY || (code & 0xff) == SQLITE_LOCKED)
+        rc = C311_ERR_UNAVAILABLE;
+    return store__fail(cause, rc, "%s failed: %s", what, sqlite3_errmsg(db));
+}
+
+/* Binds parameter $i+1 of stmt, wherever it appears; true on success. */
+static bool
+sqlite_sqlx_bind(sqlite3_stmt *stmt, size_t i, const struct sqlx_val *v)
+{
+    char name[32];
+    int at;
+
+    snprintf(name, sizeof(name), "$%zu", i + 1);
+    at = sqlite3_bind_parameter_index(stmt, name);
+    if (at == 0)
+        return true; /* not used by this statement */
+    switch (v->type) {
+    case SQLX_NULL:
+        return sqlite3_bind_null(stmt, at) == SQLITE_OK;
+    case SQLX_INT:
+        return sqlite3_bind_int64(stmt, at, v->i) == SQLITE_OK;
+    case SQLX_TEXT:
+    case SQLX_JSON:
+        break;
+    }
+    return sqlite3_bind_text(stmt, at, v->s, -1, SQLITE_STATIC) == SQLITE_OK;
+}
+
+/* Column i of the current row as arena text; false when out of memory. */
+static bool
+sqlite_sqlx_cell(sqlite3_stmt *stmt, int i, struct arena *a, const char **out)
+{
+    const unsigned char *t;
+
+    switch (sqlite3_column_type(stmt, i)) {
+    case SQLITE_NULL:
+        *out = NULL;
+        return true;
+    case SQLITE_INTEGER:
+        *out =
+            arena_printf(a, "%lld", (long long)sqlite3_column_int64(stmt, i));
+        break;
+    case SQLITE_FLOAT:
+        *out = arena_printf(a, "%.17g", sqlite3_column_double(stmt, i));
+        break;
+    default:
+        t = sqlite3_column_text(stmt, i);
+        *out = arena_strndup(a, t != NULL ? (const char *)t : "",
+                             (size_t)sqlite3_column_bytes(stmt, i));
+        break;
+    }
+    return *out != NULL;
+}
+
+/* Steps through the rows, copying them into out. */
+static enum c311_rc
+sqlite_sqlx_collect(sqlite3 *db, sqlite3_stmt *stmt, struct arena *a,
+                    struct sqlx_rows *out, char **cause)
+{
+    size_t cap = 0, j;
+    int step;
+
+    out->ncols = (size_t)sqlite3_column_count(stmt);
+    while ((step = sqlite3_step(stmt)) == SQLITE_ROW) {
+        if (out == NULL || out->ncols == 0)
+            continue;
+        out->cells = sqlx_grow(a, out->cells, out->nrows, &cap,
+                               out->ncols * sizeof(*out->cells));
+        if (out->cells == NULL)
+            return store__fail(cause, C311_ERR_NOMEM, "out of memory");
+        for (j = 0; j < out->ncols; j++) {
+            if (!sqlite_sqlx_cell(stmt, (int)j, a,
+                                  &out->cells[out->nrows * out->ncols + j]))
+                return store__fail(cause, C311_ERR_NOMEM, "out of memory");
+        }
+        out->nrows++;
+    }
+    if (step != SQLITE_DONE)
+        return sqlite_sqlx_fail(db, cause, "running a statement");
+    out->changes = sqlite3_changes(db);
+    return C311_OK;
+}
+
+enum c311_rc
+store__sqlite_exec(struct sqlx *x, const char *sql,
+                   const struct sqlx_val *params, size_t n,
+                   struct sqlx_rows *out, char **cause)
+{
+    sqlite3 *db = x->conn;
+    struct sqlx_rows scratch;
+    sqlite3_stmt *stmt = NULL;
+    enum c311_rc rc;
+    size_t i;
+
+    if (out == NULL)
+        out = &scratch;
+    memset(out, 0, sizeof(*out));
+    if (sqlite3_prepare_v2(db, sql, -1, &stmt, NULL) != SQLITE_OK)
+        return sqlite_sqlx_fail(db, cause, "preparing a statement");
+    for (i = 0; i < n; i++) {
+        if (!sqlite_sqlx_bind(stmt, i, &params[i])) {
+            rc = sqlite_sqlx_fail(db, cause, "binding a statement");
+            goto out;
+        }
+    }
+    rc = sqlite_sqlx_collect(db, stmt, x->a, out, cause);
+out:
+    sqlite3_finalize(stmt);
+    return rc;
+}

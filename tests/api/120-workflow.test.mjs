@@ -1,0 +1,260 @@
+// SPDX-License-Identifier: MIT
+//
+// The work engine end to end: an abandoned vehicle filed through Open311
+// becomes an inspection work order in the right work group, due exactly
+// when `civic311 sla due` says; completing it with `tow` starts the tow,
+// and the chain runs to the release, which closes the request with its
+// public note in Open311. Crew see only their department's work. A sweep
+// past the due time marks the order breached and escalates it once,
+// however often it runs, also with three sweepers at the same time.
+import assert from 'node:assert/strict';
+import { execFile, execFileSync } from 'node:child_process';
+import { test } from 'node:test';
+
+import { API, repoRoot, testCleanStop, useServer } from './lib/server.mjs';
+
+const CONFIG = `${repoRoot}/config/demo-city.yaml`;
+const PASSWORD = 'correct horse battery';
+const tokens = {};
+
+// Adds a staff account with the CLI and signs it in.
+async function addUser(srv, login, roles, departments = []) {
+    const args = ['user', 'add', '--db', srv.db, '--config', CONFIG,
+        '--login', login, '--name', login];
+    for (const r of roles)
+        args.push('--role', r);
+    for (const d of departments)
+        args.push('--department', d);
+    execFileSync(srv.bin, args, { input: `${PASSWORD}\n`, cwd: repoRoot });
+    const r = await srv.request('POST', '/api/v1/session', {
+        body: JSON.stringify({ login, password: PASSWORD }),
+        headers: { 'content-type': 'application/json' } });
+    assert.equal(r.status, 201, r.text);
+    tokens[login] = r.json.token;
+}
+
+const ctx = useServer('120-workflow', async (srv) => {
+    await addUser(srv, 'boss', ['supervisor', 'admin']);
+    await addUser(srv, 'tow.crew', ['crew'], ['POLICE']);
+});
+
+// A staff call as login with a JSON body.
+function staff(login, method, path, body) {
+    return ctx.srv.request(method, path, {
+        body: body === undefined ? undefined : JSON.stringify(body),
+        headers: { authorization: `Bearer ${tokens[login]}`,
+            'content-type': 'application/json' } });
+}
+
+// Runs the CLI and returns its standard output, trimmed.
+function cli(...args) {
+    return execFileSync(ctx.srv.bin, args, { cwd: repoRoot,
+        encoding: 'utf8' }).trim();
+}
+
+// What `civic311 sla due` says for a calendar of the demo city.
+function slaDue(calendar, from, duration) {
+    return cli('sla', 'due', '--config', CONFIG, '--calendar', calendar,
+        '--from', from, '--duration', duration);
+}
+
+// One sweep at an instant; returns its one line of output.
+function sweep(now) {
+    return cli('sla', 'sweep', '--db', ctx.srv.db, '--config', CONFIG,
+        '--now', now);
+}
+
+async function workOrders(id) {
+    const r = await staff('boss', 'GET', `/api/v1/requests/${id}/workorders`);
+    assert.equal(r.status, 200, r.text);
+    return r.json;
+}
+
+async function complete(login, woId, body, status = 200) {
+    const r = await staff(login, 'POST', `/api/v1/workorders/${woId}/complete`,
+        body);
+    assert.equal(r.status, status, r.text);
+    return r.json;
+}
+
+async function file(service, fields) {
+    const r = await ctx.srv.post(`${API}/requests.json`, {
+        service_code: service, lat: '40.7128', long: '-74.0060', ...fields });
+    assert.equal(r.status, 201, r.text);
+    return r.json[0].service_request_id;
+}
+
+let vehicle;
+
+test('an abandoned vehicle starts with an inspection due as sla due says',
+    async () => {
+        vehicle = await file('ABANDONED_VEHICLE', {
+            'attribute[HAZARD]': 'no', 'attribute[CONDITION]': 'damaged',
+            'attribute[MAKE]': 'Ford' });
+        const [wo, ...rest] = await workOrders(vehicle);
+        assert.deepEqual(rest, []);
+        assert.equal(wo.step, 'INSPECT');
+        assert.equal(wo.workflow, 'ABANDONED_VEHICLE');
+        assert.equal(wo.department, 'POLICE');
+        assert.equal(wo.work_group, 'PD_PATROL');
+        assert.equal(wo.assignee, 'pd.officer1');
+        assert.equal(wo.status, 'open');
+        assert.equal(wo.sla, '2bd');
+        assert.equal(wo.sla_state, 'on_track');
+        assert.equal(wo.due_datetime,
+            slaDue('24x7', wo.created_datetime, '2bd'));
+
+        const r = await ctx.srv.get(`${API}/requests/${vehicle}.json`);
+        assert.equal(r.json[0].expected_datetime, wo.due_datetime);
+        assert.equal(r.json[0].agency_responsible, 'Police Department');
+        assert.equal(r.json[0].status, 'open');
+    });
+
+test('an outcome the step does not list is refused', async () => {
+    const [wo] = await workOrders(vehicle);
+    const r = await staff('boss', 'POST',
+        `/api/v1/workorders/${wo.id}/complete`, { outcome: 'lost' });
+    assert.equal(r.status, 400);
+    assert.deepEqual(r.json, { error: { code: 'bad_request', field: null,
+        message: 'outcome must be one of: tow, not_found, not_abandoned' } });
+});
+
+test('completing the inspection with tow starts the tow', async () => {
+    const [inspect] = await workOrders(vehicle);
+    const done = await complete('boss', inspect.id,
+        { outcome: 'tow', note: 'plates gone, flat tyres' });
+    assert.equal(done.status, 'done');
+    assert.equal(done.outcome, 'tow');
+    assert.equal(done.notes, 'plates gone, flat tyres');
+
+    const all = await workOrders(vehicle);
+    assert.equal(all.length, 2);
+    const tow = all.find((w) => w.step === 'TOW');
+    assert.equal(tow.department, 'POLICE');
+    assert.equal(tow.work_group, 'PD_TOWING');
+    assert.equal(tow.assignee, 'pd.tow1');
+    assert.equal(tow.priority, 'high');
+    assert.equal(tow.status, 'open');
+    assert.equal(tow.due_datetime,
+        slaDue('24x7', tow.created_datetime, '1bd'));
+    await complete('boss', inspect.id, { outcome: 'tow' }, 409);
+});
+
+test('crew see and change only their department', async () => {
+    const all = await workOrders(vehicle);
+    const tow = all.find((w) => w.step === 'TOW');
+    const pothole = await file('POTHOLE', {});
+    const [other] = await workOrders(pothole);
+    assert.equal(other.department, 'TRANSPORTATION');
+    let r = await staff('tow.crew', 'GET', `/api/v1/workorders/${other.id}`);
+    assert.equal(r.status, 403, r.text);
+    r = await staff('tow.crew', 'GET', `/api/v1/workorders/${tow.id}`);
+    assert.equal(r.status, 200, r.text);
+    r = await staff('tow.crew', 'GET', '/api/v1/workorders?department=PARKS');
+    assert.equal(r.status, 403, r.text);
+    r = await staff('tow.crew', 'GET', '/api/v1/workorders');
+    assert.deepEqual(r.json.map((w) => w.id).sort((a, b) => a - b),
+        all.map((w) => w.id).sort((a, b) => a - b));
+    r = await staff('tow.crew', 'POST', `/api/v1/workorders/${other.id}/start`);
+    assert.equal(r.status, 403, r.text);
+    await complete('boss', other.id, { outcome: 'not_found' });
+    r = await staff('tow.crew', 'POST', `/api/v1/workorders/${tow.id}/start`);
+    assert.equal(r.status, 200, r.text);
+    assert.equal(r.json.status, 'in_progress');
+});
+
+test('a hold stops the clock and moves the due time on', async () => {
+    const tow = (await workOrders(vehicle)).find((w) => w.step === 'TOW');
+    let r = await staff('tow.crew', 'POST', `/api/v1/workorders/${tow.id}/hold`,
+        { reason: 'waiting for a flatbed' });
+    assert.equal(r.status, 200, r.text);
+    assert.equal(r.json.status, 'on_hold');
+    assert.equal(r.json.hold_reason, 'waiting for a flatbed');
+    await new Promise((res) => setTimeout(res, 2100));
+    r = await staff('tow.crew', 'POST', `/api/v1/workorders/${tow.id}/resume`);
+    assert.equal(r.status, 200, r.text);
+    assert.equal(r.json.status, 'in_progress');
+    assert.equal(r.json.hold_reason, null);
+    assert.ok(r.json.held_seconds >= 2, r.text);
+    assert.equal(Date.parse(r.json.due_datetime) - Date.parse(tow.due_datetime),
+        r.json.held_seconds * 1000);
+});
+
+test('the chain runs to the release and closes the request', async () => {
+    let tow = (await workOrders(vehicle)).find((w) => w.step === 'TOW');
+    await complete('tow.crew', tow.id, { outcome: 'towed' });
+    const hold = (await workOrders(vehicle)).find((w) => w.step === 'HOLD');
+    assert.equal(hold.work_group, 'PD_TOWING');
+    assert.equal(hold.due_datetime,
+        slaDue('24x7', hold.created_datetime, '35d'));
+    await complete('tow.crew', hold.id, { outcome: 'claimed' });
+    const release = (await workOrders(vehicle))
+        .find((w) => w.step === 'RELEASE');
+    let r = await ctx.srv.get(`${API}/requests/${vehicle}.json`);
+    assert.equal(r.json[0].status, 'open');
+    assert.equal(r.json[0].expected_datetime, release.due_datetime);
+
+    await complete('tow.crew', release.id, { note: 'owner paid' });
+    r = await ctx.srv.get(`${API}/requests/${vehicle}.json`);
+    const sr = r.json[0];
+    assert.equal(sr.status, 'closed');
+    assert.equal(sr.status_notes,
+        'The vehicle was towed and has been released to its owner.');
+    assert.ok(Date.parse(sr.updated_datetime) >=
+        Date.parse(sr.requested_datetime));
+    assert.deepEqual((await workOrders(vehicle)).map((w) => w.status),
+        ['done', 'done', 'done', 'done']);
+    r = await ctx.srv.get(`${API}/requests.json?status=closed`);
+    assert.ok(r.json.some((x) => x.service_request_id === vehicle));
+});
+
+// Adds seconds to an ISO instant, as an ISO instant in UTC.
+function plus(iso, seconds) {
+    return new Date(Date.parse(iso) + seconds * 1000).toISOString()
+        .replace('.000Z', 'Z');
+}
+
+test('a sweep past the due time breaches and escalates once', async () => {
+    const id = await file('POTHOLE', { 'attribute[SIZE]': 'small' });
+    const [wo] = await workOrders(id);
+    assert.equal(wo.work_group, 'DOT_STREETS');
+    assert.equal(wo.due_datetime, slaDue('business', wo.created_datetime,
+        '2bd'));
+    const late = plus(wo.due_datetime, 1);
+    assert.equal(sweep(late), 'examined 1, newly at risk 0, newly breached ' +
+        '1, escalations applied 2');
+    assert.equal(sweep(late), 'examined 1, newly at risk 0, newly breached ' +
+        '0, escalations applied 0');
+    let r = await staff('boss', 'GET', `/api/v1/workorders/${wo.id}`);
+    assert.equal(r.json.sla_state, 'breached');
+    assert.equal(r.json.priority, 'high');
+    r = await staff('boss', 'GET', '/api/v1/workorders?sla=breached');
+    assert.deepEqual(r.json.map((w) => w.id), [wo.id]);
+
+    // A business day after the breach the department head hears of it.
+    const later = plus(wo.due_datetime, 40 * 86400);
+    assert.equal(sweep(later), 'examined 1, newly at risk 0, newly breached ' +
+        '0, escalations applied 1');
+    assert.equal(sweep(later), 'examined 1, newly at risk 0, newly breached ' +
+        '0, escalations applied 0');
+    r = await staff('boss', 'GET', `/api/v1/workorders/${wo.id}`);
+    assert.equal(r.json.priority, 'urgent');
+    await complete('boss', wo.id, { outcome: 'not_found' });
+});
+
+test('three sweepers at once apply each escalation once', async () => {
+    const id = await file('FALLEN_TREE', {});
+    const [wo] = await workOrders(id);
+    const late = plus(wo.due_datetime, 1);
+    const run = () => new Promise((resolve, reject) => execFile(ctx.srv.bin,
+        ['sla', 'sweep', '--db', ctx.srv.db, '--config', CONFIG, '--now',
+            late], { cwd: repoRoot }, (e, out) => e ? reject(e) : resolve(out)));
+    const outs = await Promise.all([run(), run(), run()]);
+    const sum = (re) => outs.reduce((n, o) => n + Number(o.match(re)[1]), 0);
+    assert.equal(sum(/newly breached (\d+)/), 1, outs.join(''));
+    assert.equal(sum(/escalations applied (\d+)/), 2, outs.join(''));
+    const r = await staff('boss', 'GET', `/api/v1/workorders/${wo.id}`);
+    assert.equal(r.json.sla_state, 'breached');
+});
+
+testCleanStop(ctx);

@@ -1,0 +1,153 @@
+// SPDX-License-Identifier: MIT
+//
+// A resident files a request in the portal and tracks it, in English,
+// Chinese and Spanish, on a phone-sized screen: the catalogue, the form
+// built from the service definition (all six datatypes), the messages
+// shown before anything is sent, the receipt and the tracking page.
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { DESKTOP, LANGS, PHONE, openPage, shot, tr, unlabelled, useBrowser }
+    from './lib/browser.mjs';
+
+const env = useBrowser('portal');
+
+// The six datatypes of the abandoned-vehicle form, as a resident fills
+// them (MAKE is a required string, FIRST_SEEN a datetime).
+async function fillVehicle(page) {
+    await page.selectOption('#attr-HAZARD', 'yes');
+    await page.selectOption('#attr-CONDITION', 'damaged');
+    await page.fill('#attr-MAKE', 'Ford');
+    await page.fill('#attr-YEAR', '2009');
+    await page.selectOption('#attr-BODY_STYLE', 'sedan');
+    await page.check('#attr-MISSING_PARTS input[value="wheels"]');
+    await page.check('#attr-MISSING_PARTS input[value="plates"]');
+    await page.fill('#attr-FIRST_SEEN', '2026-11-20T08:30');
+    await page.fill('#attr-LOCATION_DETAIL', 'Across from the school gate');
+}
+
+for (const lang of LANGS) {
+    test(`a resident files and tracks a request (${lang}, 360 px)`,
+        async () => {
+            const page = await openPage(env, '/', { viewport: PHONE, lang });
+            assert.equal(await page.getAttribute('html', 'lang'),
+                lang === 'zh' ? 'zh-Hans' : lang);
+            assert.equal(await page.textContent('[data-tab="report"]'),
+                tr(lang, 'portal.tab_report'));
+            await shot(page, `portal-catalogue-${lang}-360`);
+
+            // Service names come from Open311 in the page's language.
+            const name = { en: 'Abandoned Vehicle', zh: '废弃车辆',
+                es: 'Vehículo abandonado' }[lang];
+            await page.fill('#service-search', name);
+            const btn = page.locator('[data-service="ABANDONED_VEHICLE"]');
+            assert.equal(await btn.locator('.name').textContent(), name);
+            await btn.click();
+            await page.waitForSelector('#request-form:not([hidden])');
+            assert.equal(await page.textContent('#form-title'), name);
+            assert.deepEqual(await unlabelled(page), []);
+
+            // Nothing filled: every required question and the location are
+            // flagged before anything is sent.
+            await page.click('#submit');
+            const errors = await page.$$eval('.field-error',
+                (els) => els.map((e) => [e.id, e.textContent]));
+            assert.deepEqual(errors, [
+                ['attr-HAZARD-error', tr(lang, 'validate.required')],
+                ['attr-CONDITION-error', tr(lang, 'validate.required')],
+                ['attr-MAKE-error', tr(lang, 'validate.required')],
+                ['address-error', tr(lang, 'validate.location_required')],
+            ]);
+            assert.equal(await page.evaluate(() =>
+                document.activeElement.className), 'error-summary');
+            await shot(page, `portal-form-errors-${lang}-360`);
+
+            // A year that is not a number is caught too.
+            await fillVehicle(page);
+            await page.fill('#attr-YEAR', 'about 2009');
+            await page.fill('#address', '120 Main Street');
+            await page.click('#submit');
+            assert.deepEqual(await page.$$eval('.field-error',
+                (els) => els.map((e) => [e.id, e.textContent])),
+            [['attr-YEAR-error', tr(lang, 'validate.number')]]);
+
+            await page.fill('#attr-YEAR', '2009');
+            await page.fill('#description', `Grey sedan, no plates (${lang})`);
+            await page.fill('#email', 'resident@example.org');
+            await page.click('#submit');
+            await page.waitForSelector('#receipt-number');
+            const id = (await page.textContent('#receipt-number')).trim();
+            assert.match(id, /^\d{4}-\d{6}$/);
+            await shot(page, `portal-receipt-${lang}-360`);
+
+            // What the server stored is what was typed.
+            const r = await env.srv.get(`/open311/v2/requests/${id}.json`);
+            assert.equal(r.status, 200);
+            const stored = r.json[0];
+            // An expected date exists once work orders set one.
+            if (stored.expected_datetime)
+                assert.notEqual(await page.textContent('#receipt-expected'),
+                    tr(lang, 'track.expected_none'));
+            else
+                assert.equal(await page.textContent('#receipt-expected'),
+                    tr(lang, 'track.expected_none'));
+            assert.equal(stored.service_code, 'ABANDONED_VEHICLE');
+            assert.equal(stored.address, '120 Main Street');
+            assert.equal(stored.description, `Grey sedan, no plates (${lang})`);
+            const attrs = stored.attributes.map((a) => `${a.code}=${a.value}`)
+                .sort();
+            assert.equal(attrs.filter((a) => !a.startsWith('FIRST_SEEN'))
+                .join(' '), 'BODY_STYLE=sedan CONDITION=damaged HAZARD=yes ' +
+                'LOCATION_DETAIL=Across from the school gate MAKE=Ford ' +
+                'MISSING_PARTS=plates MISSING_PARTS=wheels YEAR=2009');
+            assert.match(attrs.find((a) => a.startsWith('FIRST_SEEN')),
+                /^FIRST_SEEN=2026-11-20T08:30:00[+-]\d\d:\d\d$/);
+
+            // Tracking by the number shown.
+            await page.click(`a[href="#track/${id}"]`);
+            await page.waitForSelector(`[data-request="${id}"]`);
+            assert.equal(await page.textContent('#track-status'),
+                tr(lang, 'status.open'));
+            assert.equal(await page.textContent('#track-notes'),
+                tr(lang, 'track.notes_none'));
+            assert.ok((await page.textContent(`[data-request="${id}"]`))
+                .includes(stored.agency_responsible));
+            await shot(page, `portal-track-${lang}-360`);
+            assert.deepEqual(page.errors, []);
+            await page.close();
+        });
+}
+
+test('the language switch changes the page and is remembered', async () => {
+    const page = await openPage(env, '/', { viewport: DESKTOP });
+    await page.evaluate(() => localStorage.removeItem('civic311.lang'));
+    await page.reload();
+    await page.waitForSelector('body[data-ready="true"]');
+    assert.equal(await page.textContent('#report-h'),
+        tr('en', 'portal.report_title'));
+    await page.selectOption('#lang', 'es');
+    await page.waitForFunction(() => document.documentElement.lang === 'es');
+    await page.waitForFunction(() => document.querySelector(
+        '[data-service="POTHOLE"] .name')?.textContent === 'Bache');
+    assert.equal(await page.textContent('#report-h'),
+        tr('es', 'portal.report_title'));
+    await page.reload();
+    await page.waitForSelector('body[data-ready="true"]');
+    assert.equal(await page.inputValue('#lang'), 'es');
+    assert.equal(await page.textContent('#report-h'),
+        tr('es', 'portal.report_title'));
+    await shot(page, 'portal-catalogue-es-desktop');
+    assert.deepEqual(page.errors, []);
+    await page.close();
+});
+
+test('an unknown request number says so', async () => {
+    const page = await openPage(env, '/#track', { viewport: DESKTOP,
+        lang: 'en', allow: [/status of 404/] });
+    await page.fill('#track-id', '2026-999999');
+    await page.click('#track-form button[type="submit"]');
+    await page.waitForSelector('#track-result .msg-error');
+    assert.equal(await page.textContent('#track-result'),
+        tr('en', 'track.not_found', { id: '2026-999999' }));
+    assert.deepEqual(page.errors, []);
+    await page.close();
+});

@@ -1,0 +1,186 @@
+// SPDX-License-Identifier: MIT
+//
+// Browser tests' harness: Debian's Chromium driven by playwright-core, a
+// real civic311 server (tests/api/lib/server.mjs) with the portal's key,
+// pages that record every console error and uncaught exception, and
+// screenshots kept in tests/artifacts/screens/ for people to look at.
+import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { execFileSync } from 'node:child_process';
+import { after, before } from 'node:test';
+import { chromium } from 'playwright-core';
+import { binaryPath, repoRoot, startServer } from '../../api/lib/server.mjs';
+
+export const CHROMIUM = process.env.CIVIC311_CHROMIUM ?? '/usr/bin/chromium';
+export const SCREENS = path.join(repoRoot, 'tests', 'artifacts', 'screens');
+export const PHONE = { width: 360, height: 740 };
+export const DESKTOP = { width: 1280, height: 900 };
+export const LANGS = ['en', 'zh', 'es'];
+
+// The pages' strings, as the browser loads them.
+export const STRINGS = Object.fromEntries(LANGS.map((l) => [l, JSON.parse(
+    fs.readFileSync(path.join(repoRoot, 'web', 'i18n', `${l}.json`), 'utf8'))]));
+
+// The text of key in lang, with {name} placeholders filled.
+export function tr(lang, key, params = {}) {
+    const s = STRINGS[lang][key] ?? STRINGS.en[key];
+    assert.ok(s !== undefined, `no string ${key}`);
+    return s.replace(/\{(\w+)\}/g, (m, k) => params[k] ?? m);
+}
+
+// Starts Chromium on a new empty profile.
+export async function launchBrowser() {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'civic311-chromium-'));
+    const ctx = await chromium.launchPersistentContext(dir, {
+        executablePath: CHROMIUM,
+        headless: true,
+        args: ['--headless', '--no-sandbox', '--disable-gpu',
+            '--disable-quic', '--no-first-run',
+            '--disable-background-networking', '--disable-component-update',
+            '--disable-sync'],
+        viewport: DESKTOP,
+    });
+    return {
+        ctx,
+        async close() {
+            await ctx.close();
+            fs.rmSync(dir, { recursive: true, force: true });
+        },
+    };
+}
+
+// True when the binary under test takes `serve --portal-key-file` (a
+// binary built from another branch may not, and is still worth running
+// the staff pages against).
+function hasPortalKey() {
+    const help = execFileSync(binaryPath(), ['serve', '--help'],
+        { encoding: 'utf8' });
+    return help.includes('--portal-key-file');
+}
+
+// Registers hooks that run one server (with the portal's key and seeded
+// data from setup(srv)) and one browser for a test file.
+// $CIVIC311_TEST_CONFIG names another city configuration.
+export function useBrowser(name, setup) {
+    const env = {};
+    before(async () => {
+        const keyDir = fs.mkdtempSync(path.join(os.tmpdir(), 'civic311-key-'));
+        env.keyDir = keyDir;
+        env.srv = await startServer({ name: `browser-${name}`,
+            config: process.env.CIVIC311_TEST_CONFIG,
+            extraArgs: hasPortalKey() ? ['--portal-key-file',
+                path.join(keyDir, 'portal.key')] : [] });
+        await features(env.srv); // marks a server without /web-config.json
+        if (setup)
+            await setup(env.srv);
+        env.browser = await launchBrowser();
+    });
+    after(async () => {
+        await env.browser?.close();
+        await env.srv?.close();
+        if (env.keyDir)
+            fs.rmSync(env.keyDir, { recursive: true, force: true });
+    });
+    return env;
+}
+
+// Opens url on a new page of size viewport in language lang (set as the
+// remembered choice before any script runs). page.errors collects
+// console errors and uncaught exceptions.
+export async function openPage(env, urlPath, { viewport = DESKTOP, lang,
+    allow = [] } = {}) {
+    const page = await env.browser.ctx.newPage();
+    page.errors = [];
+    if (env.srv.noWebConfig)
+        allow = [...allow, /status of 404/];
+    page.on('console', (m) => {
+        if (m.type() === 'error' && !allow.some((re) => re.test(m.text())))
+            page.errors.push(m.text());
+    });
+    page.on('pageerror', (e) => page.errors.push(String(e)));
+    await page.setViewportSize(viewport);
+    if (lang)
+        await page.addInitScript((l) => {
+            localStorage.setItem('civic311.lang', l);
+        }, lang);
+    await page.goto(env.srv.base + urlPath);
+    await page.waitForSelector('body[data-ready="true"]');
+    return page;
+}
+
+// Saves a full-page screenshot as tests/artifacts/screens/NAME.png.
+export async function shot(page, name) {
+    fs.mkdirSync(SCREENS, { recursive: true });
+    await page.screenshot({ path: path.join(SCREENS, `${name}.png`),
+        fullPage: true });
+}
+
+// Every visible form control that has no label.
+export async function unlabelled(page) {
+    return page.$$eval('input, select, textarea', (els) => els
+        .filter((e) => e.type !== 'hidden' && e.offsetParent !== null)
+        .filter((e) => !(e.labels?.length) && !e.getAttribute('aria-label') &&
+            !e.getAttribute('aria-labelledby'))
+        .map((e) => e.id || e.name || e.outerHTML.slice(0, 60)));
+}
+
+// Files n requests through Open311 with the server's test key.
+export async function seed(srv, list) {
+    const ids = [];
+    for (const fields of list) {
+        const r = await srv.post('/open311/v2/requests.json', fields);
+        assert.equal(r.status, 201, r.text);
+        ids.push(r.json[0].service_request_id);
+    }
+    return ids;
+}
+
+// Which staff and public APIs the server has: what /web-config.json says,
+// or, from a server without it, what its routes answer.
+export async function features(srv) {
+    const r = await srv.get('/web-config.json');
+    if (r.status === 200)
+        return r.json.features;
+    srv.noWebConfig = true; // pages then log its 404
+    const spec = await srv.get('/api/v1/openapi.json');
+    const paths = spec.status === 200 ? spec.json.paths ?? {} : null;
+    const has = async (method, p) => {
+        if (paths)
+            return Object.keys(paths).some((k) =>
+                k === p.split('?')[0] && paths[k][method.toLowerCase()]);
+        const x = await srv.request(method, p, method === 'POST'
+            ? { body: '{}' } : {});
+        return !Array.isArray(x.json) || x.status !== 404 && x.status !== 405;
+    };
+    return {
+        staff: await has('POST', '/api/v1/session'),
+        callers: await has('GET', '/api/v1/callers?phone=1'),
+        intake: await has('POST', '/api/v1/requests'),
+        request_search: await has('GET', '/api/v1/requests'),
+        workorders: await has('GET', '/api/v1/workorders'),
+        reports: await has('GET', '/api/v1/reports/summary'),
+        towed: await has('GET', '/api/v1/public/towed?plate=X'),
+        kb: await has('GET', '/api/v1/public/kb/search?q=x'),
+    };
+}
+
+// Adds a staff account with `civic311 user add`; its password is
+// "password-LOGIN".
+export function addUser(srv, login, roles, departments = []) {
+    execFileSync(srv.bin, ['user', 'add', '--db', srv.db, '--config',
+        srv.config, '--login', login, '--name', `Test ${login}`,
+        ...roles.flatMap((r) => ['--role', r]),
+        ...departments.flatMap((d) => ['--department', d])],
+    { input: `password-${login}\n`, cwd: repoRoot,
+        stdio: ['pipe', 'ignore', 'pipe'] });
+}
+
+// Signs in on the page's sign-in form.
+export async function signInAs(page, login) {
+    await page.fill('#login', login);
+    await page.fill('#password', `password-${login}`);
+    await page.click('#signin-form button[type="submit"]');
+    await page.waitForSelector('#app:not([hidden])');
+}

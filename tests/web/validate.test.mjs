@@ -1,0 +1,75 @@
+// SPDX-License-Identifier: MIT
+//
+// web/js/validate.js: the checks the request forms run before sending,
+// which follow the server's rules (docs/API.md, POST requests).
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { checkAnswers, checkDetails, checkLocation }
+    from '../../web/js/validate.js';
+
+const attrs = [
+    { code: 'HAZARD', datatype: 'singlevaluelist', required: true,
+        values: [{ key: 'yes' }, { key: 'no' }] },
+    { code: 'MAKE', datatype: 'string', required: true },
+    { code: 'YEAR', datatype: 'number' },
+    { code: 'PARTS', datatype: 'multivaluelist',
+        values: [{ key: 'wheels' }, { key: 'plates' }] },
+    { code: 'SEEN', datatype: 'datetime' },
+    { code: 'NOTE', datatype: 'text' },
+    { code: 'INFO', datatype: 'string', variable: false, required: false },
+];
+
+test('required questions without an answer are flagged in order', () => {
+    assert.deepEqual(checkAnswers(attrs, { MAKE: '   ' }), [
+        { field: 'attr-HAZARD', key: 'validate.required' },
+        { field: 'attr-MAKE', key: 'validate.required' },
+    ]);
+});
+
+test('answers of the wrong kind are flagged', () => {
+    assert.deepEqual(checkAnswers(attrs, {
+        HAZARD: 'maybe', MAKE: 'Ford', YEAR: 'about 2009',
+        PARTS: ['wheels', 'doors'], SEEN: '2026-03-01 09:00',
+    }), [
+        { field: 'attr-HAZARD', key: 'validate.choice' },
+        { field: 'attr-YEAR', key: 'validate.number' },
+        { field: 'attr-PARTS', key: 'validate.choice' },
+        { field: 'attr-SEEN', key: 'validate.datetime' },
+    ]);
+});
+
+test('good answers pass, numbers as the server reads them', () => {
+    for (const year of ['2009', '-3.5', '1e3', '.5', '+7'])
+        assert.deepEqual(checkAnswers(attrs, { HAZARD: 'no', MAKE: 'Ford',
+            YEAR: year, PARTS: ['wheels', 'plates'],
+            SEEN: '2026-03-01T09:00:00-05:00', NOTE: 'x' }), [], year);
+    assert.deepEqual(checkAnswers(attrs, { HAZARD: 'no', MAKE: 'Ford',
+        SEEN: '2026-03-01T14:00Z' }), []);
+});
+
+test('a location is an address or both coordinates, in range', () => {
+    assert.deepEqual(checkLocation({ address: '', lat: '', long: '' }),
+        [{ field: 'address', key: 'validate.location_required' }]);
+    assert.deepEqual(checkLocation({ address: '1 Main St' }), []);
+    assert.deepEqual(checkLocation({ lat: '40.7', long: '' }),
+        [{ field: 'long', key: 'validate.both_coords' }]);
+    assert.deepEqual(checkLocation({ lat: '', long: '-74' }),
+        [{ field: 'lat', key: 'validate.both_coords' }]);
+    assert.deepEqual(checkLocation({ lat: '91', long: '-181' }), [
+        { field: 'lat', key: 'validate.lat' },
+        { field: 'long', key: 'validate.long' }]);
+    assert.deepEqual(checkLocation({ lat: '40.7128', long: '-74.0060' }), []);
+    assert.deepEqual(checkLocation({ address: 'é'.repeat(501) }),
+        [{ field: 'address', key: 'validate.too_long',
+            params: { max: 1000 } }]);
+});
+
+test('descriptions up to 4,000 characters and emails with an @', () => {
+    assert.deepEqual(checkDetails({ description: '坑'.repeat(4000),
+        email: 'a@b' }), []);
+    assert.deepEqual(checkDetails({ description: 'x'.repeat(4001),
+        email: 'no-at-sign' }), [
+        { field: 'description', key: 'validate.too_long',
+            params: { max: 4000 } },
+        { field: 'email', key: 'validate.email' }]);
+});

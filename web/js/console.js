@@ -1,0 +1,409 @@
+// SPDX-License-Identifier: MIT
+//
+// The agent console: sign in, pop the caller by phone number (history and
+// open requests), file a request for them with channel, language and
+// interpreter flag, the service's questions in order and a 911 warning
+// when the description reads like an emergency; then the department, work
+// orders and due times. Request search, internal and public notes, and
+// escalation to the expert queue. The staff API is docs/API.md.
+import { ApiError, open311Get, staff, webConfig } from './api.js';
+import { detectEmergency } from './emergency.js';
+import { answers, buildQuestions, clearErrors, showErrors } from './form.js';
+import { initI18n, LANG_NAMES, langTag, onLangChange, t } from './i18n.js';
+import { signIn, userBar } from './session.js';
+import { fmtDate, h, notAvailable, say, setTimeZone, show } from './ui.js';
+import { checkAnswers, checkDetails, checkLocation } from './validate.js';
+
+const $ = (id) => document.getElementById(id);
+const CHANNELS = ['phone', 'walk_in', 'tty', 'sms', 'email', 'web', 'app'];
+const CALLER_LANGS = ['en', 'zh', 'es', 'other'];
+
+let definition = null;
+let caller = null;
+let features = {};
+
+// Error text for a failed call, or the "not available yet" note.
+function failed(e, what) {
+    if (e.notAvailable)
+        return notAvailable(what);
+    return h('p', { class: 'msg msg-error' },
+        t('common.error', { message: e.message }));
+}
+
+// A list of requests as a table: number, service, status, date.
+function requestTable(list, onOpen) {
+    if (!list?.length)
+        return h('p', {}, t('console.no_requests'));
+    return h('div', { class: 'table-wrap' }, h('table', {},
+        h('thead', {}, h('tr', {}, h('th', {}, t('console.col_id')),
+            h('th', {}, t('console.col_service')),
+            h('th', {}, t('track.status')),
+            h('th', {}, t('track.requested')))),
+        h('tbody', {}, list.map((r) => {
+            const id = r.service_request_id ?? r.id;
+            return h('tr', {},
+                h('td', {}, onOpen ? h('button', { type: 'button',
+                    class: 'link', onclick: () => onOpen(id) }, id) : id),
+                h('td', {}, r.service_name ?? r.service_code ?? ''),
+                h('td', {}, h('span', { class: `status status-${r.status}` },
+                    t(`status.${r.status}`))),
+                h('td', {}, fmtDate(r.requested_datetime ?? r.requested_at)));
+        }))));
+}
+
+// ---- caller pop
+
+async function findCaller(ev) {
+    ev?.preventDefault();
+    const phone = $('caller-phone').value.trim();
+    const out = $('caller');
+    if (!phone) {
+        show(out, h('p', { class: 'msg msg-error' }, t('console.enter_phone')));
+        return;
+    }
+    caller = null;
+    try {
+        caller = await staff('GET', 'callers', { params: { phone } });
+    } catch (e) {
+        if (e.notAvailable || e.status !== 404) {
+            show(out, failed(e, t('console.caller_title')));
+            return;
+        }
+    }
+    // A new caller: the intake form starts with the number only.
+    const history = caller?.requests ?? [];
+    const open = history.filter((r) => r.open ?? r.status === 'open');
+    $('phone').value = caller?.phones?.[0] ?? phone;
+    $('first_name').value = caller?.first_name ?? '';
+    $('last_name').value = caller?.last_name ?? '';
+    $('email').value = caller?.emails?.[0] ?? '';
+    if (caller?.address && !$('address').value)
+        $('address').value = caller.address;
+    const base = String(caller?.language ?? '').split('-')[0];
+    $('caller-lang').value = CALLER_LANGS.includes(base) ? base
+        : caller?.language ? 'other' : $('caller-lang').value;
+    const name = [caller?.first_name, caller?.last_name].filter(Boolean)
+        .join(' ');
+    show(out, h('div', { 'data-caller': caller?.id ?? 'new' },
+        h('p', { id: 'caller-summary' }, caller
+            ? t('console.caller_known', { name: name || phone,
+                n: history.length })
+            : t('console.caller_new', { phone })),
+        caller ? [h('h3', {}, t('console.open_requests')),
+            requestTable(open, openDetail),
+            h('details', {}, h('summary', {}, t('console.history',
+                { n: history.length })), requestTable(history, openDetail))]
+            : null));
+}
+
+// ---- intake
+
+async function loadServices() {
+    const services = await open311Get('services');
+    const sel = $('service');
+    const keep = sel.value;
+    sel.replaceChildren(h('option', { value: '' }, t('form.choose')),
+        ...services.map((s) => h('option', { value: s.service_code },
+            s.service_name)));
+    sel.value = keep;
+}
+
+async function pickService() {
+    const code = $('service').value;
+    definition = null;
+    if (!code) {
+        show($('questions'));
+        return;
+    }
+    definition = await open311Get(`services/${encodeURIComponent(code)}`);
+    buildQuestions($('questions'), definition);
+}
+
+function warnEmergency() {
+    const { emergency, matches } = detectEmergency($('description').value);
+    const box = $('emergency');
+    box.hidden = !emergency;
+    box.textContent = emergency ? t('console.emergency', {
+        words: matches.join(', ') }) : '';
+}
+
+async function save(ev) {
+    ev.preventDefault();
+    const form = $('intake');
+    const v = (id) => $(id).value.trim();
+    const problems = [];
+    if (!$('service').value)
+        problems.push({ field: 'service', key: 'validate.required' });
+    const ans = definition ? answers($('questions'), definition) : {};
+    const loc = { address: v('address'), lat: v('lat'), long: v('long') };
+    problems.push(...checkAnswers(definition?.attributes, ans),
+        ...checkLocation(loc), ...checkDetails({
+            description: $('description').value, email: v('email') }));
+    if (problems.length) {
+        showErrors(form, problems);
+        return;
+    }
+    clearErrors(form);
+    const contact = Object.fromEntries(Object.entries({
+        first_name: v('first_name'), last_name: v('last_name'),
+        phone: v('phone'), email: v('email') }).filter(([, x]) => x));
+    const location = Object.fromEntries(Object.entries({
+        address: loc.address || undefined,
+        lat: loc.lat ? Number(loc.lat) : undefined,
+        long: loc.long ? Number(loc.long) : undefined,
+    }).filter(([, x]) => x !== undefined));
+    const lang = $('caller-lang').value;
+    const body = {
+        service_code: $('service').value,
+        channel: $('channel').value,
+        interpreter_used: $('interpreter').checked,
+        location,
+        attributes: Object.fromEntries(Object.entries(ans)
+            .filter(([, x]) => x !== '' && !(Array.isArray(x) && !x.length))),
+        caller: caller?.id ?? (Object.keys(contact).length ? contact : null),
+    };
+    if (lang !== 'other')
+        body.language = lang;
+    if ($('description').value.trim())
+        body.description = $('description').value.trim();
+    $('intake-submit').disabled = true;
+    try {
+        const res = await staff('POST', 'requests', { body });
+        await showSaved(res);
+        // The caller stays on the line: keep who they are for the next one.
+        const keep = ['channel', 'caller-lang', 'first_name', 'last_name',
+            'phone', 'email'].map((k) => [k, $(k).value]);
+        const interp = $('interpreter').checked;
+        form.reset();
+        for (const [k, x] of keep)
+            $(k).value = x;
+        $('interpreter').checked = interp;
+        show($('questions'));
+        definition = null;
+        warnEmergency();
+    } catch (e) {
+        if (e.notAvailable)
+            show($('saved'), notAvailable(t('console.intake_title')));
+        else
+            showErrors(form, (e.errors ?? [{ field: e.field,
+                message: e.message }]).map((x) => {
+                const field = x.field ? fieldOf(x.field) : null;
+                return field && form.querySelector(`#${CSS.escape(field)}`)
+                    ? { field, text: x.message } : { field: null,
+                        text: x.message };
+            }));
+    } finally {
+        $('intake-submit').disabled = false;
+    }
+}
+
+// The input id for an API field path ("attributes.MAKE" -> attr-MAKE).
+function fieldOf(path) {
+    const m = /^attributes\.(.+)$/.exec(path);
+    if (m)
+        return `attr-${m[1]}`;
+    return { 'location.address': 'address', 'location.lat': 'lat',
+        'location.long': 'long', 'caller.phone': 'phone',
+        'caller.email': 'email', 'caller.first_name': 'first_name',
+        'caller.last_name': 'last_name', channel: 'channel',
+        service_code: 'service' }[path] ?? path;
+}
+
+function workOrderList(list) {
+    if (!list?.length)
+        return h('p', {}, t('console.no_workorders'));
+    return h('ul', { id: 'saved-workorders' }, list.map((w) => h('li', {},
+        `${w.name ?? w.step ?? ''} · ${w.work_group ?? ''} · ${t(
+            `wo.status.${w.status}`)} · ${t('work.due')}: ${fmtDate(
+            w.due_datetime)}`)));
+}
+
+// The work orders of request id, or null where the server has none.
+async function workOrdersOf(id) {
+    if (features.workorders === false)
+        return null;
+    try {
+        const res = await staff('GET', `requests/${encodeURIComponent(id)}` +
+            '/workorders');
+        return Array.isArray(res) ? res : res.work_orders ?? [];
+    } catch {
+        return null;
+    }
+}
+
+async function showSaved(r) {
+    const id = r.service_request_id;
+    const box = $('saved');
+    const orders = await workOrdersOf(id);
+    show(box, h('div', { class: 'panel', 'data-saved': id },
+        h('h3', {}, t('console.saved', { id })),
+        h('dl', { class: 'facts' },
+            h('dt', {}, t('track.department')),
+            h('dd', { id: 'saved-dept' }, r.agency_responsible ??
+                r.department ?? '—'),
+            h('dt', {}, t('track.expected')),
+            h('dd', { id: 'saved-expected' }, r.expected_datetime
+                ? fmtDate(r.expected_datetime) : t('track.expected_none'))),
+        h('h4', {}, t('console.workorders')),
+        orders ? workOrderList(orders)
+            : notAvailable(t('console.workorders'))));
+    box.focus();
+}
+
+// ---- search, notes, escalation
+
+// A request number (native, or an imported all-digit one that is not
+// phone-sized) rather than words.
+const ID_RE = /^(\d{4}-\d{6}|\d{5,9}|\d{12,})$/;
+// A phone number: digits with the usual separators, 7 digits or more.
+const PHONE_RE = /^\+?[\d\s().\/-]{7,}$/;
+
+async function search(ev) {
+    ev.preventDefault();
+    const q = $('search-q').value.trim();
+    const out = $('search-result');
+    if (ID_RE.test(q)) {
+        show(out);
+        await openDetail(q);
+        return;
+    }
+    if (PHONE_RE.test(q) && features.callers !== false) {
+        show(out);
+        $('caller-phone').value = q;
+        await findCaller();
+        $('caller-h').scrollIntoView();
+        return;
+    }
+    try {
+        const res = await staff('GET', 'requests', { params: { q } });
+        show(out, requestTable(Array.isArray(res) ? res : res.requests ?? [],
+            openDetail));
+    } catch (e) {
+        show(out, failed(e, t('console.search_title')));
+    }
+}
+
+async function openDetail(id) {
+    const box = $('detail');
+    let r;
+    try {
+        r = await staff('GET', `requests/${encodeURIComponent(id)}`);
+        r = r.request ?? r;
+    } catch (e) {
+        show(box, failed(e, t('console.search_title')));
+        return;
+    }
+    const msg = h('p', { role: 'status', hidden: true });
+    const note = h('form', { class: 'panel', onsubmit: async (ev) => {
+        ev.preventDefault();
+        try {
+            await staff('POST', `requests/${encodeURIComponent(id)}/notes`,
+                { body: { text: note.note.value.trim(), public: note
+                    .querySelector('input[name=vis]:checked').value ===
+                    'public' } });
+            say(msg, t('console.note_saved'), 'ok');
+            openDetail(id);
+        } catch (e) {
+            say(msg, e.notAvailable ? t('common.not_available',
+                { what: t('console.notes') }) : e.message, 'error');
+        }
+    } },
+    h('div', { class: 'field' }, h('label', { for: 'note' },
+        t('console.note')), h('textarea', { id: 'note', name: 'note',
+        rows: 2 })),
+    h('fieldset', {}, h('legend', {}, t('console.note_visibility')),
+        h('div', { class: 'choice' }, h('input', { type: 'radio',
+            id: 'vis-internal', name: 'vis', value: 'internal',
+            checked: true }), h('label', { for: 'vis-internal' },
+            t('console.note_internal'))),
+        h('div', { class: 'choice' }, h('input', { type: 'radio',
+            id: 'vis-public', name: 'vis', value: 'public' }),
+        h('label', { for: 'vis-public' }, t('console.note_public')))),
+    h('div', { class: 'actions' },
+        h('button', { type: 'submit' }, t('console.add_note')),
+        h('button', { type: 'button', class: 'secondary', onclick:
+            async () => {
+                try {
+                    await staff('POST', `requests/${encodeURIComponent(id)}` +
+                        '/escalate', { body: { reason: note.note.value.trim()
+                            || undefined } });
+                    say(msg, t('console.escalated'), 'ok');
+                    openDetail(id);
+                } catch (e) {
+                    say(msg, e.message, 'error');
+                }
+            } }, t('console.escalate'))),
+    msg);
+    const notes = r.notes ?? [];
+    const orders = await workOrdersOf(id);
+    show(box, h('div', { class: 'panel', 'data-detail': id },
+        h('h3', {}, `${id} · ${r.service_name ?? r.service_code ?? ''}`),
+        h('dl', { class: 'facts' },
+            h('dt', {}, t('track.status')), h('dd', {},
+                t(`status.${r.status}`)),
+            h('dt', {}, t('track.department')), h('dd', {},
+                r.agency_responsible ?? r.department ?? '—'),
+            h('dt', {}, t('track.expected')), h('dd', {},
+                fmtDate(r.expected_datetime)),
+            h('dt', {}, t('console.escalation')), h('dd',
+                { id: 'detail-escalation' }, r.escalation
+                    ? t('console.escalated_at', { at: fmtDate(
+                        r.escalation.escalated_at) })
+                    : t('console.not_escalated'))),
+        h('p', {}, r.description ?? ''),
+        orders ? [h('h4', {}, t('console.workorders')), workOrderList(orders)]
+            : null,
+        h('h4', {}, t('console.notes')),
+        notes.length ? h('ul', { id: 'detail-notes' }, notes.map((n) =>
+            h('li', {}, `${fmtDate(n.at)} · ${n.author ?? ''} · ${t(
+                n.public ? 'console.note_public' : 'console.note_internal')
+            } · ${n.text}`))) : h('p', {}, t('console.no_notes')),
+        note));
+}
+
+// ---- start
+
+// Hides a form whose API the server lacks and says so in out.
+function gate(feature, form, out, what) {
+    if (features[feature] !== false)
+        return;
+    $(form).hidden = true;
+    show($(out), notAvailable(t(what)));
+}
+
+async function start(me) {
+    $('app').hidden = false;
+    gate('callers', 'caller-form', 'caller', 'console.caller_title');
+    gate('intake', 'intake', 'saved', 'console.intake_title');
+    gate('request_search', 'search-form', 'search-result',
+        'console.search_title');
+    show($('user'), userBar(me));
+    $('channel').replaceChildren(...CHANNELS.map((c) =>
+        h('option', { value: c }, t(`channel.${c}`))));
+    $('caller-lang').replaceChildren(...CALLER_LANGS.map((l) =>
+        h('option', { value: l, lang: l === 'other' ? null : langTag(l) },
+            l === 'other' ? t('console.lang_other') : LANG_NAMES[l])));
+    $('caller-form').addEventListener('submit', findCaller);
+    $('service').addEventListener('change', () => pickService());
+    $('description').addEventListener('input', warnEmergency);
+    $('intake').addEventListener('submit', save);
+    $('search-form').addEventListener('submit', search);
+    await loadServices();
+}
+
+async function main() {
+    const cfg = await webConfig();
+    setTimeZone(cfg.timezone);
+    await initI18n(cfg.default_language);
+    for (const el of document.querySelectorAll('.city-name'))
+        el.textContent = cfg.city ?? '';
+    features = cfg.features ?? {};
+    onLangChange(() => location.reload());
+    await signIn($('signin'), start, cfg.features);
+    document.body.dataset.ready = 'true';
+}
+
+main().catch((e) => {
+    document.body.append(h('p', { class: 'msg msg-error' },
+        e instanceof ApiError ? e.message : String(e)));
+});

@@ -1,0 +1,121 @@
+// SPDX-License-Identifier: MIT
+//
+// The dashboard's arithmetic over public Open311 requests: counts by a
+// field, age buckets, service levels. Pure: tested under node --test
+// (tests/web/).
+
+const DAY = 86400000;
+
+// Age buckets for time to close and backlog age, in days: [from, to).
+export const BUCKETS = [[0, 1], [1, 3], [3, 7], [7, 30], [30, Infinity]];
+
+// [[label, count], ...] from {key: n}, [{key|name|code, count}] or
+// [[key, n]]; sorted by count, largest first.
+export function pairs(v) {
+    let out;
+    if (!v)
+        out = [];
+    else if (Array.isArray(v))
+        out = v.map((x) => (Array.isArray(x) ? x
+            : [x.name ?? x.key ?? x.code ?? x.label ?? '—',
+                x.count ?? x.n ?? x.value ?? 0]));
+    else
+        out = Object.entries(v);
+    return out.map(([k, n]) => [String(k), Number(n)])
+        .sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]));
+}
+
+// Counts of values of f over list.
+function countBy(list, f) {
+    const m = new Map();
+    for (const x of list) {
+        const k = f(x) ?? '—';
+        m.set(k, (m.get(k) ?? 0) + 1);
+    }
+    return [...m];
+}
+
+// How many durations (ms) fall in each bucket.
+export function bucketize(durations) {
+    const counts = BUCKETS.map(() => 0);
+    for (const ms of durations) {
+        const d = ms / DAY;
+        const i = BUCKETS.findIndex(([lo, hi]) => d >= lo && d < hi);
+        if (i >= 0)
+            counts[i]++;
+    }
+    return counts;
+}
+
+// Service levels from public data: closed requests closed by their
+// expected date (met) or after it (missed), open ones past it (open_late)
+// or not (open_on_time); percent is met of all closed ones with a date.
+// null when no request has an expected date.
+export function slaOf(list, now = Date.now()) {
+    const dated = list.filter((r) => r.expected_datetime);
+    if (!dated.length)
+        return null;
+    const out = { met: 0, missed: 0, open_late: 0, open_on_time: 0 };
+    for (const r of dated) {
+        const due = Date.parse(r.expected_datetime);
+        if (r.status === 'closed')
+            out[Date.parse(r.updated_datetime) <= due ? 'met' : 'missed']++;
+        else
+            out[now > due ? 'open_late' : 'open_on_time']++;
+    }
+    const closed = out.met + out.missed;
+    out.percent = closed ? Math.round(1000 * out.met / closed) / 10 : null;
+    return out;
+}
+
+// The summary from public Open311 data for [from, to].
+export function summarize(list, now = Date.now()) {
+    const closed = list.filter((r) => r.status === 'closed');
+    const open = list.filter((r) => r.status === 'open');
+    return {
+        total: list.length,
+        by_status: pairs(countBy(list, (r) => r.status)),
+        by_service: pairs(countBy(list, (r) => r.service_name ??
+            r.service_code)),
+        by_department: pairs(countBy(list, (r) => r.agency_responsible)),
+        by_channel: null,
+        sla: slaOf(list, now),
+        time_to_close: bucketize(closed.map((r) =>
+            Date.parse(r.updated_datetime) - Date.parse(r.requested_datetime))),
+        backlog_age: bucketize(open.map((r) =>
+            now - Date.parse(r.requested_datetime))),
+    };
+}
+
+
+// The backlog bands of the reports API, in the order of BUCKETS.
+export const REPORT_AGES = ['0-1d', '1-3d', '3-7d', '7-30d', 'over_30d'];
+
+// The page's summary from three answers of GET /api/v1/reports/summary
+// (docs/REPORTS.md) for one period, broken down by service, department
+// and channel (each also carries the total).
+export function fromReports(byService, byDepartment, byChannel) {
+    const tot = byService.total;
+    const groups = (r) => (r?.groups ?? []).map((g) =>
+        [String(g.name ?? g.key), Number(g.requests)]);
+    const sla = tot.sla ?? {};
+    return {
+        total: tot.requests,
+        by_status: [['open', tot.requests - tot.closed],
+            ['closed', tot.closed]].filter(([, n]) => n > 0),
+        by_service: groups(byService),
+        by_department: groups(byDepartment),
+        by_channel: (byChannel?.groups ?? []).map((g) =>
+            [String(g.key), Number(g.requests)]),
+        sla: sla.with_due ? { met: sla.met, missed: sla.missed,
+            unknown: sla.unknown, percent: sla.compliance === null ||
+                sla.compliance === undefined ? null
+                : Math.round(1000 * sla.compliance) / 10 } : null,
+        time_to_close: null,
+        close_stats: tot.time_to_close?.timed ? {
+            median_seconds: tot.time_to_close.median_seconds,
+            p90_seconds: tot.time_to_close.p90_seconds } : null,
+        backlog_age: REPORT_AGES.map((k) =>
+            Number(tot.backlog?.by_age?.[k] ?? 0)),
+    };
+}

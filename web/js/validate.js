@@ -1,0 +1,96 @@
+// SPDX-License-Identifier: MIT
+//
+// Checks a request form before it is sent, with the same rules the server
+// applies (docs/API.md, POST requests), so residents and agents see what
+// to fix next to the field instead of after a round trip. Pure: no DOM;
+// each problem is { field, key, params } where field is the id of the
+// input and key an i18n key. Tested under node --test (tests/web/).
+
+// Decimal numbers as the server reads them: 12, -3.5, 1e3.
+const NUMBER_RE = /^[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?$/;
+
+// ISO 8601 instants with an offset.
+const DATETIME_RE =
+    /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})$/;
+
+const EMAIL_RE = /^[^\s@]+@[^\s@]+$/;
+
+export const DESCRIPTION_MAX = 4000;
+
+// The id of the input that answers attribute code.
+export function attrField(code) {
+    return `attr-${code}`;
+}
+
+// True when an answer is empty: "", only spaces, null or [].
+function empty(v) {
+    return v === undefined || v === null ||
+        (Array.isArray(v) ? v.length === 0 : String(v).trim() === '');
+}
+
+// Problems with the answers to a service definition's attributes.
+// answers maps code to a string (a list for multivaluelist).
+export function checkAnswers(attributes, answers) {
+    const out = [];
+    for (const a of attributes ?? []) {
+        if (a.variable === false)
+            continue;
+        const v = answers[a.code];
+        const field = attrField(a.code);
+        if (empty(v)) {
+            if (a.required)
+                out.push({ field, key: 'validate.required' });
+            continue;
+        }
+        const keys = new Set((a.values ?? []).map((x) => String(x.key)));
+        const vals = Array.isArray(v) ? v : [v];
+        if (a.datatype === 'number' && !NUMBER_RE.test(String(v).trim()))
+            out.push({ field, key: 'validate.number' });
+        else if (a.datatype === 'datetime' &&
+                 !DATETIME_RE.test(String(v).trim()))
+            out.push({ field, key: 'validate.datetime' });
+        else if ((a.datatype === 'singlevaluelist' ||
+                  a.datatype === 'multivaluelist') &&
+                 vals.some((x) => !keys.has(String(x))))
+            out.push({ field, key: 'validate.choice' });
+        else if (a.datatype !== 'multivaluelist' && vals.length > 1)
+            out.push({ field, key: 'validate.one_answer' });
+    }
+    return out;
+}
+
+// Problems with a location: an address, or a latitude and longitude.
+export function checkLocation({ address, lat, long }) {
+    const out = [];
+    const hasLat = !empty(lat), hasLong = !empty(long);
+    if (empty(address) && !hasLat && !hasLong) {
+        out.push({ field: 'address', key: 'validate.location_required' });
+        return out;
+    }
+    if (hasLat !== hasLong) {
+        out.push({ field: hasLat ? 'long' : 'lat', key: 'validate.both_coords' });
+        return out;
+    }
+    if (hasLat) {
+        const la = Number(lat), lo = Number(long);
+        if (!NUMBER_RE.test(String(lat).trim()) || !(la >= -90 && la <= 90))
+            out.push({ field: 'lat', key: 'validate.lat' });
+        if (!NUMBER_RE.test(String(long).trim()) || !(lo >= -180 && lo <= 180))
+            out.push({ field: 'long', key: 'validate.long' });
+    }
+    if (!empty(address) && new TextEncoder().encode(address).length > 1000)
+        out.push({ field: 'address', key: 'validate.too_long',
+            params: { max: 1000 } });
+    return out;
+}
+
+// Problems with the description and contact details.
+export function checkDetails({ description, email }) {
+    const out = [];
+    if (!empty(description) && [...description].length > DESCRIPTION_MAX)
+        out.push({ field: 'description', key: 'validate.too_long',
+            params: { max: DESCRIPTION_MAX } });
+    if (!empty(email) && !EMAIL_RE.test(email.trim()))
+        out.push({ field: 'email', key: 'validate.email' });
+    return out;
+}
