@@ -22,6 +22,7 @@ static const struct command commands[] = {
     {"check-config", cmd_check_config, "check a city configuration file"},
     {"copy", cmd_copy,
      "copy a whole store into a new one (SQLite, PostgreSQL)"},
+    {"kb", cmd_kb, "load knowledge base articles from a data file"},
     {"migrate", cmd_migrate, "bring a database to the newest schema"},
     {"serve", cmd_serve, "run the HTTP server (Open311, staff API, web)"},
     {"sla", cmd_sla, "due times of service levels, and one SLA sweep"},
