@@ -19,6 +19,7 @@ struct command {
 /* Sorted by name; `civic311 help` lists them in this order. */
 static const struct command commands[] = {
     {"apikey", cmd_apikey, "create, list and revoke Open311 API keys"},
+    {"calls", cmd_calls, "import the ACD's queue_log, report on calls"},
     {"check-config", cmd_check_config, "check a city configuration file"},
     {"copy", cmd_copy,
      "copy a whole store into a new one (SQLite, PostgreSQL)"},
@@ -26,6 +27,7 @@ static const struct command commands[] = {
     {"migrate", cmd_migrate, "bring a database to the newest schema"},
     {"serve", cmd_serve, "run the HTTP server (Open311, staff API, web)"},
     {"sla", cmd_sla, "due times of service levels, and one SLA sweep"},
+    {"staffing", cmd_staffing, "agents needed for a call load (Erlang C/A)"},
     {"user", cmd_user, "add, list, disable and enable staff accounts"},
 };
 

@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "api/callers.h"
+#include "api/calls.h"
 #include "api/staff.h"
 #include "store/contacts.h"
 #include "util/isotime.h"
@@ -107,6 +108,7 @@ callers_reply(struct http_req *req, const struct contact *c)
         open += v[i].status == SR_OPEN;
     }
     staff_put(o, "open_requests", json_integer((json_int_t)open), &ok);
+    staff_put(o, "calls", calls_history_json(req, c, v, n), &ok);
     if (ok && json_object_set_new(o, "requests", list) == 0)
         list = NULL;
     else

@@ -22,6 +22,8 @@ int cmd_migrate(int argc, char **argv);
 int cmd_copy(int argc, char **argv);
 int cmd_sla(int argc, char **argv);
 int cmd_user(int argc, char **argv);
+int cmd_calls(int argc, char **argv);
+int cmd_staffing(int argc, char **argv);
 int cmd_kb(int argc, char **argv);
 
 /* True when argv holds -h or --help before any "--". */

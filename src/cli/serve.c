@@ -12,6 +12,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "api/calls.h"
 #include "api/admin.h"
 #include "api/callers.h"
 #include "api/kb.h"
@@ -30,6 +31,7 @@
 #include "cli/portal_key.h"
 #include "http/http.h"
 #include "io/config.h"
+#include "jobs/queuelog_follow.h"
 #include "store/kb_store.h"
 #include "util/isotime.h"
 #include "util/log.h"
@@ -41,6 +43,7 @@ struct serve_opts {
     const char *listen;
     const char *web_root;
     unsigned threads;
+    const char *queue_log;
     bool print_routes;
     const char *portal_key_file; /* NULL: the portal cannot file */
     const char *portal_key_name;
@@ -55,7 +58,8 @@ usage(FILE *f)
             "usage: civic311 serve [--config FILE] [--db PATH] "
             "[--listen ADDR:PORT]\n"
             "                      [--log-level LEVEL] [--web-root DIR] "
-            "[--threads N]\n\n"
+            "[--threads N]\n"
+            "                      [--queue-log FILE] [--routes]\n\n"
             "Runs the HTTP server until SIGTERM or SIGINT.\n\n"
             "  --config FILE       city configuration "
             "(default config/demo-city.yaml)\n"
@@ -66,6 +70,8 @@ usage(FILE *f)
             "(default info)\n"
             "  --web-root DIR      static files (default web)\n"
             "  --threads N         server threads (default twice the cores)\n"
+            "  --queue-log FILE    follow the ACD's queue_log and store its "
+            "calls\n"
             "  --routes            print every route (METHOD PATTERN) and "
             "exit\n"
             "\nWeb pages (see docs/WEB.md):\n"
@@ -94,6 +100,7 @@ parse_opts(int argc, char **argv, struct serve_opts *o)
         {"log-level", required_argument, NULL, 'L'},
         {"web-root", required_argument, NULL, 'w'},
         {"threads", required_argument, NULL, 't'},
+        {"queue-log", required_argument, NULL, 'q'},
         {"routes", no_argument, NULL, 'R'},
         {"portal-key-file", required_argument, NULL, 'k'},
         {"portal-key-name", required_argument, NULL, 'K'},
@@ -122,6 +129,9 @@ parse_opts(int argc, char **argv, struct serve_opts *o)
             break;
         case 'w':
             o->web_root = optarg;
+            break;
+        case 'q':
+            o->queue_log = optarg;
             break;
         case 'L':
             if (!log_parse_level(optarg, &level)) {
@@ -207,6 +217,7 @@ static const struct route_table serve_route_tables[] = {
     {workorders_routes, &workorders_nroutes},
     {tows_routes, &tows_nroutes},
     {webconfig_routes, &webconfig_nroutes},
+    {calls_routes, &calls_nroutes},
     {kb_routes, &kb_nroutes},
     {kb_find_routes, &kb_find_nroutes},
 };
@@ -235,6 +246,7 @@ run(const struct serve_opts *o, const struct city *city, struct store *st)
     struct http_config cfg = {0};
     struct http_server *srv = NULL;
     struct sweep_job *sweep = NULL;
+    struct queuelog_follow *follow = NULL;
     char *cause = NULL;
     sigset_t set;
     size_t n = 0, i, j;
@@ -281,11 +293,19 @@ run(const struct serve_opts *o, const struct city *city, struct store *st)
              http_server_address(srv), city->nservices, o->db);
     if (sweep_job_start(st, city, &sweep) != C311_OK)
         log_error("serve", "cannot start the sla sweep");
+    /* After block_signals, so that the follower never takes SIGTERM. */
+    if (o->queue_log != NULL &&
+        queuelog_follow_start(st, o->queue_log, 0, &follow, &cause) !=
+            C311_OK) {
+        fprintf(stderr, "civic311 serve: %s\n", cause ? cause : "failed");
+        free(cause);
+    }
     sigwait(&set, &sig);
     log_info("serve", "%s received, stopping",
              sig == SIGINT ? "SIGINT" : "SIGTERM");
     sweep_job_stop(sweep);
     http_server_stop(srv);
+    queuelog_follow_stop(follow);
     kb_log_stop();
     free(routes);
     return CLI_OK;
@@ -363,6 +383,7 @@ cmd_serve(int argc, char **argv)
                            "127.0.0.1:8311",
                            "web",
                            0,
+                           NULL,
                            false,
                            NULL,
                            "portal",

@@ -282,6 +282,51 @@ static const char migration_3[] =
     " BEGIN SELECT RAISE(ABORT, 'the audit trail is append-only'); END;";
 
 /*
+ * Version 5: calls of the contact centre, rebuilt from the ACD's queue_log
+ * (core/acd.h). A call row keeps the call's whole event set (canonical
+ * lines), so later lines merge into it and the report can rebuild it; the
+ * other columns summarise it for look-ups. Agent login and pause spans
+ * feed occupancy; queue_log_source remembers how far a followed log was
+ * read.
+ */
+static const char migration_5[] =
+    "CREATE TABLE call ("
+    " id INTEGER PRIMARY KEY,"
+    " callid TEXT NOT NULL UNIQUE,"
+    " caller TEXT,"
+    " queue TEXT NOT NULL,"
+    " agent TEXT,"
+    " entered_at INTEGER NOT NULL,"
+    " answered_at INTEGER,"
+    " ended_at INTEGER,"
+    " outcome TEXT NOT NULL,"
+    " wait_s INTEGER,"
+    " talk_s INTEGER,"
+    " events TEXT NOT NULL"
+    ") STRICT;"
+    "CREATE INDEX call_entered ON call (entered_at, id);"
+    "CREATE INDEX call_caller ON call (caller, entered_at);"
+    "CREATE TABLE call_agent_span ("
+    " id INTEGER PRIMARY KEY,"
+    " agent TEXT NOT NULL,"
+    " queue TEXT NOT NULL,"
+    " kind TEXT NOT NULL CHECK (kind IN ('member', 'pause')),"
+    " started_at INTEGER NOT NULL,"
+    " ended_at INTEGER,"
+    " UNIQUE (agent, queue, kind, started_at)"
+    ") STRICT;"
+    "CREATE INDEX call_agent_span_started ON call_agent_span (started_at);"
+    "CREATE TABLE queue_log_source ("
+    " path TEXT PRIMARY KEY,"
+    " inode TEXT NOT NULL,"
+    " position INTEGER NOT NULL,"
+    " updated_at INTEGER NOT NULL"
+    ") STRICT;"
+    /* Requests an agent filed by phone, found by the caller's number. */
+    "CREATE INDEX request_phone ON request (phone, requested_at)"
+    " WHERE phone IS NOT NULL;";
+
+/*
  * Version 6: the knowledge base. Articles of one group are translations
  * of each other, one per language; kb_version keeps every version's
  * content (append-only); kb_fts (FTS5, trigram tokenizer) indexes title,
@@ -390,6 +435,7 @@ static const struct migration migrations[] = {
     {2, "work orders, escalations, outbox, tow records", migration_2},
     {3, "staff, sessions, contacts, escalation, key limits, audit",
      migration_3},
+    {5, "calls from the contact centre's queue log", migration_5},
     {6, "knowledge base: articles, versions, search index, usage", migration_6},
     {7, "index of request locations", migration_7},
 };

@@ -27,8 +27,8 @@ async function file(caller, description) {
     }), 201);
 }
 
-const CALLER_KEYS = ['address', 'created_at', 'emails', 'first_name', 'id',
-    'language', 'last_name', 'merged_into', 'open_requests', 'phones',
+const CALLER_KEYS = ['address', 'calls', 'created_at', 'emails', 'first_name',
+    'id', 'language', 'last_name', 'merged_into', 'open_requests', 'phones',
     'requests', 'updated_at'];
 
 const ids = {};

@@ -103,8 +103,8 @@ export class Server {
         this.stderr = '';   // all runs, in order
         this.bodies = [];   // every response body received, as text
         this.apiKey = null;
-        // more `serve` options, such as --portal-key-file
-        this.extraArgs = options.extraArgs ?? [];
+        // more `serve` options, such as --portal-key-file or --queue-log
+        this.extraArgs = options.extraArgs ?? options.args ?? [];
     }
 
     get base() {
@@ -325,10 +325,11 @@ export async function startServer(options = {}) {
 // Registers before/after hooks that run one server for a test file; the
 // server is ctx.srv inside tests. `setup(srv)`, if given, runs once the
 // server is up (in the same hook, so it never sees a missing server).
-export function useServer(name, setup) {
+// options go to the Server (args: more `serve` arguments).
+export function useServer(name, setup, options = {}) {
     const ctx = {};
     before(async () => {
-        ctx.srv = await startServer({ name });
+        ctx.srv = await startServer({ ...options, name });
         if (setup)
             await setup(ctx.srv);
     });

@@ -1,0 +1,1334 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Calls rebuilt from queue_log events: canonical lines, the replay of one
+ * call's event set into queue legs, and the stream that groups lines by
+ * callid and hands out calls once they are over. See core/acd.h.
+ */
+#include <ctype.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/acd.h"
+
+/* ---- event names ---- */
+
+struct kind_name {
+    const char *name;
+    enum acd_kind kind;
+};
+
+/* Sorted by name for bsearch; Asterisk's own spelling. */
+static const struct kind_name kind_names[] = {
+    {"ABANDON", ACD_EV_ABANDON},
+    {"ADDMEMBER", ACD_EV_ADDMEMBER},
+    {"AGENTCALLED", ACD_EV_IGNORED},
+    {"AGENTDUMP", ACD_EV_IGNORED},
+    {"AGENTLOGIN", ACD_EV_IGNORED},
+    {"AGENTLOGOFF", ACD_EV_IGNORED},
+    {"ATTENDEDTRANSFER", ACD_EV_ATTENDEDTRANSFER},
+    {"BLINDTRANSFER", ACD_EV_TRANSFER},
+    {"COMPLETEAGENT", ACD_EV_COMPLETEAGENT},
+    {"COMPLETECALLER", ACD_EV_COMPLETECALLER},
+    {"CONFIGRELOAD", ACD_EV_IGNORED},
+    {"CONNECT", ACD_EV_CONNECT},
+    {"DID", ACD_EV_IGNORED},
+    {"ENTERQUEUE", ACD_EV_ENTERQUEUE},
+    {"EXITEMPTY", ACD_EV_EXITEMPTY},
+    {"EXITWITHKEY", ACD_EV_EXITWITHKEY},
+    {"EXITWITHTIMEOUT", ACD_EV_EXITWITHTIMEOUT},
+    {"INFO", ACD_EV_IGNORED},
+    {"PAUSE", ACD_EV_PAUSE},
+    {"PAUSEALL", ACD_EV_PAUSE},
+    {"QUEUESTART", ACD_EV_IGNORED},
+    {"REMOVEMEMBER", ACD_EV_REMOVEMEMBER},
+    {"RINGCANCELED", ACD_EV_IGNORED},
+    {"RINGNOANSWER", ACD_EV_RINGNOANSWER},
+    {"SYSCOMPAT", ACD_EV_IGNORED},
+    {"TRANSFER", ACD_EV_TRANSFER},
+    {"UNPAUSE", ACD_EV_UNPAUSE},
+    {"UNPAUSEALL", ACD_EV_UNPAUSE},
+};
+
+#define NELEMS(v) (sizeof(v) / sizeof((v)[0]))
+
+/* Orders a name against a table entry, for bsearch. */
+static int
+kind_cmp(const void *key, const void *entry)
+{
+    return strcmp(key, ((const struct kind_name *)entry)->name);
+}
+
+/* Looks the event name up in kind_names. */
+enum acd_kind
+acd_kind_of(const char *name)
+{
+    const struct kind_name *k;
+
+    k = bsearch(name, kind_names, NELEMS(kind_names), sizeof(kind_names[0]),
+                kind_cmp);
+    return k != NULL ? k->kind : ACD_EV_UNKNOWN;
+}
+
+/* ---- canonical lines ---- */
+
+/* Appends n bytes of s to out at *pos, failing past ACD_LINE_MAX - 1. */
+static bool
+put_bytes(char *out, size_t *pos, const char *s, size_t n)
+{
+    if (n >= ACD_LINE_MAX - *pos)
+        return false;
+    memcpy(out + *pos, s, n);
+    *pos += n;
+    return true;
+}
+
+/* Length of the valid UTF-8 sequence at s (n bytes left), 0 if invalid. */
+static size_t
+utf8_len(const unsigned char *s, size_t n)
+{
+    size_t len, i;
+    unsigned cp;
+
+    if (s[0] < 0x80)
+        return 1;
+    if (s[0] >= 0xc2 && s[0] <= 0xdf)
+        len = 2, cp = s[0] & 0x1f;
+    else if (s[0] >= 0xe0 && s[0] <= 0xef)
+        len = 3, cp = s[0] & 0x0f;
+    else if (s[0] >= 0xf0 && s[0] <= 0xf4)
+        len = 4, cp = s[0] & 0x07;
+    else
+        return 0;
+    if (len > n)
+        return 0;
+    for (i = 1; i < len; i++) {
+        if ((s[i] & 0xc0) != 0x80)
+            return 0;
+        cp = cp << 6 | (s[i] & 0x3f);
+    }
+    if ((len == 3 && (cp < 0x800 || (cp >= 0xd800 && cp <= 0xdfff))) ||
+        (len == 4 && (cp < 0x10000 || cp > 0x10ffff)))
+        return 0;
+    return len;
+}
+
+/*
+ * Appends a field, each byte of invalid UTF-8 and each control character
+ * written as '?', so that every canonical line is clean text for any
+ * database. A '|' cannot be kept and fails.
+ */
+static bool
+put_field(char *out, size_t *pos, const char *f, size_t n)
+{
+    const unsigned char *s = (const unsigned char *)f;
+    size_t i = 0, k;
+
+    if (memchr(f, '|', n) != NULL)
+        return false;
+    while (i < n) {
+        k = utf8_len(s + i, n - i);
+        if (k == 0 || s[i] < 0x20 || s[i] == 0x7f) {
+            if (!put_bytes(out, pos, "?", 1))
+                return false;
+            i++;
+            continue;
+        }
+        if (!put_bytes(out, pos, f + i, k))
+            return false;
+        i += k;
+    }
+    return true;
+}
+
+/* Writes the canonical text of an event given as fields. */
+enum acd_line
+acd_canonical_fields(int64_t at, const char *const *f, const size_t *flen,
+                     size_t nf, char *out, size_t *outlen)
+{
+    char num[24];
+    size_t i, pos = 0, last;
+    int k;
+
+    if (nf < 4 || nf > 4 + ACD_MAX_DATA || at < 0 || flen[0] == 0 ||
+        flen[3] == 0)
+        return ACD_LINE_MALFORMED;
+    last = nf;
+    while (last > 4 && flen[last - 1] == 0)
+        last--;
+    k = snprintf(num, sizeof(num), "%" PRId64, at);
+    if (!put_bytes(out, &pos, num, (size_t)k))
+        return ACD_LINE_MALFORMED;
+    for (i = 0; i < last; i++) {
+        if (!put_bytes(out, &pos, "|", 1) ||
+            !put_field(out, &pos, f[i], flen[i]))
+            return ACD_LINE_MALFORMED;
+    }
+    out[pos] = '\0';
+    *outlen = pos;
+    return ACD_LINE_OK;
+}
+
+/* Reads a whole field of decimal digits as an instant. */
+static bool
+parse_epoch(const char *s, size_t n, int64_t *out)
+{
+    int64_t v = 0;
+    size_t i;
+
+    if (n == 0 || n > 12)
+        return false;
+    for (i = 0; i < n; i++) {
+        if (s[i] < '0' || s[i] > '9')
+            return false;
+        v = v * 10 + (s[i] - '0');
+    }
+    *out = v;
+    return true;
+}
+
+/* Splits a pipe-format line into fields and writes its canonical text. */
+enum acd_line
+acd_canonical_pipe(const char *line, size_t len, char *out, size_t *outlen)
+{
+    const char *f[4 + ACD_MAX_DATA + 1];
+    size_t flen[4 + ACD_MAX_DATA + 1];
+    const char *p, *end, *bar;
+    size_t nf = 0;
+    int64_t at;
+
+    while (len > 0 && isspace((unsigned char)line[len - 1]))
+        len--;
+    p = line;
+    while (p < line + len && isspace((unsigned char)*p))
+        p++;
+    if (p == line + len)
+        return ACD_LINE_BLANK;
+    end = line + len;
+    bar = memchr(p, '|', (size_t)(end - p));
+    if (bar == NULL || !parse_epoch(p, (size_t)(bar - p), &at))
+        return ACD_LINE_MALFORMED;
+    p = bar + 1;
+    for (;;) {
+        if (nf == NELEMS(f))
+            return ACD_LINE_MALFORMED;
+        bar = memchr(p, '|', (size_t)(end - p));
+        f[nf] = p;
+        flen[nf] = (size_t)((bar != NULL ? bar : end) - p);
+        nf++;
+        if (bar == NULL)
+            break;
+        p = bar + 1;
+    }
+    return acd_canonical_fields(at, f, flen, nf, out, outlen);
+}
+
+/* Cuts a canonical line at its bars and names its fields. */
+bool
+acd_event_parse(char *line, struct acd_event *ev)
+{
+    char *f[5 + ACD_MAX_DATA];
+    size_t nf = 0, i;
+    char *p = line, *bar;
+
+    for (;;) {
+        if (nf == NELEMS(f))
+            return false;
+        f[nf++] = p;
+        bar = strchr(p, '|');
+        if (bar == NULL)
+            break;
+        *bar = '\0';
+        p = bar + 1;
+    }
+    if (nf < 5 || !parse_epoch(f[0], strlen(f[0]), &ev->at))
+        return false;
+    ev->callid = f[1];
+    ev->queue = strcmp(f[2], "NONE") == 0 ? "" : f[2];
+    ev->agent = strcmp(f[3], "NONE") == 0 ? "" : f[3];
+    ev->name = f[4];
+    ev->kind = acd_kind_of(f[4]);
+    ev->ndata = (unsigned)(nf - 5);
+    for (i = 0; i < ACD_MAX_DATA; i++)
+        ev->data[i] = i < ev->ndata ? f[5 + i] : "";
+    return true;
+}
+
+/* ---- names of outcomes ---- */
+
+static const char *const outcome_names[ACD_NOUTCOMES] = {
+    [ACD_WAITING] = "waiting",     [ACD_TALKING] = "talking",
+    [ACD_COMPLETED] = "completed", [ACD_TRANSFERRED] = "transferred",
+    [ACD_ABANDONED] = "abandoned", [ACD_TIMEOUT] = "timeout",
+    [ACD_EXITKEY] = "exitkey",     [ACD_EXITEMPTY] = "exitempty",
+};
+
+/* The outcome's name as stored and reported. */
+const char *
+acd_outcome_name(enum acd_outcome o)
+{
+    return o < ACD_NOUTCOMES ? outcome_names[o] : "waiting";
+}
+
+/* Finds the outcome called s. */
+bool
+acd_outcome_parse(const char *s, enum acd_outcome *out)
+{
+    size_t i;
+
+    for (i = 0; i < ACD_NOUTCOMES; i++) {
+        if (s != NULL && strcmp(s, outcome_names[i]) == 0) {
+            *out = (enum acd_outcome)i;
+            return true;
+        }
+    }
+    return false;
+}
+
+/* True for the outcomes of an answered leg. */
+bool
+acd_outcome_answered(enum acd_outcome o)
+{
+    return o == ACD_TALKING || o == ACD_COMPLETED || o == ACD_TRANSFERRED;
+}
+
+/* True for the outcomes of a leg nobody answered. */
+bool
+acd_outcome_unanswered(enum acd_outcome o)
+{
+    return o == ACD_ABANDONED || o == ACD_TIMEOUT || o == ACD_EXITKEY ||
+           o == ACD_EXITEMPTY;
+}
+
+/* The name of who hung up, or NULL for nobody. */
+const char *
+acd_hangup_name(enum acd_hangup h)
+{
+    switch (h) {
+    case ACD_HANGUP_CALLER:
+        return "caller";
+    case ACD_HANGUP_AGENT:
+        return "agent";
+    case ACD_HANGUP_TRANSFER:
+        return "transfer";
+    default:
+        return NULL;
+    }
+}
+
+/* Reads a hang-up name; NULL or "" is nobody. */
+bool
+acd_hangup_parse(const char *s, enum acd_hangup *out)
+{
+    enum acd_hangup h;
+
+    *out = ACD_HANGUP_NONE;
+    if (s == NULL || *s == '\0')
+        return true;
+    for (h = ACD_HANGUP_CALLER; h <= ACD_HANGUP_TRANSFER; h++) {
+        if (strcmp(s, acd_hangup_name(h)) == 0) {
+            *out = h;
+            return true;
+        }
+    }
+    return false;
+}
+
+/* ---- rebuilding a call ---- */
+
+/* One line of a call's event set while it is being rebuilt. */
+struct item {
+    struct acd_event ev;
+    const char *line; /* the canonical text, kept whole */
+    size_t len;
+    uint64_t hash;
+    size_t idx; /* order of appearance */
+};
+
+/*
+ * A hash of n bytes, eight at a time (multiply and fold, as in common
+ * non-cryptographic hashes): only used in this process to find equal
+ * lines and callids quickly, so byte order does not matter.
+ */
+static uint64_t
+hash_bytes(const char *s, size_t n)
+{
+    uint64_t h = UINT64_C(0x9e3779b97f4a7c15) ^ n, w;
+
+    for (; n >= 8; s += 8, n -= 8) {
+        memcpy(&w, s, 8);
+        h = (h ^ w) * UINT64_C(0xff51afd7ed558ccd);
+        h ^= h >> 32;
+    }
+    w = 0;
+    memcpy(&w, s, n);
+    h = (h ^ w) * UINT64_C(0xc4ceb9fe1a85ec53);
+    return h ^ (h >> 29);
+}
+
+/* Orders items by hash, then text, then appearance: equal lines meet. */
+static int
+item_cmp_identity(const void *x, const void *y)
+{
+    const struct item *a = x, *b = y;
+    int c;
+
+    if (a->hash != b->hash)
+        return a->hash < b->hash ? -1 : 1;
+    if (a->len != b->len)
+        return a->len < b->len ? -1 : 1;
+    c = memcmp(a->line, b->line, a->len);
+    if (c != 0)
+        return c;
+    return a->idx < b->idx ? -1 : a->idx > b->idx;
+}
+
+/*
+ * Orders items by time; within a second an ENTERQUEUE comes first (a
+ * queue is entered before anything happens in it), then appearance.
+ */
+static int
+item_cmp_time(const void *x, const void *y)
+{
+    const struct item *a = x, *b = y;
+    int ra = a->ev.kind != ACD_EV_ENTERQUEUE;
+    int rb = b->ev.kind != ACD_EV_ENTERQUEUE;
+
+    if (a->ev.at != b->ev.at)
+        return a->ev.at < b->ev.at ? -1 : 1;
+    if (ra != rb)
+        return ra - rb;
+    return a->idx < b->idx ? -1 : a->idx > b->idx;
+}
+
+/* Reads data field i as a count of seconds (or ms); -1 when it is not. */
+static int64_t
+data_int(const struct acd_event *ev, unsigned i)
+{
+    const char *s = ev->data[i];
+    int64_t v;
+
+    if (i >= ev->ndata || !parse_epoch(s, strlen(s), &v))
+        return -1;
+    return v;
+}
+
+/* A call being rebuilt, with room for its legs. */
+struct build {
+    struct arena *a;
+    struct acd_call *call;
+    size_t cap;
+    bool oom;
+};
+
+/* The latest leg in queue, or NULL. */
+static struct acd_leg *
+leg_of(struct build *b, const char *queue)
+{
+    size_t i;
+
+    for (i = b->call->nlegs; i > 0; i--) {
+        if (strcmp(b->call->legs[i - 1].queue, queue) == 0)
+            return &b->call->legs[i - 1];
+    }
+    return NULL;
+}
+
+/* True while the leg can still take an answer or an end. */
+static bool
+leg_open(const struct acd_leg *l)
+{
+    return l->outcome == ACD_WAITING || l->outcome == ACD_TALKING;
+}
+
+/* Adds a leg in queue that entered at entered; NULL when out of memory. */
+static struct acd_leg *
+leg_add(struct build *b, const char *queue, int64_t entered, bool derived)
+{
+    struct acd_call *c = b->call;
+    struct acd_leg *v, *l;
+
+    if (c->nlegs == b->cap) {
+        b->cap = b->cap ? b->cap * 2 : 2;
+        v = arena_alloc(b->a, b->cap * sizeof(*v));
+        if (v == NULL) {
+            b->oom = true;
+            return NULL;
+        }
+        if (c->nlegs > 0)
+            memcpy(v, c->legs, c->nlegs * sizeof(*v));
+        c->legs = v;
+    }
+    l = &c->legs[c->nlegs++];
+    memset(l, 0, sizeof(*l));
+    l->queue = queue;
+    l->entered = entered < 0 ? 0 : entered;
+    l->entered_derived = derived;
+    l->outcome = ACD_WAITING;
+    l->wait = -1;
+    l->talk = -1;
+    return l;
+}
+
+/* ENTERQUEUE: a new leg, or the entry a leg built without one lacked. */
+static void
+on_enter(struct build *b, const struct acd_event *ev)
+{
+    struct acd_leg *l = leg_of(b, ev->queue);
+
+    if (b->call->caller == NULL && ev->ndata > 1 && ev->data[1][0] != '\0')
+        b->call->caller = ev->data[1];
+    if (l != NULL && l->entered_derived &&
+        (l->answered == 0 || ev->at <= l->answered) &&
+        (l->ended == 0 || ev->at <= l->ended)) {
+        l->entered = ev->at;
+        l->entered_derived = false;
+        if (l->answered != 0)
+            l->wait = l->answered - ev->at;
+        return;
+    }
+    if (l != NULL && leg_open(l)) {
+        b->call->repeated++;
+        return;
+    }
+    leg_add(b, ev->queue, ev->at, false);
+}
+
+/*
+ * The leg an event after the entry belongs to: the open leg of its queue,
+ * or a new leg entered wait seconds (-1: unknown) before at.
+ */
+static struct acd_leg *
+leg_for(struct build *b, const struct acd_event *ev, int64_t before)
+{
+    struct acd_leg *l = leg_of(b, ev->queue);
+
+    if (l != NULL && leg_open(l))
+        return l;
+    if (l != NULL) {
+        b->call->repeated++;
+        return NULL;
+    }
+    return leg_add(b, ev->queue, before >= 0 ? ev->at - before : ev->at, true);
+}
+
+/* RINGNOANSWER: an attempt on an agent who did not pick up. */
+static void
+on_ring(struct build *b, const struct acd_event *ev)
+{
+    struct acd_call *c = b->call;
+    struct acd_leg *l = leg_of(b, ev->queue);
+    struct acd_ring *v;
+    size_t cap;
+
+    if (l == NULL)
+        l = leg_add(b, ev->queue, ev->at, true);
+    if (l != NULL && l->outcome == ACD_WAITING)
+        l->rings++;
+    if ((c->nrings & (c->nrings - 1)) == 0) {
+        cap = c->nrings ? c->nrings * 2 : 1;
+        v = arena_alloc(b->a, cap * sizeof(*v));
+        if (v == NULL) {
+            b->oom = true;
+            return;
+        }
+        if (c->nrings > 0)
+            memcpy(v, c->rings, c->nrings * sizeof(*v));
+        c->rings = v;
+    }
+    v = &c->rings[c->nrings++];
+    v->at = ev->at;
+    v->queue = ev->queue;
+    v->agent = ev->agent;
+    v->ms = data_int(ev, 0) < 0 ? 0 : data_int(ev, 0);
+}
+
+/* Marks l answered at `at` by agent after hold seconds of waiting. */
+static void
+answer(struct acd_leg *l, int64_t at, const char *agent, int64_t hold)
+{
+    l->answered = at;
+    l->agent = agent;
+    l->outcome = ACD_TALKING;
+    if (hold >= 0)
+        l->wait = hold;
+    else if (l->entered != 0 && at >= l->entered)
+        l->wait = at - l->entered;
+}
+
+/* CONNECT(holdtime|bridged-uniqueid|ringtime). */
+static void
+on_connect(struct build *b, const struct acd_event *ev)
+{
+    int64_t hold = data_int(ev, 0);
+    struct acd_leg *l = leg_for(b, ev, hold);
+
+    if (l == NULL)
+        return;
+    if (l->outcome == ACD_TALKING) {
+        b->call->repeated++;
+        return;
+    }
+    answer(l, ev->at, ev->agent, hold);
+}
+
+/*
+ * The end of an answered leg: COMPLETECALLER, COMPLETEAGENT
+ * (holdtime|calltime|origposition), TRANSFER and BLINDTRANSFER
+ * (exten|context|holdtime|calltime|origposition), ATTENDEDTRANSFER
+ * (method|data|holdtime|calltime|origposition).
+ */
+static void
+on_complete(struct build *b, const struct acd_event *ev)
+{
+    bool xfer =
+        ev->kind == ACD_EV_TRANSFER || ev->kind == ACD_EV_ATTENDEDTRANSFER;
+    int64_t hold = data_int(ev, xfer ? 2 : 0);
+    int64_t talk = data_int(ev, xfer ? 3 : 1);
+    struct acd_leg *l;
+
+    l = leg_for(b, ev, hold >= 0 && talk >= 0 ? hold + talk : -1);
+    if (l == NULL)
+        return;
+    if (l->outcome == ACD_WAITING)
+        answer(l, talk >= 0 ? ev->at - talk : ev->at, ev->agent, hold);
+    l->ended = ev->at;
+    l->talk = talk >= 0 ? talk : ev->at - l->answered;
+    if (ev->kind == ACD_EV_COMPLETECALLER) {
+        l->outcome = ACD_COMPLETED;
+        l->hangup = ACD_HANGUP_CALLER;
+    } else if (ev->kind == ACD_EV_COMPLETEAGENT) {
+        l->outcome = ACD_COMPLETED;
+        l->hangup = ACD_HANGUP_AGENT;
+    } else {
+        l->outcome = ACD_TRANSFERRED;
+        l->hangup = ACD_HANGUP_TRANSFER;
+        if (ev->kind == ACD_EV_TRANSFER)
+            l->transfer_to =
+                arena_printf(b->a, "%s@%s", ev->data[0], ev->data[1]);
+        else
+            l->transfer_to =
+                arena_printf(b->a, "%s:%s", ev->data[0], ev->data[1]);
+    }
+}
+
+/*
+ * A caller who left the queue unanswered: ABANDON, EXITWITHTIMEOUT and
+ * EXITEMPTY (position|origposition|waittime), EXITWITHKEY
+ * (key|position|origposition|waittime).
+ */
+static void
+on_leave(struct build *b, const struct acd_event *ev)
+{
+    int64_t wait = data_int(ev, ev->kind == ACD_EV_EXITWITHKEY ? 3 : 2);
+    struct acd_leg *l = leg_for(b, ev, wait);
+
+    if (l == NULL)
+        return;
+    if (l->outcome != ACD_WAITING) {
+        b->call->repeated++;
+        return;
+    }
+    l->ended = ev->at;
+    if (wait >= 0)
+        l->wait = wait;
+    else if (l->entered != 0 && ev->at >= l->entered)
+        l->wait = ev->at - l->entered;
+    l->outcome = ev->kind == ACD_EV_ABANDON           ? ACD_ABANDONED
+                 : ev->kind == ACD_EV_EXITWITHTIMEOUT ? ACD_TIMEOUT
+                 : ev->kind == ACD_EV_EXITWITHKEY     ? ACD_EXITKEY
+                                                      : ACD_EXITEMPTY;
+}
+
+/* Applies one event, in time order, to the call being rebuilt. */
+static void
+apply(struct build *b, const struct acd_event *ev)
+{
+    switch (ev->kind) {
+    case ACD_EV_ENTERQUEUE:
+        on_enter(b, ev);
+        break;
+    case ACD_EV_RINGNOANSWER:
+        on_ring(b, ev);
+        break;
+    case ACD_EV_CONNECT:
+        on_connect(b, ev);
+        break;
+    case ACD_EV_COMPLETECALLER:
+    case ACD_EV_COMPLETEAGENT:
+    case ACD_EV_TRANSFER:
+    case ACD_EV_ATTENDEDTRANSFER:
+        on_complete(b, ev);
+        break;
+    case ACD_EV_ABANDON:
+    case ACD_EV_EXITWITHTIMEOUT:
+    case ACD_EV_EXITWITHKEY:
+    case ACD_EV_EXITEMPTY:
+        on_leave(b, ev);
+        break;
+    case ACD_EV_UNKNOWN:
+        b->call->unknown++;
+        break;
+    default:
+        break;
+    }
+}
+
+/* The call's wait and talk from its times and legs. */
+static void
+summarise_durations(struct acd_call *c)
+{
+    size_t i;
+
+    c->wait = c->nlegs == 1 ? c->legs[0].wait : -1;
+    if (c->nlegs > 1 && c->answered != 0 && c->entered != 0)
+        c->wait = c->answered - c->entered;
+    else if (c->nlegs > 1 && c->ended != 0 && c->entered != 0)
+        c->wait = c->ended - c->entered;
+    c->talk = c->answered != 0 ? 0 : -1;
+    for (i = 0; i < c->nlegs && c->talk >= 0; i++) {
+        if (c->legs[i].answered == 0)
+            continue;
+        if (c->legs[i].talk < 0)
+            c->talk = -1;
+        else
+            c->talk += c->legs[i].talk;
+    }
+}
+
+/* Fills the call's own times and outcome from its legs. */
+static void
+summarise(struct acd_call *c)
+{
+    const struct acd_leg *last = &c->legs[c->nlegs - 1];
+    const struct acd_leg *first_answered = NULL;
+    size_t i;
+
+    c->entered = c->legs[0].entered;
+    for (i = 0; i < c->nlegs; i++) {
+        if (c->legs[i].entered != 0 &&
+            (c->entered == 0 || c->legs[i].entered < c->entered))
+            c->entered = c->legs[i].entered;
+        if (first_answered == NULL && c->legs[i].answered != 0)
+            first_answered = &c->legs[i];
+    }
+    c->answered = first_answered ? first_answered->answered : 0;
+    c->ended = leg_open(last) ? 0 : last->ended;
+    c->outcome = first_answered ? first_answered->outcome : last->outcome;
+    summarise_durations(c);
+}
+
+/*
+ * Splits text into items of callid, drops repeated lines and sorts the
+ * rest by time. Lines point into text; the parsed fields into one copy of
+ * it in a. Sets *n.
+ */
+static enum c311_rc
+collect(const char *callid, const char *text, size_t len, struct arena *a,
+        struct item **out, size_t *n)
+{
+    struct item *v;
+    char *copy;
+    size_t cap = 1, k = 0, i, j, start;
+
+    for (i = 0; i < len; i++)
+        cap += text[i] == '\n';
+    copy = arena_strndup(a, text, len);
+    v = arena_alloc(a, cap * sizeof(*v));
+    if (copy == NULL || v == NULL)
+        return C311_ERR_NOMEM;
+    for (start = 0; start < len; start = i + 1) {
+        for (i = start; i < len && text[i] != '\n'; i++)
+            ;
+        copy[i < len ? i : len] = '\0';
+        v[k].line = text + start;
+        v[k].len = i - start;
+        if (v[k].len == 0 || !acd_event_parse(copy + start, &v[k].ev) ||
+            strcmp(v[k].ev.callid, callid) != 0)
+            continue;
+        v[k].hash = hash_bytes(v[k].line, v[k].len);
+        v[k].idx = k;
+        k++;
+    }
+    qsort(v, k, sizeof(*v), item_cmp_identity);
+    for (i = j = 0; i < k; i++) {
+        if (j > 0 && v[i].hash == v[j - 1].hash && v[i].len == v[j - 1].len &&
+            memcmp(v[i].line, v[j - 1].line, v[i].len) == 0)
+            continue;
+        v[j++] = v[i];
+    }
+    qsort(v, j, sizeof(*v), item_cmp_time);
+    *out = v;
+    *n = j;
+    return C311_OK;
+}
+
+/* Writes the items' lines, in order, as the call's event set. */
+static enum c311_rc
+write_events(struct acd_call *c, const struct item *v, size_t n,
+             struct arena *a)
+{
+    size_t i, len = 0;
+    char *p;
+
+    for (i = 0; i < n; i++)
+        len += v[i].len + 1;
+    p = arena_alloc(a, len + 1);
+    if (p == NULL)
+        return C311_ERR_NOMEM;
+    c->events = p;
+    c->events_len = len;
+    for (i = 0; i < n; i++) {
+        memcpy(p, v[i].line, v[i].len);
+        p[v[i].len] = '\n';
+        p += v[i].len + 1;
+    }
+    return C311_OK;
+}
+
+/* Replays a call's event set into its legs. */
+enum c311_rc
+acd_call_build(const char *callid, const char *text, size_t len,
+               struct arena *a, struct acd_call *out)
+{
+    struct build b = {a, out, 0, false};
+    struct item *v;
+    enum c311_rc rc;
+    size_t n, i;
+
+    memset(out, 0, sizeof(*out));
+    out->callid = arena_strdup(a, callid);
+    if (out->callid == NULL)
+        return C311_ERR_NOMEM;
+    rc = collect(callid, text, len, a, &v, &n);
+    if (rc != C311_OK)
+        return rc;
+    for (i = 0; i < n && !b.oom; i++)
+        apply(&b, &v[i].ev);
+    if (b.oom)
+        return C311_ERR_NOMEM;
+    if (out->nlegs == 0)
+        return C311_ERR_INVALID;
+    summarise(out);
+    return write_events(out, v, n, a);
+}
+
+/* ---- streams ---- */
+
+#define STREAM_GRACE        60
+#define STREAM_STALE        (4 * 3600)
+#define STREAM_BUCKETS_MIN  1024
+#define STREAM_CALL_MAX_LEN (256 * 1024)
+
+/* A call the stream holds: its lines so far, in a list by last feed. */
+struct held {
+    struct held *hnext;       /* hash chain */
+    struct held *prev, *next; /* in s->ended or s->open */
+    uint64_t hkey;
+    char *callid;
+    char *text;
+    size_t len, cap;
+    uint64_t *hashes; /* of the lines, to drop an identical one */
+    size_t nhashes, hcap;
+    int64_t end_at;  /* time of the last ending event, 0 if none */
+    int64_t touched; /* the stream's clock when last fed */
+    bool ended;
+};
+
+struct list {
+    struct held *head, *tail;
+};
+
+struct span_rec {
+    char *agent;
+    char *queue;
+    enum acd_span_kind kind;
+    int64_t start, end;
+};
+
+struct acd_stream {
+    struct acd_stream_opts opts;
+    struct held **buckets;
+    size_t nbuckets, nheld;
+    struct list ended, open;
+    int64_t clock; /* the latest event time seen */
+    struct span_rec *spans;
+    size_t nspans, spancap;
+    struct acd_counts counts;
+    bool oom;
+};
+
+/* Makes an empty stream with the given or default delays. */
+struct acd_stream *
+acd_stream_new(const struct acd_stream_opts *opts)
+{
+    struct acd_stream *s = calloc(1, sizeof(*s));
+
+    if (s == NULL)
+        return NULL;
+    s->opts.grace = opts && opts->grace > 0 ? opts->grace : STREAM_GRACE;
+    s->opts.stale = opts && opts->stale > 0 ? opts->stale : STREAM_STALE;
+    s->nbuckets = STREAM_BUCKETS_MIN;
+    s->buckets = calloc(s->nbuckets, sizeof(*s->buckets));
+    if (s->buckets == NULL) {
+        free(s);
+        return NULL;
+    }
+    return s;
+}
+
+/* Frees one held call. */
+static void
+held_free(struct held *h)
+{
+    free(h->callid);
+    free(h->text);
+    free(h->hashes);
+    free(h);
+}
+
+/* Frees the spans not yet handed out. */
+static void
+spans_clear(struct acd_stream *s)
+{
+    size_t i;
+
+    for (i = 0; i < s->nspans; i++) {
+        free(s->spans[i].agent);
+        free(s->spans[i].queue);
+    }
+    s->nspans = 0;
+}
+
+/* Frees a stream and every call it still holds. */
+void
+acd_stream_free(struct acd_stream *s)
+{
+    struct held *h, *next;
+    size_t i;
+
+    if (s == NULL)
+        return;
+    for (i = 0; i < s->nbuckets; i++) {
+        for (h = s->buckets[i]; h != NULL; h = next) {
+            next = h->hnext;
+            held_free(h);
+        }
+    }
+    spans_clear(s);
+    free(s->spans);
+    free(s->buckets);
+    free(s);
+}
+
+/* The stream's counters. */
+const struct acd_counts *
+acd_stream_counts(const struct acd_stream *s)
+{
+    return &s->counts;
+}
+
+/* How many calls the stream holds. */
+size_t
+acd_stream_held(const struct acd_stream *s)
+{
+    return s->nheld;
+}
+
+/* Unlinks h from list l. */
+static void
+list_remove(struct list *l, struct held *h)
+{
+    if (h->prev != NULL)
+        h->prev->next = h->next;
+    else
+        l->head = h->next;
+    if (h->next != NULL)
+        h->next->prev = h->prev;
+    else
+        l->tail = h->prev;
+    h->prev = h->next = NULL;
+}
+
+/* Links h at the tail of list l. */
+static void
+list_append(struct list *l, struct held *h)
+{
+    h->prev = l->tail;
+    h->next = NULL;
+    if (l->tail != NULL)
+        l->tail->next = h;
+    else
+        l->head = h;
+    l->tail = h;
+}
+
+/* Doubles the hash table; on failure keeps the old one (only slower). */
+static void
+grow_buckets(struct acd_stream *s)
+{
+    size_t n = s->nbuckets * 2, i;
+    struct held **v = calloc(n, sizeof(*v));
+    struct held *h, *next;
+
+    if (v == NULL)
+        return;
+    for (i = 0; i < s->nbuckets; i++) {
+        for (h = s->buckets[i]; h != NULL; h = next) {
+            next = h->hnext;
+            h->hnext = v[h->hkey & (n - 1)];
+            v[h->hkey & (n - 1)] = h;
+        }
+    }
+    free(s->buckets);
+    s->buckets = v;
+    s->nbuckets = n;
+}
+
+/* The held call with this callid, made when new; NULL when out of memory. */
+static struct held *
+held_get(struct acd_stream *s, const char *callid, size_t len)
+{
+    uint64_t key = hash_bytes(callid, len);
+    struct held *h;
+
+    for (h = s->buckets[key & (s->nbuckets - 1)]; h != NULL; h = h->hnext) {
+        if (h->hkey == key && strncmp(h->callid, callid, len) == 0 &&
+            h->callid[len] == '\0')
+            return h;
+    }
+    h = calloc(1, sizeof(*h));
+    if (h == NULL || (h->callid = strndup(callid, len)) == NULL) {
+        free(h);
+        return NULL;
+    }
+    h->hkey = key;
+    h->hnext = s->buckets[key & (s->nbuckets - 1)];
+    s->buckets[key & (s->nbuckets - 1)] = h;
+    list_append(&s->open, h);
+    if (++s->nheld > s->nbuckets)
+        grow_buckets(s);
+    return h;
+}
+
+/* Takes h out of the table and its list, without freeing it. */
+static void
+held_unlink(struct acd_stream *s, struct held *h)
+{
+    struct held **pp = &s->buckets[h->hkey & (s->nbuckets - 1)];
+
+    while (*pp != h)
+        pp = &(*pp)->hnext;
+    *pp = h->hnext;
+    list_remove(h->ended ? &s->ended : &s->open, h);
+    s->nheld--;
+}
+
+/* True when h holds a line equal to line (hash first, then text). */
+static bool
+held_has(const struct held *h, uint64_t hash, const char *line, size_t len)
+{
+    const char *p;
+    size_t i;
+
+    for (i = 0; i < h->nhashes; i++) {
+        if (h->hashes[i] != hash)
+            continue;
+        for (p = h->text; p < h->text + h->len; p = strchr(p, '\n') + 1) {
+            if (strncmp(p, line, len) == 0 && p[len] == '\n')
+                return true;
+        }
+    }
+    return false;
+}
+
+/* Appends a line (and its hash) to h; false when out of memory or full. */
+static bool
+held_append(struct held *h, uint64_t hash, const char *line, size_t len)
+{
+    size_t need = h->len + len + 1, cap;
+    uint64_t *hv;
+    char *t;
+
+    if (need > STREAM_CALL_MAX_LEN)
+        return false;
+    if (need > h->cap) {
+        cap = h->cap ? h->cap * 2 : 256;
+        while (cap < need)
+            cap *= 2;
+        t = realloc(h->text, cap);
+        if (t == NULL)
+            return false;
+        h->text = t;
+        h->cap = cap;
+    }
+    if (h->nhashes == h->hcap) {
+        cap = h->hcap ? h->hcap * 2 : 8;
+        hv = realloc(h->hashes, cap * sizeof(*hv));
+        if (hv == NULL)
+            return false;
+        h->hashes = hv;
+        h->hcap = cap;
+    }
+    memcpy(h->text + h->len, line, len);
+    h->text[h->len + len] = '\n';
+    h->len = need;
+    h->hashes[h->nhashes++] = hash;
+    return true;
+}
+
+/* Notes whether the call has ended after ev, moving it between lists. */
+static void
+held_mark(struct acd_stream *s, struct held *h, const struct acd_event *ev)
+{
+    bool ended = h->ended;
+
+    switch (ev->kind) {
+    case ACD_EV_COMPLETECALLER:
+    case ACD_EV_COMPLETEAGENT:
+    case ACD_EV_TRANSFER:
+    case ACD_EV_ATTENDEDTRANSFER:
+    case ACD_EV_ABANDON:
+    case ACD_EV_EXITWITHTIMEOUT:
+    case ACD_EV_EXITWITHKEY:
+    case ACD_EV_EXITEMPTY:
+        ended = true;
+        if (ev->at > h->end_at)
+            h->end_at = ev->at;
+        break;
+    case ACD_EV_ENTERQUEUE:
+    case ACD_EV_CONNECT:
+        if (ev->at > h->end_at)
+            ended = false;
+        break;
+    default:
+        break;
+    }
+    list_remove(h->ended ? &s->ended : &s->open, h);
+    h->ended = ended;
+    h->touched = s->clock;
+    list_append(ended ? &s->ended : &s->open, h);
+}
+
+/* Queues a change of agent state. */
+static void
+span_add(struct acd_stream *s, const struct acd_event *ev)
+{
+    struct span_rec *r, *v;
+    size_t cap;
+
+    if (s->nspans == s->spancap) {
+        cap = s->spancap ? s->spancap * 2 : 16;
+        v = realloc(s->spans, cap * sizeof(*v));
+        if (v == NULL) {
+            s->oom = true;
+            return;
+        }
+        s->spans = v;
+        s->spancap = cap;
+    }
+    r = &s->spans[s->nspans];
+    r->agent = strdup(ev->agent);
+    r->queue = strdup(ev->queue);
+    if (r->agent == NULL || r->queue == NULL) {
+        free(r->agent);
+        free(r->queue);
+        s->oom = true;
+        return;
+    }
+    r->kind = ev->kind == ACD_EV_ADDMEMBER || ev->kind == ACD_EV_REMOVEMEMBER
+                  ? ACD_SPAN_MEMBER
+                  : ACD_SPAN_PAUSE;
+    r->start =
+        ev->kind == ACD_EV_ADDMEMBER || ev->kind == ACD_EV_PAUSE ? ev->at : 0;
+    r->end = r->start == 0 ? ev->at : 0;
+    s->nspans++;
+}
+
+/* Files a parsed event of a call under its callid. */
+static void
+feed_call(struct acd_stream *s, const struct acd_event *ev, const char *c,
+          size_t len)
+{
+    uint64_t hash = hash_bytes(c, len);
+    struct held *h;
+
+    h = held_get(s, ev->callid, strlen(ev->callid));
+    if (h == NULL) {
+        s->oom = true;
+        return;
+    }
+    if (held_has(h, hash, c, len)) {
+        s->counts.duplicate++;
+        return;
+    }
+    if (!held_append(h, hash, c, len)) {
+        s->counts.malformed++;
+        return;
+    }
+    if (ev->kind == ACD_EV_UNKNOWN)
+        s->counts.unknown++;
+    else if (ev->kind == ACD_EV_IGNORED)
+        s->counts.ignored++;
+    else
+        s->counts.call_events++;
+    held_mark(s, h, ev);
+}
+
+/* Files a canonical line: agent state, ignored, or a line of its call. */
+enum acd_line
+acd_stream_feed_canonical(struct acd_stream *s, const char *c, size_t len)
+{
+    char buf[ACD_LINE_MAX];
+    struct acd_event ev;
+
+    s->counts.lines++;
+    if (len >= sizeof(buf)) {
+        s->counts.malformed++;
+        return ACD_LINE_MALFORMED;
+    }
+    memcpy(buf, c, len);
+    buf[len] = '\0';
+    if (!acd_event_parse(buf, &ev)) {
+        s->counts.malformed++;
+        return ACD_LINE_MALFORMED;
+    }
+    if (ev.at > s->clock)
+        s->clock = ev.at;
+    switch (ev.kind) {
+    case ACD_EV_ADDMEMBER:
+    case ACD_EV_REMOVEMEMBER:
+    case ACD_EV_PAUSE:
+    case ACD_EV_UNPAUSE:
+        s->counts.agent_events++;
+        if (ev.agent[0] != '\0')
+            span_add(s, &ev);
+        return ACD_LINE_OK;
+    default:
+        break;
+    }
+    if (strcmp(ev.callid, "NONE") == 0) {
+        if (ev.kind == ACD_EV_UNKNOWN)
+            s->counts.unknown++;
+        else
+            s->counts.ignored++;
+        return ACD_LINE_OK;
+    }
+    feed_call(s, &ev, c, len);
+    return ACD_LINE_OK;
+}
+
+/* Counts a line that never became canonical. */
+void
+acd_stream_reject(struct acd_stream *s, enum acd_line why)
+{
+    s->counts.lines++;
+    if (why == ACD_LINE_BLANK)
+        s->counts.blank++;
+    else
+        s->counts.malformed++;
+}
+
+/* Makes a pipe-format line canonical and feeds it. */
+enum acd_line
+acd_stream_feed(struct acd_stream *s, const char *line, size_t len)
+{
+    char c[ACD_LINE_MAX];
+    enum acd_line r;
+    size_t n;
+
+    r = acd_canonical_pipe(line, len, c, &n);
+    if (r == ACD_LINE_OK)
+        return acd_stream_feed_canonical(s, c, n);
+    acd_stream_reject(s, r);
+    return r;
+}
+
+/* True when h may be handed out now. */
+static bool
+held_ready(const struct acd_stream *s, const struct held *h)
+{
+    int64_t quiet = s->clock - h->touched;
+
+    return quiet >= s->opts.stale || (h->ended && quiet >= s->opts.grace);
+}
+
+/* Copies h into the next slot of out; false when a runs out. */
+static bool
+hand_out(struct held *h, struct arena *a, struct acd_pending_call *p)
+{
+    p->callid = arena_strdup(a, h->callid);
+    p->text = arena_strndup(a, h->text, h->len);
+    p->len = h->len;
+    return p->callid != NULL && p->text != NULL;
+}
+
+/* Hands out ready calls from the head of list l, up to max in total. */
+static bool
+take_from(struct acd_stream *s, struct list *l, bool all, size_t max,
+          struct arena *a, struct acd_pending_call *v, size_t *n)
+{
+    struct held *h;
+
+    while (*n < max && (h = l->head) != NULL && (all || held_ready(s, h))) {
+        if (!hand_out(h, a, &v[*n]))
+            return false;
+        (*n)++;
+        held_unlink(s, h);
+        held_free(h);
+    }
+    return true;
+}
+
+/* Hands out the ended calls first, then those silent too long. */
+enum c311_rc
+acd_stream_take(struct acd_stream *s, bool all, size_t max, struct arena *a,
+                struct acd_pending_call **out, size_t *n)
+{
+    size_t cap = max < s->nheld ? max : s->nheld;
+    struct acd_pending_call *v;
+
+    *n = 0;
+    *out = NULL;
+    if (cap == 0)
+        return s->oom ? C311_ERR_NOMEM : C311_OK;
+    v = arena_alloc(a, cap * sizeof(*v));
+    if (v == NULL)
+        return C311_ERR_NOMEM;
+    if (!take_from(s, &s->ended, all, cap, a, v, n) ||
+        !take_from(s, &s->open, all, cap, a, v, n))
+        return C311_ERR_NOMEM;
+    *out = v;
+    return s->oom ? C311_ERR_NOMEM : C311_OK;
+}
+
+/* Copies the queued agent state changes out and forgets them. */
+enum c311_rc
+acd_stream_take_spans(struct acd_stream *s, struct arena *a,
+                      struct acd_span **out, size_t *n)
+{
+    struct acd_span *v = NULL;
+    size_t i;
+
+    *out = NULL;
+    *n = 0;
+    if (s->nspans > 0) {
+        v = arena_alloc(a, s->nspans * sizeof(*v));
+        if (v == NULL)
+            return C311_ERR_NOMEM;
+    }
+    for (i = 0; i < s->nspans; i++) {
+        v[i].agent = arena_strdup(a, s->spans[i].agent);
+        v[i].queue = arena_strdup(a, s->spans[i].queue);
+        if (v[i].agent == NULL || v[i].queue == NULL)
+            return C311_ERR_NOMEM;
+        v[i].kind = s->spans[i].kind;
+        v[i].start = s->spans[i].start;
+        v[i].end = s->spans[i].end;
+    }
+    *out = v;
+    *n = s->nspans;
+    spans_clear(s);
+    return C311_OK;
+}

@@ -1,0 +1,791 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Calls in the store, on store/sqlx.h: the same SQL on SQLite and
+ * PostgreSQL. See store/calls.h.
+ */
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "store/backend.h"
+#include "store/calls.h"
+#include "store/sqlx.h"
+#include "util/buf.h"
+
+/* Calls read per page by calls_scan. */
+#define CALLS_PAGE 2000
+
+/* Largest JSON text of one batch of calls. */
+#define CALLS_BATCH_JSON_MAX (256u << 20)
+
+/* ---- writing ---- */
+
+/* One call of a batch: its rebuilt form, and what became of it. */
+struct put_item {
+    struct acd_call call;
+    const char *caller;
+    bool valid;
+    bool inserted;
+};
+
+struct put_arg {
+    struct put_item *items;
+    size_t n;
+    struct put_item **index; /* the valid items by callid */
+    size_t nvalid;
+    const struct acd_span *spans;
+    size_t nspans;
+    calls_caller_fn norm;
+    struct calls_put_stats stats;
+};
+
+/* Appends s as a JSON string, or null. */
+static void
+json_text(struct buf *b, const char *s)
+{
+    const char *p;
+
+    if (s == NULL || *s == '\0') {
+        buf_puts(b, "null");
+        return;
+    }
+    buf_putc(b, '"');
+    for (p = s; *p != '\0'; p++) {
+        if (*p == '"' || *p == '\\')
+            buf_printf(b, "\\%c", *p);
+        else if (*p == '\n')
+            buf_puts(b, "\\n");
+        else if ((unsigned char)*p < 0x20)
+            buf_printf(b, "\\u%04x", (unsigned char)*p);
+        else
+            buf_putc(b, *p);
+    }
+    buf_putc(b, '"');
+}
+
+/* Appends v as a JSON number, or null when unknown. */
+static void
+json_int(struct buf *b, int64_t v, bool known)
+{
+    if (known)
+        buf_printf(b, "%" PRId64, v);
+    else
+        buf_puts(b, "null");
+}
+
+/*
+ * Appends the summary and event set of a call as a JSON array, in the
+ * order of CALL_COLUMNS.
+ */
+static void
+call_json(struct buf *b, const struct put_item *it)
+{
+    const struct acd_call *c = &it->call;
+    const char *agent = NULL;
+    size_t i;
+
+    for (i = 0; i < c->nlegs && agent == NULL; i++) {
+        if (c->legs[i].answered != 0)
+            agent = c->legs[i].agent;
+    }
+    buf_putc(b, '[');
+    json_text(b, c->callid);
+    buf_putc(b, ',');
+    json_text(b, it->caller);
+    buf_putc(b, ',');
+    json_text(b, c->legs[0].queue);
+    buf_putc(b, ',');
+    json_text(b, agent);
+    buf_putc(b, ',');
+    json_int(b, c->entered, true);
+    buf_putc(b, ',');
+    json_int(b, c->answered, c->answered != 0);
+    buf_putc(b, ',');
+    json_int(b, c->ended, c->ended != 0);
+    buf_putc(b, ',');
+    json_text(b, acd_outcome_name(c->outcome));
+    buf_putc(b, ',');
+    json_int(b, c->wait, c->wait >= 0);
+    buf_putc(b, ',');
+    json_int(b, c->talk, c->talk >= 0);
+    buf_putc(b, ',');
+    json_text(b, c->events);
+    buf_putc(b, ']');
+}
+
+#define CALL_COLUMNS                                                           \
+    "callid, caller, queue, agent, entered_at, answered_at, ended_at,"         \
+    " outcome, wait_s, talk_s, events"
+
+/*
+ * The calls of a JSON array of call_json arrays as rows, in each back
+ * end's words: SQLite's json_each, PostgreSQL's jsonb_array_elements.
+ */
+#define SQLITE_ROWS                                                            \
+    "SELECT value->>0, value->>1, value->>2, value->>3, value->>4,"            \
+    " value->>5, value->>6, value->>7, value->>8, value->>9, value->>10"       \
+    " FROM json_each($1) WHERE true"
+#define PG_ROWS                                                                \
+    "SELECT e->>0, e->>1, e->>2, e->>3, (e->>4)::bigint, (e->>5)::bigint,"     \
+    " (e->>6)::bigint, e->>7, (e->>8)::bigint, (e->>9)::bigint, e->>10"        \
+    " FROM jsonb_array_elements($1) AS e"
+
+/* True when x runs on PostgreSQL. */
+static bool
+on_pg(const struct sqlx *x)
+{
+    return x->exec == store__pg_exec;
+}
+
+/* Orders batch items by callid, invalid ones last. */
+static int
+item_cmp(const void *x, const void *y)
+{
+    const struct put_item *a = *(struct put_item *const *)x;
+    const struct put_item *b = *(struct put_item *const *)y;
+
+    if (a->valid != b->valid)
+        return a->valid ? -1 : 1;
+    return a->valid ? strcmp(a->call.callid, b->call.callid) : 0;
+}
+
+/* Finds the item of callid in the batch's index, or NULL. */
+static struct put_item *
+item_of(struct put_arg *w, const char *callid)
+{
+    size_t lo = 0, hi = w->nvalid, mid;
+    int c;
+
+    while (callid != NULL && lo < hi) {
+        mid = (lo + hi) / 2;
+        c = strcmp(callid, w->index[mid]->call.callid);
+        if (c == 0)
+            return w->index[mid];
+        if (c < 0)
+            hi = mid;
+        else
+            lo = mid + 1;
+    }
+    return NULL;
+}
+
+/* Writes the valid items of the batch as one JSON array into b. */
+static enum c311_rc
+batch_json(struct put_arg *w, struct buf *b, char **cause)
+{
+    size_t i, k = 0;
+
+    buf_putc(b, '[');
+    for (i = 0; i < w->n; i++) {
+        if (!w->items[i].valid)
+            continue;
+        if (k++ > 0)
+            buf_putc(b, ',');
+        call_json(b, &w->items[i]);
+    }
+    buf_putc(b, ']');
+    if (b->failed)
+        return store__fail(cause, C311_ERR_NOMEM, "out of memory");
+    return C311_OK;
+}
+
+/*
+ * Inserts the batch in one statement; callids stored already are left as
+ * they are and not marked inserted.
+ */
+static enum c311_rc
+insert_batch(struct sqlx *x, struct put_arg *w, const char *json, char **cause)
+{
+    struct sqlx_val p[1] = {SQLX_J(json)};
+    struct sqlx_rows rows;
+    struct put_item *it;
+    enum c311_rc rc;
+    size_t i;
+
+    rc = sqlx_exec(x,
+                   on_pg(x) ? "INSERT INTO call (" CALL_COLUMNS ") " PG_ROWS
+                              " ON CONFLICT (callid) DO NOTHING"
+                              " RETURNING callid"
+                            : "INSERT INTO call (" CALL_COLUMNS ") " SQLITE_ROWS
+                              " ON CONFLICT (callid) DO NOTHING"
+                              " RETURNING callid",
+                   p, 1, &rows, cause);
+    if (rc != C311_OK)
+        return rc;
+    for (i = 0; i < rows.nrows; i++) {
+        it = item_of(w, sqlx_cell(&rows, i, 0));
+        if (it != NULL)
+            it->inserted = true;
+    }
+    return C311_OK;
+}
+
+/*
+ * Sets the caller to store for a rebuilt item: its caller id, in E.164
+ * when the batch's rule reads it so. False when a runs out.
+ */
+static bool
+caller_of(const struct put_arg *w, struct put_item *it, struct arena *a)
+{
+    const char *e164;
+    char buf[64];
+
+    it->caller = it->call.caller;
+    if (w->norm != NULL && it->caller != NULL &&
+        (e164 = w->norm(it->caller, buf, sizeof(buf))) != NULL)
+        it->caller = arena_strdup(a, e164);
+    return it->call.caller == NULL || it->caller != NULL;
+}
+
+/*
+ * Merges item it with the event set stored under its callid: rebuilds the
+ * call from both and rewrites the row when the set grew.
+ */
+static enum c311_rc
+merge_one(struct sqlx *x, struct put_arg *w, struct put_item *it,
+          const char *stored, char **cause)
+{
+    struct buf b = BUF_INIT(CALLS_BATCH_JSON_MAX);
+    struct sqlx_val p[1];
+    enum c311_rc rc;
+    char *both;
+
+    both = arena_printf(x->a, "%s%s", stored, it->call.events);
+    if (both == NULL)
+        return store__fail(cause, C311_ERR_NOMEM, "out of memory");
+    if (acd_call_build(it->call.callid, both, strlen(both), x->a, &it->call) !=
+        C311_OK)
+        return store__fail(cause, C311_ERR_NOMEM, "out of memory");
+    if (strcmp(it->call.events, stored) == 0) {
+        w->stats.unchanged++;
+        return C311_OK;
+    }
+    /* The caller id may be in the stored lines only. */
+    if (!caller_of(w, it, x->a))
+        return store__fail(cause, C311_ERR_NOMEM, "out of memory");
+    w->stats.merged++;
+    buf_putc(&b, '[');
+    call_json(&b, it);
+    buf_putc(&b, ']');
+    if (b.failed) {
+        buf_release(&b);
+        return store__fail(cause, C311_ERR_NOMEM, "out of memory");
+    }
+    p[0] = SQLX_J(b.data);
+    rc = sqlx_exec(x,
+                   on_pg(x) ? "UPDATE call SET (" CALL_COLUMNS ") = (SELECT *"
+                              " FROM (" PG_ROWS ") AS r) WHERE callid = $2"
+                            : "UPDATE call SET (" CALL_COLUMNS ") = (SELECT *"
+                              " FROM (" SQLITE_ROWS ")) WHERE callid = $2",
+                   (struct sqlx_val[]){p[0], SQLX_T(it->call.callid)}, 2, NULL,
+                   cause);
+    buf_release(&b);
+    return rc;
+}
+
+/*
+ * Merges the items a batch found stored already: reads their stored event
+ * sets in one statement, then rebuilds each.
+ */
+static enum c311_rc
+merge_batch(struct sqlx *x, struct put_arg *w, char **cause)
+{
+    struct buf b = BUF_INIT(CALLS_BATCH_JSON_MAX);
+    struct sqlx_rows rows;
+    struct put_item *it;
+    enum c311_rc rc = C311_OK;
+    size_t i, k = 0;
+
+    buf_putc(&b, '[');
+    for (i = 0; i < w->n; i++) {
+        if (!w->items[i].valid || w->items[i].inserted)
+            continue;
+        if (k++ > 0)
+            buf_putc(&b, ',');
+        json_text(&b, w->items[i].call.callid);
+    }
+    buf_putc(&b, ']');
+    if (k == 0 || b.failed) {
+        buf_release(&b);
+        return b.failed ? store__fail(cause, C311_ERR_NOMEM, "out of memory")
+                        : C311_OK;
+    }
+    rc = sqlx_exec(x,
+                   on_pg(x) ? "SELECT callid, events FROM call WHERE callid"
+                              " IN (SELECT jsonb_array_elements_text($1))"
+                            : "SELECT callid, events FROM call WHERE callid"
+                              " IN (SELECT value FROM json_each($1))",
+                   (struct sqlx_val[]){SQLX_J(b.data)}, 1, &rows, cause);
+    buf_release(&b);
+    for (i = 0; rc == C311_OK && i < rows.nrows; i++) {
+        it = item_of(w, sqlx_cell(&rows, i, 0));
+        if (it != NULL && !it->inserted)
+            rc = merge_one(x, w, it, sqlx_cell(&rows, i, 1), cause);
+    }
+    return rc;
+}
+
+/* Applies one agent state change (see acd_span). */
+static enum c311_rc
+put_span(struct sqlx *x, const struct acd_span *sp, char **cause)
+{
+    struct sqlx_val p[4];
+
+    p[0] = SQLX_T(sp->agent);
+    p[1] = SQLX_T(sp->queue);
+    p[2] = SQLX_T(sp->kind == ACD_SPAN_MEMBER ? "member" : "pause");
+    /* A start inside a span already open is a repeat, not a new span. */
+    if (sp->start != 0) {
+        p[3] = SQLX_I(sp->start);
+        return sqlx_exec(x,
+                         "INSERT INTO call_agent_span"
+                         " (agent, queue, kind, started_at)"
+                         " SELECT $1, $2, $3, $4 WHERE NOT EXISTS"
+                         " (SELECT 1 FROM call_agent_span WHERE agent = $1"
+                         " AND queue = $2 AND kind = $3 AND started_at <= $4"
+                         " AND (ended_at IS NULL OR ended_at > $4))"
+                         " ON CONFLICT DO NOTHING",
+                         p, 4, NULL, cause);
+    }
+    p[3] = SQLX_I(sp->end);
+    return sqlx_exec(x,
+                     "UPDATE call_agent_span SET ended_at = $4"
+                     " WHERE agent = $1 AND kind = $3"
+                     " AND ($2 = '' OR queue = $2)"
+                     " AND ended_at IS NULL AND started_at <= $4",
+                     p, 4, NULL, cause);
+}
+
+/* The write transaction of calls_put. */
+static enum c311_rc
+put_work(struct sqlx *x, void *arg, char **cause)
+{
+    struct put_arg *w = arg;
+    struct buf b = BUF_INIT(CALLS_BATCH_JSON_MAX);
+    enum c311_rc rc;
+    size_t i;
+
+    /* A back end may run the work again after a lost connection. */
+    memset(&w->stats, 0, sizeof(w->stats));
+    for (i = 0; i < w->n; i++)
+        w->items[i].inserted = false;
+    rc = batch_json(w, &b, cause);
+    if (rc == C311_OK && b.len > 2)
+        rc = insert_batch(x, w, b.data, cause);
+    buf_release(&b);
+    if (rc == C311_OK)
+        rc = merge_batch(x, w, cause);
+    for (i = 0; i < w->n; i++) {
+        w->stats.inserted += w->items[i].valid && w->items[i].inserted;
+        w->stats.invalid += !w->items[i].valid;
+    }
+    for (i = 0; i < w->nspans && rc == C311_OK; i++)
+        rc = put_span(x, &w->spans[i], cause);
+    return rc;
+}
+
+/* Rebuilds the batch's calls before the transaction starts. */
+static enum c311_rc
+build_items(struct put_arg *w, const struct acd_pending_call *v,
+            struct arena *a)
+{
+    struct put_item *it;
+    size_t i;
+
+    for (i = 0; i < w->n; i++) {
+        it = &w->items[i];
+        switch (
+            acd_call_build(v[i].callid, v[i].text, v[i].len, a, &it->call)) {
+        case C311_OK:
+            break;
+        case C311_ERR_INVALID:
+            continue;
+        default:
+            return C311_ERR_NOMEM;
+        }
+        it->valid = true;
+        if (!caller_of(w, it, a))
+            return C311_ERR_NOMEM;
+    }
+    w->index = arena_alloc(a, (w->n + 1) * sizeof(*w->index));
+    if (w->index == NULL)
+        return C311_ERR_NOMEM;
+    for (i = 0; i < w->n; i++)
+        w->index[i] = &w->items[i];
+    qsort(w->index, w->n, sizeof(*w->index), item_cmp);
+    while (w->nvalid < w->n && w->index[w->nvalid]->valid)
+        w->nvalid++;
+    return C311_OK;
+}
+
+/* Rebuilds the batch, then writes it in one transaction. */
+enum c311_rc
+calls_put(struct store *st, const struct acd_pending_call *v, size_t n,
+          const struct acd_span *spans, size_t nspans, calls_caller_fn norm,
+          struct calls_put_stats *stats, char **cause)
+{
+    struct put_arg w = {NULL, n, NULL, 0, spans, nspans, norm, {0, 0, 0, 0}};
+    struct arena a = ARENA_INIT;
+    enum c311_rc rc;
+
+    if (n == 0 && nspans == 0)
+        return C311_OK;
+    w.items = arena_alloc(&a, (n ? n : 1) * sizeof(*w.items));
+    if (w.items == NULL || build_items(&w, v, &a) != C311_OK) {
+        rc = store__fail(cause, C311_ERR_NOMEM, "out of memory");
+        goto out;
+    }
+    rc = sqlx_run(st, true, put_work, &w, &a, cause);
+    if (rc == C311_OK && stats != NULL) {
+        stats->inserted += w.stats.inserted;
+        stats->merged += w.stats.merged;
+        stats->unchanged += w.stats.unchanged;
+        stats->invalid += w.stats.invalid;
+    }
+out:
+    arena_free(&a);
+    return rc;
+}
+
+/* ---- reading ---- */
+
+#define ROW_COLUMNS                                                            \
+    "id, callid, caller, queue, agent, entered_at, answered_at, ended_at,"     \
+    " outcome, wait_s, talk_s"
+
+/* A column that may be NULL as a duration, -1 for NULL. */
+static int64_t
+opt_cell(const struct sqlx_rows *r, size_t i, size_t j)
+{
+    return sqlx_cell(r, i, j) != NULL ? sqlx_int(r, i, j) : -1;
+}
+
+/* Fills out from row i of a result selecting ROW_COLUMNS. */
+static void
+read_row(const struct sqlx_rows *r, size_t i, struct calls_row *out)
+{
+    out->id = sqlx_int(r, i, 0);
+    out->callid = sqlx_cell(r, i, 1);
+    out->caller = sqlx_cell(r, i, 2);
+    out->queue = sqlx_cell(r, i, 3);
+    out->agent = sqlx_cell(r, i, 4);
+    out->entered_at = sqlx_int(r, i, 5);
+    out->answered_at = sqlx_int(r, i, 6);
+    out->ended_at = sqlx_int(r, i, 7);
+    out->outcome = sqlx_cell(r, i, 8);
+    out->wait = opt_cell(r, i, 9);
+    out->talk = opt_cell(r, i, 10);
+}
+
+/* A query with its parameters, run on a reader by query_work. */
+struct query {
+    const char *sql;
+    const struct sqlx_val *p;
+    size_t n;
+    struct sqlx_rows rows;
+};
+
+/* Runs one query. */
+static enum c311_rc
+query_work(struct sqlx *x, void *arg, char **cause)
+{
+    struct query *q = arg;
+
+    return sqlx_exec(x, q->sql, q->p, q->n, &q->rows, cause);
+}
+
+/* Runs sql on a read connection, rows in a. */
+static enum c311_rc
+query(struct store *st, const char *sql, const struct sqlx_val *p, size_t n,
+      struct arena *a, struct sqlx_rows *rows, char **cause)
+{
+    struct query q = {sql, p, n, {0, 0, NULL, 0}};
+    enum c311_rc rc;
+
+    rc = sqlx_run(st, false, query_work, &q, a, cause);
+    *rows = q.rows;
+    return rc;
+}
+
+/* Rebuilds the calls of one page and hands them to fn. */
+static enum c311_rc
+scan_page(const struct sqlx_rows *r, struct arena *a, calls_scan_fn fn,
+          void *arg, char **cause)
+{
+    struct calls_row row;
+    struct acd_call c;
+    const char *ev;
+    enum c311_rc rc;
+    size_t i;
+
+    for (i = 0; i < r->nrows; i++) {
+        read_row(r, i, &row);
+        ev = sqlx_cell(r, i, 11);
+        rc = acd_call_build(row.callid, ev, strlen(ev), a, &c);
+        if (rc == C311_ERR_INVALID)
+            continue;
+        if (rc != C311_OK)
+            return store__fail(cause, rc, "out of memory");
+        c.caller = row.caller;
+        rc = fn(arg, &c, &row);
+        if (rc != C311_OK)
+            return rc;
+    }
+    return C311_OK;
+}
+
+/* Reads calls a page at a time by entry, rebuilding each. */
+enum c311_rc
+calls_scan(struct store *st, int64_t from, int64_t to, calls_scan_fn fn,
+           void *arg, char **cause)
+{
+    struct sqlx_val p[5];
+    struct sqlx_rows r;
+    struct arena a = ARENA_INIT;
+    int64_t after_t = from - 1, after_id = 0;
+    enum c311_rc rc;
+
+    do {
+        arena_free(&a);
+        p[0] = SQLX_I(from);
+        p[1] = SQLX_I(to);
+        p[2] = SQLX_I(after_t);
+        p[3] = SQLX_I(after_id);
+        p[4] = SQLX_I(CALLS_PAGE);
+        rc = query(st,
+                   "SELECT " ROW_COLUMNS ", events FROM call"
+                   " WHERE entered_at >= $1 AND entered_at < $2"
+                   " AND (entered_at > $3 OR (entered_at = $3 AND id > $4))"
+                   " ORDER BY entered_at, id LIMIT $5",
+                   p, 5, &a, &r, cause);
+        if (rc != C311_OK)
+            break;
+        if (r.nrows > 0) {
+            after_t = sqlx_int(&r, r.nrows - 1, 5);
+            after_id = sqlx_int(&r, r.nrows - 1, 0);
+        }
+        rc = scan_page(&r, &a, fn, arg, cause);
+    } while (rc == C311_OK && r.nrows == CALLS_PAGE);
+    arena_free(&a);
+    return rc;
+}
+
+/* Reads the agent spans that overlap the range. */
+enum c311_rc
+calls_spans(struct store *st, int64_t from, int64_t to, struct arena *a,
+            struct acd_span **out, size_t *n, char **cause)
+{
+    struct sqlx_val p[2] = {SQLX_I(from), SQLX_I(to)};
+    struct acd_span *v;
+    struct sqlx_rows r;
+    enum c311_rc rc;
+    size_t i;
+
+    *out = NULL;
+    *n = 0;
+    rc = query(st,
+               "SELECT agent, queue, kind, started_at, ended_at"
+               " FROM call_agent_span WHERE started_at < $2"
+               " AND (ended_at IS NULL OR ended_at > $1)"
+               " ORDER BY started_at, id",
+               p, 2, a, &r, cause);
+    if (rc != C311_OK || r.nrows == 0)
+        return rc;
+    v = arena_alloc(a, r.nrows * sizeof(*v));
+    if (v == NULL)
+        return store__fail(cause, C311_ERR_NOMEM, "out of memory");
+    for (i = 0; i < r.nrows; i++) {
+        v[i].agent = sqlx_cell(&r, i, 0);
+        v[i].queue = sqlx_cell(&r, i, 1);
+        v[i].kind = strcmp(sqlx_cell(&r, i, 2), "member") == 0 ? ACD_SPAN_MEMBER
+                                                               : ACD_SPAN_PAUSE;
+        v[i].start = sqlx_int(&r, i, 3);
+        v[i].end = sqlx_int(&r, i, 4);
+    }
+    *out = v;
+    *n = r.nrows;
+    return C311_OK;
+}
+
+/* Reads the latest calls from one number. */
+enum c311_rc
+calls_by_caller(struct store *st, const char *caller, size_t limit,
+                struct arena *a, struct calls_row **out, size_t *n,
+                char **cause)
+{
+    struct sqlx_val p[2] = {SQLX_T(caller), SQLX_I(limit)};
+    struct calls_row *v;
+    struct sqlx_rows r;
+    enum c311_rc rc;
+    size_t i;
+
+    *out = NULL;
+    *n = 0;
+    rc = query(st,
+               "SELECT " ROW_COLUMNS " FROM call WHERE caller = $1"
+               " ORDER BY entered_at DESC, id DESC LIMIT $2",
+               p, 2, a, &r, cause);
+    if (rc != C311_OK || r.nrows == 0)
+        return rc;
+    v = arena_alloc(a, r.nrows * sizeof(*v));
+    if (v == NULL)
+        return store__fail(cause, C311_ERR_NOMEM, "out of memory");
+    for (i = 0; i < r.nrows; i++)
+        read_row(&r, i, &v[i]);
+    *out = v;
+    *n = r.nrows;
+    return C311_OK;
+}
+
+/* Reads the requests filed by phone in the range. */
+enum c311_rc
+calls_phone_requests(struct store *st, int64_t from, int64_t to,
+                     struct arena *a, struct calls_request **out, size_t *n,
+                     char **cause)
+{
+    struct sqlx_val p[2] = {SQLX_I(from), SQLX_I(to)};
+    struct calls_request *v;
+    struct sqlx_rows r;
+    enum c311_rc rc;
+    size_t i;
+
+    *out = NULL;
+    *n = 0;
+    rc = query(st,
+               "SELECT public_id, phone, requested_at FROM request"
+               " WHERE phone IS NOT NULL AND channel = 'phone'"
+               " AND requested_at >= $1 AND requested_at < $2"
+               " ORDER BY requested_at, id",
+               p, 2, a, &r, cause);
+    if (rc != C311_OK || r.nrows == 0)
+        return rc;
+    v = arena_alloc(a, r.nrows * sizeof(*v));
+    if (v == NULL)
+        return store__fail(cause, C311_ERR_NOMEM, "out of memory");
+    for (i = 0; i < r.nrows; i++) {
+        v[i].public_id = sqlx_cell(&r, i, 0);
+        v[i].phone = sqlx_cell(&r, i, 1);
+        v[i].requested_at = sqlx_int(&r, i, 2);
+    }
+    *out = v;
+    *n = r.nrows;
+    return C311_OK;
+}
+
+/* Counts calls by UTC hour of their first entry. */
+enum c311_rc
+calls_hourly(struct store *st, int64_t from, int64_t to, struct arena *a,
+             int64_t **hours, int64_t **counts, size_t *n, char **cause)
+{
+    struct sqlx_val p[2] = {SQLX_I(from), SQLX_I(to)};
+    struct sqlx_rows r;
+    enum c311_rc rc;
+    size_t i;
+
+    *n = 0;
+    rc = query(st,
+               "SELECT entered_at / 3600, count(*) FROM call"
+               " WHERE entered_at >= $1 AND entered_at < $2"
+               " GROUP BY entered_at / 3600 ORDER BY 1",
+               p, 2, a, &r, cause);
+    if (rc != C311_OK)
+        return rc;
+    *hours = arena_alloc(a, (r.nrows + 1) * sizeof(**hours));
+    *counts = arena_alloc(a, (r.nrows + 1) * sizeof(**counts));
+    if (*hours == NULL || *counts == NULL)
+        return store__fail(cause, C311_ERR_NOMEM, "out of memory");
+    for (i = 0; i < r.nrows; i++) {
+        (*hours)[i] = sqlx_int(&r, i, 0) * 3600;
+        (*counts)[i] = sqlx_int(&r, i, 1);
+    }
+    *n = r.nrows;
+    return C311_OK;
+}
+
+/* Sums the known talk times of the range. */
+enum c311_rc
+calls_talk(struct store *st, int64_t from, int64_t to, int64_t *sum, int64_t *n,
+           char **cause)
+{
+    struct sqlx_val p[2] = {SQLX_I(from), SQLX_I(to)};
+    struct arena a = ARENA_INIT;
+    struct sqlx_rows r;
+    enum c311_rc rc;
+
+    rc = query(st,
+               "SELECT coalesce(sum(talk_s), 0), count(talk_s) FROM call"
+               " WHERE entered_at >= $1 AND entered_at < $2",
+               p, 2, &a, &r, cause);
+    *sum = rc == C311_OK ? sqlx_int(&r, 0, 0) : 0;
+    *n = rc == C311_OK ? sqlx_int(&r, 0, 1) : 0;
+    arena_free(&a);
+    return rc;
+}
+
+/* Reads the first and last entry of any call. */
+enum c311_rc
+calls_range(struct store *st, int64_t *first, int64_t *last, char **cause)
+{
+    struct arena a = ARENA_INIT;
+    struct sqlx_rows r;
+    enum c311_rc rc;
+
+    rc = query(st, "SELECT min(entered_at), max(entered_at) FROM call", NULL, 0,
+               &a, &r, cause);
+    *first = rc == C311_OK ? sqlx_int(&r, 0, 0) : 0;
+    *last = rc == C311_OK ? sqlx_int(&r, 0, 1) : 0;
+    arena_free(&a);
+    return rc;
+}
+
+/* Reads the position kept for a followed log. */
+enum c311_rc
+calls_source_get(struct store *st, const char *path, struct arena *a,
+                 struct calls_source *out, char **cause)
+{
+    struct sqlx_val p[1] = {SQLX_T(path)};
+    struct sqlx_rows r;
+    enum c311_rc rc;
+
+    rc = query(st,
+               "SELECT inode, position FROM queue_log_source WHERE path = $1",
+               p, 1, a, &r, cause);
+    if (rc != C311_OK)
+        return rc;
+    if (r.nrows == 0)
+        return store__fail(cause, C311_ERR_NOT_FOUND, "no position kept for %s",
+                           path);
+    out->inode = sqlx_cell(&r, 0, 0);
+    out->position = sqlx_int(&r, 0, 1);
+    return C311_OK;
+}
+
+/* Upserts the position of a followed log. */
+static enum c311_rc
+source_work(struct sqlx *x, void *arg, char **cause)
+{
+    return sqlx_exec(x,
+                     "INSERT INTO queue_log_source"
+                     " (path, inode, position, updated_at)"
+                     " VALUES ($1, $2, $3, $4) ON CONFLICT (path) DO UPDATE"
+                     " SET inode = excluded.inode,"
+                     " position = excluded.position,"
+                     " updated_at = excluded.updated_at",
+                     arg, 4, NULL, cause);
+}
+
+/* Keeps the position of a followed log. */
+enum c311_rc
+calls_source_put(struct store *st, const char *path,
+                 const struct calls_source *src, int64_t now, char **cause)
+{
+    struct sqlx_val p[4] = {SQLX_T(path), SQLX_T(src->inode),
+                            SQLX_I(src->position), SQLX_I(now)};
+    struct arena a = ARENA_INIT;
+    enum c311_rc rc;
+
+    rc = sqlx_run(st, true, source_work, p, &a, cause);
+    arena_free(&a);
+    return rc;
+}

@@ -1,0 +1,164 @@
+// SPDX-License-Identifier: MIT
+//
+// The contact centre's calls end to end: a server follows a queue_log
+// (serve --queue-log) that grows and is rotated, an agent files a request
+// while a call from the same number is going on, and the report and the
+// caller's history show the calls with exact figures. Importing the same
+// lines again with the CLI adds nothing.
+import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { test } from 'node:test';
+
+import { repoRoot, testCleanStop, useServer } from './lib/server.mjs';
+import { addUser, call, ok, signIn } from './lib/staff.mjs';
+
+const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'civic311-calls-'));
+const log = path.join(dir, 'queue_log');
+const T = Math.floor(Date.now() / 1000) - 100;
+const at = (s) => T + s;
+
+// Four calls in queue 311, by hand:
+//   c1 from 212-555-0123: Ann Lee's phone rang 15 s unanswered, Bo
+//      answered after 8 s; still talking (completed later in the test).
+//   c2: hung up after 2 s, a short abandon.
+//   c3: hung up after 30 s; its ENTERQUEUE is written twice.
+//   c4: Ann Lee answered after 25 s (past the 20 s target), talked 30 s
+//      and hung up.
+// Plus a blank line and an event nobody knows.
+fs.writeFileSync(log, [
+    `${at(0)}|c1|311|NONE|ENTERQUEUE||2125550123|1`,
+    `${at(2)}|c1|311|Agent Ann Lee|RINGNOANSWER|15000`,
+    `${at(8)}|c1|311|Agent Bo|CONNECT|8|c1.1|6`,
+    '',
+    `${at(0)}|c2|311|NONE|ENTERQUEUE||+12125550199|2`,
+    `${at(2)}|c2|311|NONE|ABANDON|1|2|2`,
+    `${at(10)}|c3|311|NONE|ENTERQUEUE||+12125550177|1`,
+    `${at(40)}|c3|311|NONE|ABANDON|1|1|30`,
+    `${at(10)}|c3|311|NONE|ENTERQUEUE||+12125550177|1`,
+    `${at(20)}|c4|311|NONE|ENTERQUEUE||+12125550166|1`,
+    `${at(45)}|c4|311|Agent Ann Lee|CONNECT|25|c4.1|3`,
+    `${at(75)}|c4|311|Agent Ann Lee|COMPLETEAGENT|25|30|1`,
+    `${at(76)}|NONE|311|Agent Ann Lee|FOOBAR|x`,
+    '',
+].join('\n'));
+
+const tokens = {};
+const ctx = useServer('190-calls', async (srv) => {
+    addUser(srv, 'sue', ['supervisor']);
+    addUser(srv, 'ann', ['agent']);
+    tokens.sue = await signIn(srv, 'sue');
+    tokens.ann = await signIn(srv, 'ann');
+}, { args: ['--queue-log', log] });
+
+const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+const range = `from=${new Date(at(-60) * 1000).toISOString()}` +
+    `&to=${new Date(at(3600) * 1000).toISOString()}`;
+
+// The report by queue, once `until(report)` holds (the follower reads
+// every half second).
+async function reportWhen(until) {
+    let r;
+    for (let i = 0; i < 100; i++) {
+        r = ok(await call(ctx.srv, 'GET', `calls/report?${range}&by=queue`,
+            { token: tokens.sue }), 200);
+        if (until(r))
+            return r;
+        await sleep(100);
+    }
+    assert.fail(`the report never got there: ${JSON.stringify(r)}`);
+}
+
+test('the followed log gives exact figures', async () => {
+    const r = await reportWhen((x) => x.total.offered === 4);
+    const t = r.total;
+    assert.equal(r.by, 'queue');
+    assert.equal(r.service_level_seconds, 20);
+    assert.equal(r.short_abandon_seconds, 5);
+    assert.equal(t.answered, 2);
+    assert.equal(t.short_abandoned, 1);
+    assert.equal(t.abandoned, 1);
+    // Base: 2 answered + 1 abandoned; only c1 (8 s) within 20 s.
+    assert.equal(t.answered_within_target, 1);
+    assert.equal(t.service_level, 0.3333);
+    assert.equal(t.abandon_rate, 0.3333);
+    assert.equal(t.asa, 16.5); // (8 + 25) / 2
+    assert.equal(t.average_wait, 21); // (8 + 25 + 30) / 3
+    assert.equal(t.longest_wait, 30);
+    assert.equal(t.aht, 30); // c1 still talking
+    assert.equal(t.ring_no_answer, 1);
+    assert.equal(r.rows.length, 1);
+    assert.equal(r.rows[0].queue, '311');
+    assert.equal(r.rows[0].offered, 4);
+});
+
+test('a request filed during a call is linked to it', async () => {
+    const filed = ok(await call(ctx.srv, 'POST', 'requests', {
+        token: tokens.ann,
+        body: { service_code: 'POTHOLE', attributes: { SIZE: 'small' },
+            location: { address: '5 Call St' },
+            caller: { phone: '(212) 555-0123' } },
+    }), 201);
+    fs.appendFileSync(log,
+        `${at(130)}|c1|311|Agent Bo|COMPLETECALLER|8|122|1\n`);
+    const r = await reportWhen((x) => x.total.aht === 76);
+    assert.equal(r.total.with_request, 1);
+    assert.equal(r.total.request_share, 0.5);
+    assert.equal(r.total.hangup_by_caller, 1);
+    assert.equal(r.total.hangup_by_agent, 1);
+
+    const caller = ok(await call(ctx.srv, 'GET',
+        'callers?phone=2125550123', { token: tokens.ann }), 200);
+    assert.equal(caller.requests.length, 1);
+    assert.equal(caller.calls.length, 1);
+    const c = caller.calls[0];
+    assert.equal(c.callid, 'c1');
+    assert.equal(c.queue, '311');
+    assert.equal(c.agent, 'Agent Bo');
+    assert.equal(c.outcome, 'completed');
+    assert.equal(c.wait_seconds, 8);
+    assert.equal(c.talk_seconds, 122);
+    assert.deepEqual(c.service_request_ids, [filed.service_request_id]);
+});
+
+test('a rotated log is finished and the new one followed', async () => {
+    fs.renameSync(log, `${log}.1`);
+    fs.writeFileSync(log, [
+        `${at(200)}|c5|311|NONE|ENTERQUEUE||+12125550155|1`,
+        `${at(205)}|c5|311|NONE|EXITWITHTIMEOUT|1|1|5`,
+        '',
+    ].join('\n'));
+    const r = await reportWhen((x) => x.total.offered === 5);
+    assert.equal(r.total.exit_timeout, 1);
+    assert.equal(r.total.service_level, 0.25); // 1 of 2 + 1 + 1
+});
+
+test('importing the same lines again adds nothing', () => {
+    for (const f of [`${log}.1`, log]) {
+        const out = execFileSync(ctx.srv.bin, ['calls', 'import', f,
+            '--db', ctx.srv.db, '--config', ctx.srv.config],
+        { cwd: repoRoot, encoding: 'utf8' });
+        assert.match(out, /calls: 0 new, 0 merged with stored ones/, out);
+    }
+});
+
+test('only supervisors, QA and admins see the report', async () => {
+    const r = await call(ctx.srv, 'GET', `calls/report?${range}`,
+        { token: tokens.ann });
+    assert.equal(r.status, 403);
+    assert.equal(r.json.error.code, 'forbidden');
+    assert.equal((await call(ctx.srv, 'GET', 'calls/report')).status, 401);
+    const bad = await call(ctx.srv, 'GET', 'calls/report?by=day',
+        { token: tokens.sue });
+    assert.equal(bad.status, 400);
+    assert.equal(bad.json.error.field, 'by');
+    const wide = await call(ctx.srv, 'GET',
+        'calls/report?from=2000-01-01&to=2026-01-01&interval=15m',
+        { token: tokens.sue });
+    assert.equal(wide.status, 400);
+    assert.equal(wide.json.error.field, 'interval');
+});
+
+testCleanStop(ctx);
