@@ -11,6 +11,8 @@ import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { test } from 'node:test';
+import Ajv from 'ajv';
+import addFormats from 'ajv-formats';
 
 import { repoRoot, testCleanStop, useServer } from './lib/server.mjs';
 import { expectJson } from './lib/check.mjs';
@@ -58,8 +60,8 @@ test('towed car: the towed car article first, in English', async () => {
     assert.equal(a.results[0].snippet,
         'If your <mark>car</mark> is not where you parked it, first find ' +
         'out whether it was <mark>towed</mark> or stolen. Look up the ' +
-        'plate at democity.example/<mark>towed</mark> or ask a 311 agent; ' +
-        'the recor\u2026');
+        'plate under &quot;<mark>Towed</mark> vehicle&quot; on the 311 ' +
+        'portal, democity.examp\u2026');
 });
 
 test('towed car with lang=zh: the Chinese translations of the matches',
@@ -76,13 +78,14 @@ test('拖车 (two characters, no trigram): the Chinese towed car article first',
         const a = await search(`q=${encodeURIComponent('拖车')}&lang=zh`);
         assert.equal(a.mode, 'all');
         assert.deepEqual(ids(a), [2, 8, 4, 6, 68]);
+        // 被拖车辆 (towed vehicles) has 拖车 in it too: no word breaks.
         assert.equal(a.results[0].snippet,
             '如果您的车不在原来停放的位置，请先确认车辆是被<mark>拖车</mark>' +
-            '拖走还是被盗。可以在 democity.example/towed ' +
-            '输入车牌号查询，或致电 311 询问；<mark>拖车</mark>后两小时内即可' +
-            '查到记录。 以下情况车辆会被拖走：在消防栓旁、公交车站或禁停' +
-            '<mark>拖车</mark>区停车，堵住他人车道，道路临时封闭，或者车辆被' +
-            '举报为废弃车辆（服务代码 ABAND\u2026');
+            '拖走还是被盗。可以在 311 门户网站 democity.example 的&quot;被' +
+            '<mark>拖车</mark>辆&quot;栏目输入车牌号查询，或致电 311 询问；' +
+            '<mark>拖车</mark>后两小时内即可查到记录。 以下情况车辆会被拖走：' +
+            '在消防栓旁、公交车站或禁停<mark>拖车</mark>区停车，堵住他人车道，' +
+            '道路临时封闭，或者车辆被举报为废弃车\u2026');
     });
 
 test('拖车 with lang=en: the English translations', async () => {
@@ -288,7 +291,7 @@ test('the public reads published articles with their translations',
         assert.equal(a.version, undefined);
         assert.match(a.body_html, /^<p>If your car is not where you parked/);
         assert.match(a.body_html,
-            /<a href="https:\/\/democity.example\/towed">democity.example\/towed<\/a>/);
+            /<a href="https:\/\/democity.example\/">democity.example<\/a>/);
         assert.match(a.body_html, /<ul><li>a driver&#39;s licence/);
     });
 
@@ -368,6 +371,47 @@ test('kb load adds what is missing, twice over changes nothing', () => {
     const demo = execFileSync(srv.bin, ['kb', 'load', '--db', srv.db,
         'config/kb/demo-city.yaml'], { cwd: repoRoot, encoding: 'utf8' });
     assert.equal(demo, '0 created, 0 updated, 72 unchanged\n');
+});
+
+// Checks value against components.schemas[name] of docs/openapi.json,
+// OpenAPI's nullable read as "or null".
+function conforms(name, value) {
+    const doc = JSON.parse(fs.readFileSync(path.join(repoRoot, 'docs',
+        'openapi.json'), 'utf8'));
+    const root = JSON.parse(JSON.stringify(doc.components.schemas)
+        .replaceAll('#/components/schemas/', '#/$defs/'));
+    const widen = (v) => {
+        if (!v || typeof v !== 'object')
+            return;
+        Object.values(v).forEach(widen);
+        if (v.nullable === true) {
+            const copy = { ...v };
+            delete copy.nullable;
+            for (const k of Object.keys(v))
+                delete v[k];
+            v.anyOf = [{ type: 'null' }, copy];
+        }
+    };
+    widen(root);
+    const ajv = new Ajv({ strict: false, allErrors: true });
+    addFormats(ajv);
+    const check = ajv.compile({ $defs: root, $ref: `#/$defs/${name}` });
+    assert.ok(check(value), `${name}: ${JSON.stringify(check.errors)}`);
+}
+
+test('answers satisfy the schemas of docs/openapi.json', async () => {
+    conforms('KbArticle', expectJson(await agent('GET',
+        '/api/v1/kb/articles/73'), 200));
+    conforms('KbArticle', expectJson(await ctx.srv.get(
+        '/api/v1/public/kb/articles/2'), 200));
+    conforms('KbSearch', await search('q=towed+car&lang=zh'));
+    conforms('KbSearch', expectJson(await ctx.srv.get(
+        '/api/v1/public/kb/search?q=bulky'), 200));
+    const h = expectJson(await agent('GET', '/api/v1/kb/articles/73/versions'),
+        200);
+    h.versions.forEach((v) => conforms('KbVersion', v));
+    conforms('KbReport', expectJson(await call('super1', 'supervisor', 'GET',
+        '/api/v1/kb/reports'), 200));
 });
 
 testCleanStop(ctx);
