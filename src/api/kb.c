@@ -593,6 +593,11 @@ kb_report(struct http_req *req)
                      "item");
 }
 
+/*
+ * TODO: there is no route to withdraw (unpublish) or delete an article:
+ * an article published by mistake stays public until an editor rewrites
+ * it.
+ */
 const struct route kb_routes[] = {
     {"GET", "/api/v1/kb/articles", kb_list, 0},
     {"POST", "/api/v1/kb/articles", kb_create, 0},

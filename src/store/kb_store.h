@@ -11,6 +11,10 @@
  * Articles come back with services sorted by code. Errors: C311_ERR_NOT_FOUND
  * for an unknown article or version, C311_ERR_CONFLICT for a second article
  * of one group in one language or a stale expected version.
+ *
+ * TODO: civic311 copy does not move these tables (their search index is
+ * built differently on each database): a store copied to another loses
+ * its articles' edits, history, uses and search log.
  */
 #ifndef CIVIC311_KB_STORE_H
 #define CIVIC311_KB_STORE_H
