@@ -1021,8 +1021,8 @@ kb_store_group(struct store *st, int64_t group_id, bool published_only,
  * ranked before the filters (0 when nothing came back).
  */
 static enum c311_rc
-find_once(struct sqlx *x, struct list_arg *w, bool exact, size_t *ranked,
-          char **cause)
+find_once(struct sqlx *x, struct list_arg *w, bool exact, size_t lim,
+          size_t *ranked, char **cause)
 {
     struct kb__stmt s = {BUF_INIT(SQL_MAX), {{0}}, 0, x->a, false};
     struct buf f = BUF_INIT(SQL_MAX);
@@ -1062,15 +1062,15 @@ find_work(struct sqlx *x, void *arg, char **cause)
     const struct kb_filter *f = w->f;
     bool filtered = f->published_only || f->drafts_only || f->lang != NULL ||
                     f->category != NULL || f->service != NULL;
-    size_t ranked;
+    size_t ranked, lim = filtered ? KB_STORE_RANKED_FILTERED : KB_STORE_RANKED;
     enum c311_rc rc;
 
-    rc = find_once(x, w, false, &ranked, cause);
+    rc = find_once(x, w, false, lim, &ranked, cause);
     if (rc != C311_OK || !filtered || w->n >= KB_STORE_CANDIDATES ||
-        (w->n > 0 && ranked < KB_STORE_RANKED))
+        (w->n > 0 && ranked < lim))
         return rc;
     /* Some ranked articles were left out: filter them before ranking. */
-    return find_once(x, w, true, &ranked, cause);
+    return find_once(x, w, true, KB_STORE_RANKED, &ranked, cause);
 }
 
 /* Search candidates; see kb_store.h. */

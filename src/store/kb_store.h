@@ -29,10 +29,12 @@
 
 /*
  * Search candidates fetched at most, before ranking (core/kb_search.h),
- * out of the KB_STORE_RANKED best by the index's own rank.
+ * out of the KB_STORE_RANKED best by the index's own rank in each tier,
+ * or KB_STORE_RANKED_FILTERED when filters will leave some of them out.
  */
-#define KB_STORE_CANDIDATES 100
-#define KB_STORE_RANKED     150
+#define KB_STORE_CANDIDATES      100
+#define KB_STORE_RANKED          150
+#define KB_STORE_RANKED_FILTERED 600
 
 /* Which articles a list or search looks at; NULL or false: any. */
 struct kb_filter {

@@ -8,10 +8,12 @@
  * Weights say where a lexeme occurs (A title, B tags, D body). heads, a
  * second indexed vector, holds the lexemes of the title and tags alone.
  *
- * Candidates come in two tiers, as on SQLite: articles with a term in the
- * title or tags, ranked by ts_rank over heads; then the others, by id.
- * Ranking over the whole vector would read the long vector of each of
- * thousands of articles that a common word matches.
+ * Candidates are ranked by ts_rank over heads: ranking over the whole
+ * vector would read the long vector of each of thousands of articles
+ * that a common word matches. For one word, or any of several, they come
+ * in two tiers as on SQLite: articles with a term in the title or tags,
+ * ranked; then the others, by id. Several words that must all match are
+ * ranked at once.
  *
  * pg_trgm is not used: which characters it reads as parts of words depends
  * on the database's LC_CTYPE, and under the C locale it extracts no
@@ -166,15 +168,26 @@ pg_kb_find_sql(struct kb__stmt *s, const char *cols, const char *filters,
 
     q = query_param(s, t, nt, any ? " | " : " & ", &failed);
     one = query_param(s, t, nt, " | ", &failed);
-    buf_printf(&s->sql,
-               "WITH r (id, k) AS ((SELECT a.id,"
-               " -ts_rank(a.heads, $%zu::tsquery) FROM kb_article a"
-               " WHERE a.heads @@ $%zu::tsquery AND a.search @@ $%zu::tsquery"
-               "%s ORDER BY 2, 1 LIMIT %zu) UNION ALL (SELECT a.id, 1e9"
-               " FROM kb_article a WHERE a.search @@ $%zu::tsquery AND NOT"
-               " a.heads @@ $%zu::tsquery%s ORDER BY a.id LIMIT %zu))",
-               one, one, q, exact ? filters : "", lim, q, one,
-               exact ? filters : "", lim);
+    if (nt > 1 && !any) {
+        /* Several words that must all match: few articles, rank them. */
+        buf_printf(&s->sql,
+                   "WITH r (id, k) AS (SELECT a.id,"
+                   " -ts_rank(a.heads, $%zu::tsquery) FROM kb_article a"
+                   " WHERE a.search @@ $%zu::tsquery%s ORDER BY 2, 1"
+                   " LIMIT %zu)",
+                   one, q, exact ? filters : "", lim);
+    } else {
+        buf_printf(&s->sql,
+                   "WITH r (id, k) AS ((SELECT a.id,"
+                   " -ts_rank(a.heads, $%zu::tsquery) FROM kb_article a"
+                   " WHERE a.heads @@ $%zu::tsquery AND a.search @@"
+                   " $%zu::tsquery%s ORDER BY 2, 1 LIMIT %zu) UNION ALL"
+                   " (SELECT a.id, 1e9 FROM kb_article a WHERE a.search @@"
+                   " $%zu::tsquery AND NOT a.heads @@ $%zu::tsquery%s"
+                   " ORDER BY a.id LIMIT %zu))",
+                   one, one, q, exact ? filters : "", lim, q, one,
+                   exact ? filters : "", lim);
+    }
     buf_printf(&s->sql,
                " SELECT %s, (SELECT count(*) FROM r) FROM r JOIN kb_article"
                " a ON a.id = r.id WHERE 1 = 1%s ORDER BY r.k, a.id LIMIT %zu",

@@ -9,10 +9,11 @@
  * and pair of characters (拖车), with a weight saying where they occur (4
  * title, 2 tags, 1 body, added up).
  *
- * Candidates come in two tiers, as on PostgreSQL: articles with a term in
- * the title or tags, ranked by bm25 weighted like core/kb_search.h; then
- * the others, by id. Ranking only the first tier keeps a common word from
- * costing a bm25 for each of thousands of articles.
+ * Candidates are ranked by bm25 weighted like core/kb_search.h. For one
+ * word, or any of several, they come in two tiers as on PostgreSQL:
+ * articles with a term in the title or tags, ranked; then the others, by
+ * id, so that a common word does not cost a bm25 for each of thousands of
+ * articles. Several words that must all match are ranked at once.
  */
 #include <jansson.h>
 #include <stdlib.h>
@@ -95,8 +96,9 @@ fts_terms(struct buf *q, const struct kb_term *t, size_t nt, const char *op)
 }
 
 /*
- * Adds the FTS5 query of one tier as a parameter: the terms (all, or any)
- * with one of them in the title or tags (tier 1), or with none there.
+ * Adds the FTS5 query of one tier as a parameter: tier 0 the terms (all,
+ * or any), tier 1 any of them in the title or tags, tier 2 the terms with
+ * none of them there.
  */
 static void
 fts_param(struct kb__stmt *s, const struct kb_term *t, size_t nt, bool any,
@@ -104,9 +106,14 @@ fts_param(struct kb__stmt *s, const struct kb_term *t, size_t nt, bool any,
 {
     struct buf q = BUF_INIT(4096);
 
-    fts_terms(&q, t, nt, any ? " OR " : " AND ");
-    buf_puts(&q, tier == 1 ? " AND {title tags} : " : " NOT {title tags} : ");
-    fts_terms(&q, t, nt, " OR ");
+    if (tier != 1)
+        fts_terms(&q, t, nt, any ? " OR " : " AND ");
+    if (tier == 1)
+        buf_puts(&q, "{title tags} : ");
+    else if (tier == 2)
+        buf_puts(&q, " NOT {title tags} : ");
+    if (tier != 0)
+        fts_terms(&q, t, nt, " OR ");
     kb__param(s, &s->sql,
               SQLX_T(arena_strdup(s->a, q.data != NULL ? q.data : "")));
     buf_release(&q);
@@ -151,22 +158,22 @@ ranked_from(struct kb__stmt *s, const char *table, const char *id, bool exact)
 
 /*
  * Appends one tier of the long terms as "SELECT * FROM (SELECT id, k
- * ...)": tier 1 ranked by bm25, tier 2 by id with k = 1e9 (after tier
- * 1). With exact, filters apply already here.
+ * ...)": tier 0 (every match) and tier 1 ranked by bm25, tier 2 by id
+ * with k = 1e9 (after tier 1). With exact, filters apply already here.
  */
 static void
 fts_tier(struct kb__stmt *s, const char *filters, bool exact,
          const struct kb_term *t, size_t nt, bool any, int tier, size_t lim)
 {
     buf_printf(&s->sql, "SELECT * FROM (SELECT kb_fts.rowid AS id, %s AS k",
-               tier == 1 ? KB_BM25 : "1e9");
+               tier != 2 ? KB_BM25 : "1e9");
     ranked_from(s, "kb_fts", "kb_fts.rowid", exact);
     buf_puts(&s->sql, " WHERE kb_fts MATCH ");
     fts_param(s, t, nt, any, tier);
     if (!any)
         gram_filters(s, "kb_fts.rowid", t, nt, nt);
     buf_printf(&s->sql, "%s ORDER BY %s LIMIT %zu)", exact ? filters : "",
-               tier == 1 ? "k" : "kb_fts.rowid", lim);
+               tier != 2 ? "k" : "kb_fts.rowid", lim);
 }
 
 /*
@@ -206,9 +213,12 @@ gram_part(struct kb__stmt *s, const char *filters, bool exact,
 }
 
 /*
- * Appends "SELECT id, k ...", the ranked candidates: for all terms, the
- * two tiers of the long terms (short ones filter them), or without a long
- * term the short terms' part; for any term, all of these together.
+ * Appends "SELECT id, k ...", the ranked candidates: the long terms' part
+ * (short ones filter it when all terms are wanted), or without a long
+ * term the short terms' part; for any term, both. The long terms' part
+ * is in two tiers when one word, or any, may match many articles; when
+ * several must all match, the few that do are ranked at once, which costs
+ * less than matching them twice.
  */
 static void
 ranked(struct kb__stmt *s, const char *filters, bool exact,
@@ -219,7 +229,9 @@ ranked(struct kb__stmt *s, const char *filters, bool exact,
     for (i = 0; i < nt; i++)
         nlong += is_long(&t[i]);
     buf_puts(&s->sql, "SELECT id, min(k) FROM (");
-    if (nlong > 0) {
+    if (nlong > 1 && !any) {
+        fts_tier(s, filters, exact, t, nt, any, 0, lim);
+    } else if (nlong > 0) {
         fts_tier(s, filters, exact, t, nt, any, 1, lim);
         buf_puts(&s->sql, " UNION ALL ");
         fts_tier(s, filters, exact, t, nt, any, 2, lim);
