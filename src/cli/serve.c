@@ -428,10 +428,10 @@ cmd_serve(int argc, char **argv)
         free(cause);
         goto out_city;
     }
-    if (seed_kb(o.config, city, st) &&
-        serve_portal_key(&o, st, &key) == C311_OK) {
+    if (serve_portal_key(&o, st, &key) == C311_OK) {
         o.web.portal_key = key;
-        rc = run(&o, city, st);
+        if (seed_kb(o.config, city, st))
+            rc = run(&o, city, st);
         free(key);
     }
     webconfig_clear();
