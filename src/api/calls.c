@@ -145,7 +145,8 @@ history_rows(struct http_req *req, const struct contact *c,
             memcpy(all + *n, v, k * sizeof(*v));
         *n += k;
     }
-    qsort(all, *n, sizeof(*all), row_newest_first);
+    if (*n > 0)
+        qsort(all, *n, sizeof(*all), row_newest_first);
     if (*n > CALLS_HISTORY_MAX)
         *n = CALLS_HISTORY_MAX;
     *out = all;

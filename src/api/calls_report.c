@@ -298,7 +298,8 @@ load_requests(struct store *st, struct scan *s, struct arena *a, char **cause)
             return C311_ERR_NOMEM;
         s->nreq++;
     }
-    qsort(s->req, s->nreq, sizeof(*s->req), linked_cmp);
+    if (s->nreq > 0)
+        qsort(s->req, s->nreq, sizeof(*s->req), linked_cmp);
     return C311_OK;
 }
 

@@ -999,6 +999,14 @@ open311_post_request(struct http_req *req)
     http_reply_value(req, 201, v, "service_requests", "request");
 }
 
+/* The public view of r, for exports; see open311.h. */
+json_t *
+open311_request_json(const struct city *city, const struct sr *r,
+                     const char *lang, bool with_answers)
+{
+    return request_json(city, r, lang, with_answers);
+}
+
 const struct route open311_routes[] = {
     {"GET", "/open311/v2/discovery", open311_discovery, ROUTER_EXT},
     {"GET", "/open311/v2/services", open311_services, ROUTER_EXT},

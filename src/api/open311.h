@@ -7,6 +7,8 @@
 #ifndef CIVIC311_OPEN311_H
 #define CIVIC311_OPEN311_H
 
+#include <jansson.h>
+#include <stdbool.h>
 #include <stddef.h>
 
 #include "core/catalog.h"
@@ -17,6 +19,14 @@
 /* The API's routes, for the server's route table. */
 extern const struct route open311_routes[];
 extern const size_t open311_nroutes;
+
+/*
+ * A request as GET requests/{id} shows it (with its answers when
+ * with_answers is set), names in lang; never contact details. The caller
+ * owns the result. NULL when memory runs out.
+ */
+json_t *open311_request_json(const struct city *city, const struct sr *r,
+                             const char *lang, bool with_answers);
 
 /* Days covered by GET requests when no date range is given. */
 #define OPEN311_WINDOW_DAYS 90

@@ -11,6 +11,9 @@
 #ifndef CIVIC311_CLI_H
 #define CIVIC311_CLI_H
 
+#include <stdbool.h>
+#include <stdint.h>
+
 #define CLI_OK    0
 #define CLI_FAIL  1
 #define CLI_USAGE 2
@@ -20,11 +23,21 @@ int cmd_check_config(int argc, char **argv);
 int cmd_apikey(int argc, char **argv);
 int cmd_migrate(int argc, char **argv);
 int cmd_copy(int argc, char **argv);
+int cmd_import(int argc, char **argv);
+int cmd_export(int argc, char **argv);
+int cmd_report(int argc, char **argv);
 int cmd_sla(int argc, char **argv);
 int cmd_user(int argc, char **argv);
 int cmd_calls(int argc, char **argv);
 int cmd_staffing(int argc, char **argv);
 int cmd_kb(int argc, char **argv);
+
+/*
+ * Reads an instant from the command line: ISO 8601 with an offset
+ * ("2022-05-01T00:00:00-04:00"), or a local date or date and time in the
+ * process time zone ("2022-05-01", "2022-05-01 06:00"). False if neither.
+ */
+bool cli_parse_instant(const char *s, int64_t *out);
 
 /* True when argv holds -h or --help before any "--". */
 int cli_wants_help(int argc, char **argv);

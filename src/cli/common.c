@@ -2,6 +2,7 @@
 /* Helpers shared by the subcommands. */
 #include <string.h>
 
+#include "api/reports.h"
 #include "cli/cli.h"
 
 int
@@ -16,4 +17,11 @@ cli_wants_help(int argc, char **argv)
             return 1;
     }
     return 0;
+}
+
+/* An ISO 8601 instant with an offset, else a local date and time. */
+bool
+cli_parse_instant(const char *s, int64_t *out)
+{
+    return reports_parse_time(s, out);
 }

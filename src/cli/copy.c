@@ -45,6 +45,8 @@ static const char *const table_words[STORE_NTABLES] = {
     [STORE_REQUEST] = "requests",
     [STORE_REQUEST_ATTR] = "answers",
     [STORE_EVENT] = "events",
+    [STORE_REQUEST_IMPORT] = "import records",
+    [STORE_IMPORTED_SERVICE] = "imported services",
     [STORE_AUDIT] = "audit entries",
 };
 
@@ -58,6 +60,8 @@ static const char *const table_word[STORE_NTABLES] = {
     [STORE_REQUEST] = "request",
     [STORE_REQUEST_ATTR] = "answer",
     [STORE_EVENT] = "event",
+    [STORE_REQUEST_IMPORT] = "import record",
+    [STORE_IMPORTED_SERVICE] = "imported service",
     [STORE_AUDIT] = "audit entry",
 };
 

@@ -19,6 +19,7 @@
 #include "api/kb_log.h"
 #include "api/open311.h"
 #include "api/openapi.h"
+#include "api/reports.h"
 #include "api/requests.h"
 #include "api/session.h"
 #include "api/tows.h"
@@ -218,6 +219,7 @@ static const struct route_table serve_route_tables[] = {
     {tows_routes, &tows_nroutes},
     {webconfig_routes, &webconfig_nroutes},
     {calls_routes, &calls_nroutes},
+    {reports_routes, &reports_nroutes},
     {kb_routes, &kb_nroutes},
     {kb_find_routes, &kb_find_nroutes},
 };

@@ -751,7 +751,8 @@ collect(const char *callid, const char *text, size_t len, struct arena *a,
         v[k].idx = k;
         k++;
     }
-    qsort(v, k, sizeof(*v), item_cmp_identity);
+    if (k > 0)
+        qsort(v, k, sizeof(*v), item_cmp_identity);
     for (i = j = 0; i < k; i++) {
         if (j > 0 && v[i].hash == v[j - 1].hash && v[i].len == v[j - 1].len &&
             memcmp(v[i].line, v[j - 1].line, v[i].len) == 0)

@@ -414,7 +414,8 @@ ivals_union(struct ivals *s)
 
     if (s->n == 0)
         return;
-    qsort(s->v, s->n, sizeof(*s->v), ival_cmp);
+    if (s->n > 0)
+        qsort(s->v, s->n, sizeof(*s->v), ival_cmp);
     for (i = 1; i < s->n; i++) {
         if (s->v[i].a <= s->v[j].b) {
             if (s->v[i].b > s->v[j].b)

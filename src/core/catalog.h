@@ -160,6 +160,8 @@ struct department {
     size_t nescalation;
 };
 
+struct import_mapping; /* core/mapping.h */
+
 /* A named area: a list of zip codes, or a polygon of lat/long points. */
 struct zone {
     const char *id;
@@ -272,6 +274,8 @@ struct city {
     size_t ncalendars;
     struct service *services; /* in configuration order */
     size_t nservices;
+    struct import_mapping *mappings; /* of imported data, by format */
+    size_t nmappings;
     struct zone *zones;
     size_t nzones;
     struct workflow *workflows;

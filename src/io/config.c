@@ -12,8 +12,10 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <yaml.h>
 
+#include "core/mapping.h"
 #include "core/calendar.h"
 #include "core/workflow.h"
 #include "io/config.h"
@@ -622,7 +624,8 @@ load_hours(struct loader *ld, struct calendar *cal, const struct field *f)
                 add_hours(ld, cal, cap, wd, iv);
         }
     }
-    qsort(cal->hours, cal->nhours, sizeof(*cal->hours), interval_cmp);
+    if (cal->nhours > 0)
+        qsort(cal->hours, cal->nhours, sizeof(*cal->hours), interval_cmp);
 }
 
 /* True for an existing "YYYY-MM-DD" date between 1900 and 9999. */
@@ -1665,6 +1668,204 @@ load_services(struct loader *ld, const struct field *sect)
     }
 }
 
+/* ---- mapping of imported data ---- */
+
+/* What the target of a mapping table must be. */
+enum map_target { MAP_DEPARTMENT, MAP_CHANNEL };
+
+/* Reports a source value given twice in one table; true if it was. */
+static bool
+map_duplicate(struct loader *ld, const struct map_entry *v, size_t n,
+              const struct map_entry *e, const char *table)
+{
+    size_t i;
+
+    for (i = 0; i < n; i++) {
+        if (strcasecmp(v[i].from, e->from) != 0)
+            continue;
+        if ((v[i].detail == NULL) != (e->detail == NULL) ||
+            (e->detail != NULL && strcasecmp(v[i].detail, e->detail) != 0))
+            continue;
+        if (e->detail != NULL)
+            problem(ld, e->line,
+                    "duplicate '%s' with descriptor '%s' in %s (first on "
+                    "line %d)",
+                    e->from, e->detail, table, v[i].line);
+        else
+            problem(ld, e->line, "duplicate '%s' in %s (first on line %d)",
+                    e->from, table, v[i].line);
+        return true;
+    }
+    return false;
+}
+
+/* Checks the target of one entry of a departments or channels table. */
+static bool
+map_target_ok(struct loader *ld, const struct field *f, const char *to,
+              enum map_target kind)
+{
+    if (kind == MAP_CHANNEL)
+        return check_code(ld, f, "channel", to);
+    if (catalog_department(ld->c, to) == NULL) {
+        problem(ld, f->line, "unknown department '%s'", to);
+        return false;
+    }
+    return true;
+}
+
+/* Reads a table of "source value: target" pairs. */
+static void
+load_map_pairs(struct loader *ld, const struct field *f, enum map_target kind,
+               struct map_entry **out, size_t *count)
+{
+    yaml_node_pair_t *pair;
+    yaml_node_t *m = f->val;
+    struct map_entry *v;
+    size_t n;
+
+    *count = 0;
+    if (m == NULL)
+        return;
+    if (m->type != YAML_MAPPING_NODE) {
+        problem(ld, f->line, "'%s' must be a mapping of source value to %s",
+                f->key, kind == MAP_CHANNEL ? "channel" : "department");
+        return;
+    }
+    n = (size_t)(m->data.mapping.pairs.top - m->data.mapping.pairs.start);
+    if ((v = alloc_array(ld, n, sizeof(*v))) == NULL)
+        return;
+    *out = v;
+    for (pair = m->data.mapping.pairs.start; pair < m->data.mapping.pairs.top;
+         pair++) {
+        yaml_node_t *k = node_at(ld, pair->key),
+                    *val = node_at(ld, pair->value);
+        struct field tf = {f->key, true, val, line_of(val)};
+        struct map_entry e = {NULL, NULL, NULL, line_of(k)};
+
+        if (k->type != YAML_SCALAR_NODE || val->type != YAML_SCALAR_NODE) {
+            problem(ld, line_of(k), "'%s' must map source values to strings",
+                    f->key);
+            continue;
+        }
+        e.from = keep(ld, text_of(k));
+        e.to = keep(ld, text_of(val));
+        if (e.from == NULL || e.to == NULL ||
+            !map_target_ok(ld, &tf, e.to, kind) ||
+            map_duplicate(ld, v, *count, &e, f->key))
+            continue;
+        v[(*count)++] = e;
+    }
+}
+
+/* Reads the list of complaint types (and descriptors) mapped to services. */
+static void
+load_map_services(struct loader *ld, const struct field *f,
+                  struct import_mapping *m)
+{
+    yaml_node_item_t *items;
+    size_t i, n;
+
+    items = get_list(ld, f, &n);
+    if (items == NULL ||
+        (m->services = alloc_array(ld, n, sizeof(*m->services))) == NULL)
+        return;
+    for (i = 0; i < n; i++) {
+        struct field sf[] = {
+            {"type", true, NULL, 0},
+            {"descriptor", false, NULL, 0},
+            {"service", true, NULL, 0},
+        };
+        yaml_node_t *it = list_mapping(ld, items, i, "service mapping");
+        struct map_entry e;
+
+        if (it == NULL)
+            continue;
+        read_fields(ld, it, "service mapping", sf, 3);
+        e.line = line_of(it);
+        e.from = get_string(ld, &sf[0]);
+        e.detail = get_string(ld, &sf[1]);
+        e.to = get_string(ld, &sf[2]);
+        if (e.from == NULL || e.to == NULL)
+            continue;
+        if (catalog_service(ld->c, e.to) == NULL) {
+            problem(ld, sf[2].line, "unknown service '%s'", e.to);
+            continue;
+        }
+        if (!map_duplicate(ld, m->services, m->nservices, &e, "services"))
+            m->services[m->nservices++] = e;
+    }
+}
+
+/* Reads the mapping of one source format. */
+static void
+load_format_mapping(struct loader *ld, yaml_node_t *k, yaml_node_t *v,
+                    struct import_mapping *m)
+{
+    struct field f[] = {
+        {"departments", false, NULL, 0},
+        {"services", false, NULL, 0},
+        {"channels", false, NULL, 0},
+    };
+
+    m->line = line_of(k);
+    m->format = keep(ld, text_of(k));
+    if (v->type != YAML_MAPPING_NODE) {
+        if (!is_empty_value(v))
+            problem(ld, line_of(v), "mapping of '%s' must be a mapping",
+                    text_of(k));
+        return;
+    }
+    read_fields(ld, v, "mapping", f, 3);
+    load_map_pairs(ld, &f[0], MAP_DEPARTMENT, &m->departments,
+                   &m->ndepartments);
+    load_map_services(ld, &f[1], m);
+    load_map_pairs(ld, &f[2], MAP_CHANNEL, &m->channels, &m->nchannels);
+}
+
+/* Reads the mapping section: source format -> its tables. */
+static void
+load_mapping(struct loader *ld, const struct field *sect)
+{
+    struct city *c = ld->c;
+    yaml_node_pair_t *pair;
+    yaml_node_t *m = sect->val;
+    size_t n, i;
+
+    if (m == NULL)
+        return;
+    if (m->type != YAML_MAPPING_NODE) {
+        problem(ld, sect->line,
+                "'mapping' must be a mapping of source format to its tables");
+        return;
+    }
+    n = (size_t)(m->data.mapping.pairs.top - m->data.mapping.pairs.start);
+    if ((c->mappings = alloc_array(ld, n, sizeof(*c->mappings))) == NULL)
+        return;
+    for (pair = m->data.mapping.pairs.start; pair < m->data.mapping.pairs.top;
+         pair++) {
+        yaml_node_t *k = node_at(ld, pair->key), *v = node_at(ld, pair->value);
+
+        if (k->type != YAML_SCALAR_NODE || !mapping_format_known(text_of(k))) {
+            problem(ld, line_of(k), "unknown import format '%s' (use %s)",
+                    k->type == YAML_SCALAR_NODE ? text_of(k) : "?",
+                    MAPPING_FORMATS);
+            continue;
+        }
+        for (i = 0; i < c->nmappings; i++) {
+            if (strcmp(c->mappings[i].format, text_of(k)) == 0)
+                break;
+        }
+        if (i < c->nmappings) {
+            problem(ld, line_of(k), "duplicate key '%s' (first on line %d)",
+                    text_of(k), c->mappings[i].line);
+            continue;
+        }
+        memset(&c->mappings[c->nmappings], 0, sizeof(c->mappings[0]));
+        load_format_mapping(ld, k, v, &c->mappings[c->nmappings]);
+        c->nmappings++;
+    }
+}
+
 /*
  * Reads the top level. Sections are read in dependency order (calendars,
  * departments, then what refers to departments) whatever their order in
@@ -1678,14 +1879,14 @@ load_root(struct loader *ld, yaml_node_t *root)
         {"departments", true, NULL, 0},  {"work_groups", false, NULL, 0},
         {"services", true, NULL, 0},     {"zones", false, NULL, 0},
         {"workflows", false, NULL, 0},   {"sla", false, NULL, 0},
-        {"towing", false, NULL, 0},
+        {"towing", false, NULL, 0},      {"mapping", false, NULL, 0},
     };
 
     if (root->type != YAML_MAPPING_NODE) {
         problem(ld, line_of(root), "top level must be a mapping");
         return;
     }
-    read_fields(ld, root, "top level", f, 9);
+    read_fields(ld, root, "top level", f, 10);
     load_jurisdiction(ld, &f[0]);
     load_sla(ld, &f[7]);
     load_calendars(ld, &f[1]);
@@ -1695,6 +1896,7 @@ load_root(struct loader *ld, yaml_node_t *root)
     load_workflows(ld, &f[6]);
     load_towing(ld, &f[8]);
     load_services(ld, &f[4]);
+    load_mapping(ld, &f[9]);
     check_workflows(ld);
 }
 

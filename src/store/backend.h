@@ -40,6 +40,8 @@ struct store__table {
     bool has_identity;
 };
 
+struct store__import_ops; /* store/import_backend.h */
+
 struct store_ops {
     const char *name; /* "sqlite", "postgresql" */
 
@@ -84,6 +86,9 @@ struct store_ops {
                                 char **cause);
     enum c311_rc (*count_rows)(void *impl, const struct store__table *t,
                                int64_t *n, char **cause);
+
+    /* Imported history, bulk reads for exports and reports. */
+    const struct store__import_ops *import;
 
     /* Portable SQL (store/sqlx.h): work on one connection. */
     enum c311_rc (*sqlx_run)(void *impl, bool write, sqlx_work_fn work,

@@ -413,7 +413,8 @@ build_items(struct put_arg *w, const struct acd_pending_call *v,
         return C311_ERR_NOMEM;
     for (i = 0; i < w->n; i++)
         w->index[i] = &w->items[i];
-    qsort(w->index, w->n, sizeof(*w->index), item_cmp);
+    if (w->n > 0)
+        qsort(w->index, w->n, sizeof(*w->index), item_cmp);
     while (w->nvalid < w->n && w->index[w->nvalid]->valid)
         w->nvalid++;
     return C311_OK;

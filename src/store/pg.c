@@ -29,7 +29,9 @@
 
 #include "core/geo.h"
 #include "store/backend.h"
+#include "store/import_backend.h"
 #include "store/pg_schema.h"
+#include "store/pg_shared.h"
 #include "util/buf.h"
 
 #define PG_DEFAULT_POOL    5
@@ -1459,6 +1461,66 @@ pg_sqlx_run(void *impl, bool write, sqlx_work_fn work, void *arg,
     return pg_run(impl, write, sqlx_work, &w, cause);
 }
 
+/* ---- shared with the other PostgreSQL files (pg_shared.h) ---- */
+
+const char store__pg_req_columns[] = REQ_COLUMNS;
+
+/* Runs work on the pool, as every call of this file does. */
+enum c311_rc
+store__pg_run(void *impl, bool write, store__pg_work work, void *arg,
+              char **cause)
+{
+    return pg_run(impl, write, work, arg, cause);
+}
+
+/* Runs one statement on c. */
+enum c311_rc
+store__pg_conn_exec(struct pg_store *s, struct pg_conn *c, const char *sql,
+                    int n, const char *const *values, PGresult **out,
+                    const char *what, char **cause)
+{
+    return conn_exec(s, c, sql, n, values, out, what, cause);
+}
+
+/* Runs a COPY FROM STDIN with the given rows and waits for its result. */
+enum c311_rc
+store__pg_copy(struct pg_store *s, struct pg_conn *c, const char *copy_sql,
+               const char *data, size_t len, const char *what, char **cause)
+{
+    PGresult *res = PQexec(c->db, copy_sql);
+    enum c311_rc rc = C311_OK;
+    bool lost = false;
+
+    if (res == NULL || PQresultStatus(res) != PGRES_COPY_IN) {
+        rc = store__pg_fail(c->db, res, &lost, cause, what);
+        PQclear(res);
+        goto out;
+    }
+    PQclear(res);
+    if ((len > 0 && PQputCopyData(c->db, data, (int)len) != 1) ||
+        PQputCopyEnd(c->db, NULL) != 1) {
+        rc = store__pg_fail(c->db, NULL, &lost, cause, what);
+        goto out;
+    }
+    while ((res = PQgetResult(c->db)) != NULL) {
+        if (rc == C311_OK && PQresultStatus(res) != PGRES_COMMAND_OK)
+            rc = store__pg_fail(c->db, res, &lost, cause, what);
+        PQclear(res);
+    }
+out:
+    if (lost)
+        pool_lost(s);
+    return rc;
+}
+
+/* Reads a row selected with store__pg_req_columns. */
+enum c311_rc
+store__pg_read_request(const PGresult *res, int i, struct arena *a,
+                       struct sr *req)
+{
+    return read_request(res, i, a, req);
+}
+
 const struct store_ops store__pg_ops = {
     .name = "postgresql",
     .request_insert_x = pg_request_insert_x,
@@ -1476,5 +1538,6 @@ const struct store_ops store__pg_ops = {
     .export_rows = pg_export_rows,
     .import_rows = pg_import_rows,
     .count_rows = pg_count_rows,
+    .import = &store__pg_import_ops,
     .sqlx_run = pg_sqlx_run,
 };

@@ -20,7 +20,9 @@
 
 #include "core/geo.h"
 #include "store/backend.h"
+#include "store/import_backend.h"
 #include "store/sqlite_schema.h"
+#include "store/sqlite_shared.h"
 #include "util/buf.h"
 
 #define SQLITE_DEFAULT_READERS 4
@@ -1474,6 +1476,79 @@ sqlite_count_rows(void *impl, const struct store__table *t, int64_t *n,
     return rc;
 }
 
+/* ---- shared with the other SQLite files (sqlite_shared.h) ---- */
+
+const char store__sqlite_req_columns[] = REQ_COLUMNS;
+
+/* The INSERT whose parameters bind_request() fills. */
+const char *
+store__sqlite_req_insert_sql(void)
+{
+    return stmt_sql[ST_REQ_INSERT];
+}
+
+/* Binds req as ?1 .. ?29. */
+int
+store__sqlite_bind_request(sqlite3_stmt *stmt, const struct sr *req)
+{
+    return bind_request(stmt, req);
+}
+
+/* Reads a row selected with store__sqlite_req_columns. */
+enum c311_rc
+store__sqlite_read_request(sqlite3_stmt *stmt, struct arena *a, struct sr *req)
+{
+    return read_request(stmt, a, req);
+}
+
+/* The error classifier of this file. */
+enum c311_rc
+store__sqlite_fail(sqlite3 *db, char **cause, const char *what)
+{
+    return db_fail(db, cause, what);
+}
+
+/* Takes the writer in a transaction. */
+enum c311_rc
+store__sqlite_write_begin(void *impl, sqlite3 **db, char **cause)
+{
+    struct sqlite_store *s = impl;
+    enum c311_rc rc;
+
+    rc = write_begin(s, cause);
+    *db = rc == C311_OK ? s->writer.db : NULL;
+    return rc;
+}
+
+/* Ends the writer's transaction and gives it back. */
+enum c311_rc
+store__sqlite_write_end(void *impl, enum c311_rc rc, char **cause)
+{
+    return write_end(impl, rc, cause);
+}
+
+/* Takes a reader. */
+sqlite3 *
+store__sqlite_read_begin(void *impl)
+{
+    return reader_get(impl)->db;
+}
+
+/* Gives back the reader whose handle is db. */
+void
+store__sqlite_read_end(void *impl, sqlite3 *db)
+{
+    struct sqlite_store *s = impl;
+    size_t i;
+
+    for (i = 0; i < s->nreaders; i++) {
+        if (s->readers[i].db == db) {
+            reader_put(s, &s->readers[i]);
+            return;
+        }
+    }
+}
+
 /* ---- portable SQL ---- */
 
 /*
@@ -1521,5 +1596,6 @@ const struct store_ops store__sqlite_ops = {
     .export_rows = sqlite_export_rows,
     .import_rows = sqlite_import_rows,
     .count_rows = sqlite_count_rows,
+    .import = &store__sqlite_import_ops,
     .sqlx_run = sqlite_sqlx_run,
 };

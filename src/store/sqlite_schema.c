@@ -430,11 +430,38 @@ static const char migration_7[] =
     "CREATE INDEX request_location ON request (lat, lon)"
     " WHERE lat IS NOT NULL;";
 
+/*
+ * Version 4: imported history. request_import marks a request as imported
+ * and keeps the digest that makes re-imports idempotent; imported_service
+ * keeps complaint types that map to no configured service. The index on
+ * closed_at serves the backlog of reports (still open at a given time).
+ */
+static const char migration_4[] =
+    "CREATE TABLE request_import ("
+    " request_id INTEGER PRIMARY KEY"
+    " REFERENCES request (id) ON DELETE CASCADE,"
+    " format TEXT NOT NULL,"
+    " digest TEXT NOT NULL,"
+    " department TEXT,"
+    " imported_at INTEGER NOT NULL,"
+    " changed_at INTEGER NOT NULL"
+    ") STRICT;"
+    "CREATE TABLE imported_service ("
+    " id INTEGER PRIMARY KEY,"
+    " code TEXT NOT NULL UNIQUE,"
+    " name TEXT NOT NULL,"
+    " format TEXT NOT NULL,"
+    " department TEXT,"
+    " created_at INTEGER NOT NULL"
+    ") STRICT;"
+    "CREATE INDEX request_closed ON request (closed_at);";
+
 static const struct migration migrations[] = {
     {1, "requests, answers, api keys, events", migration_1},
     {2, "work orders, escalations, outbox, tow records", migration_2},
     {3, "staff, sessions, contacts, escalation, key limits, audit",
      migration_3},
+    {4, "imported requests and services", migration_4},
     {5, "calls from the contact centre's queue log", migration_5},
     {6, "knowledge base: articles, versions, search index, usage", migration_6},
     {7, "index of request locations", migration_7},

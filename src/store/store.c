@@ -282,6 +282,19 @@ static const struct store__column event_cols[] = {
     {"after_json", STORE__JSON},
 };
 
+static const struct store__column request_import_cols[] = {
+    {"request_id", STORE__INT},  {"format", STORE__TEXT},
+    {"digest", STORE__TEXT},     {"department", STORE__TEXT},
+    {"imported_at", STORE__INT}, {"changed_at", STORE__INT},
+};
+
+static const struct store__column imported_service_cols[] = {
+    {"id", STORE__INT},          {"code", STORE__TEXT},
+    {"name", STORE__TEXT},       {"format", STORE__TEXT},
+    {"department", STORE__TEXT}, {"created_at", STORE__INT},
+};
+
+/* Every column of the schema, in the order of its CREATE TABLE. */
 /*
  * Every column of the schema, in the order of its CREATE TABLE and the
  * ALTER TABLEs after it. Failed sign-ins (login_failure) are not copied:
@@ -298,6 +311,10 @@ static const struct store__table tables[STORE_NTABLES] = {
     [STORE_REQUEST] = {"request", COLS(request_cols), 1, true},
     [STORE_REQUEST_ATTR] = {"request_attr", COLS(request_attr_cols), 2, false},
     [STORE_EVENT] = {"event", COLS(event_cols), 1, true},
+    [STORE_REQUEST_IMPORT] = {"request_import", COLS(request_import_cols), 1,
+                              false},
+    [STORE_IMPORTED_SERVICE] = {"imported_service", COLS(imported_service_cols),
+                                1, true},
     [STORE_AUDIT] = {"audit", COLS(audit_cols), 1, true},
 };
 

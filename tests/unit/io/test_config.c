@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "core/mapping.h"
 #include "io/config.h"
 
 #define FIXTURE(name) CIVIC311_SOURCE_DIR "/tests/fixtures/config/" name
@@ -324,6 +325,71 @@ Test(config, bad_attributes)
         NULL};
 
     expect_problems(FIXTURE("bad-attributes.yaml"), want);
+}
+
+Test(config, demo_city_mappings)
+{
+    const struct import_mapping *nyc, *bos;
+
+    load_ok(DEMO_CITY);
+    cr_assert_eq(city->nmappings, 2);
+    nyc = mapping_of(city, "nyc");
+    bos = mapping_of(city, "boston");
+    cr_assert_not_null(nyc);
+    cr_assert_not_null(bos);
+    cr_assert_null(mapping_of(city, "chicago"));
+
+    cr_assert_str_eq(mapping_department(nyc, "NYPD"), "POLICE");
+    cr_assert_str_eq(mapping_department(nyc, "nypd"), "POLICE");
+    cr_assert_null(mapping_department(nyc, "EDC"));
+    cr_assert_null(mapping_department(nyc, ""));
+    cr_assert_str_eq(mapping_department_source(nyc, "SANITATION"), "DSNY");
+
+    cr_assert_str_eq(mapping_service(nyc, "Noise - Residential", "Banging"),
+                     "NOISE_RESIDENTIAL");
+    cr_assert_str_eq(mapping_service(nyc, "noise - residential", NULL),
+                     "NOISE_RESIDENTIAL");
+    cr_assert_str_eq(mapping_service(nyc, "Street Condition", "Pothole"),
+                     "POTHOLE");
+    cr_assert_null(mapping_service(nyc, "Street Condition", "Cave-in"));
+    cr_assert_null(mapping_service(nyc, "Noise - Commercial", "Loud Talking"));
+
+    cr_assert_str_eq(mapping_channel(nyc, "ONLINE"), "web");
+    cr_assert_null(mapping_channel(nyc, "UNKNOWN"));
+    cr_assert_str_eq(mapping_channel_source(nyc, "mobile"), "MOBILE");
+    cr_assert_null(mapping_channel_source(nyc, "open311"));
+
+    cr_assert_str_eq(mapping_department(bos, "BTDT"), "TRANSPORTATION");
+    cr_assert_str_eq(mapping_service(bos, "Parking Enforcement", NULL),
+                     "ILLEGAL_PARKING");
+    cr_assert_str_eq(mapping_channel(bos, "Citizens Connect App"), "mobile");
+}
+
+Test(config, minimal_city_has_no_mapping)
+{
+    load_ok(FIXTURE("good-minimal.yaml"));
+    cr_assert_eq(city->nmappings, 0);
+    cr_assert_null(mapping_of(city, "nyc"));
+    cr_assert_null(mapping_service(mapping_of(city, "nyc"), "Noise", NULL));
+}
+
+Test(config, bad_mapping)
+{
+    static const char *const want[] = {
+        "11: duplicate 'nypd' in departments (first on line 10)",
+        "12: unknown department 'ROADS'",
+        "15: duplicate 'noise - residential' in services (first on line 14)",
+        "17: unknown service 'POTHOLE'",
+        "18: missing required field 'type' in service mapping",
+        "19: unknown key 'agency' in service mapping",
+        "21: bad channel 'web site' (use letters, digits, '_' and '-')",
+        "23: unknown key 'colour' in mapping",
+        "24: unknown import format 'chicago' (use nyc, boston)",
+        "27: 'departments' must be a mapping of source value to department",
+        "28: 'services' must be a list",
+        NULL};
+
+    expect_problems(FIXTURE("bad-mapping.yaml"), want);
 }
 
 Test(config, bad_calendar)

@@ -1,0 +1,664 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Imported history on SQLite (see store/import.h). A batch runs in one
+ * IMMEDIATE transaction on the write connection with statements prepared
+ * once per batch: for each row, one indexed lookup by public id decides
+ * between insert, update and nothing. Bulk reads for exports and reports
+ * run on a read connection.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "store/backend.h"
+#include "store/import_backend.h"
+#include "store/sqlite_shared.h"
+
+/*
+ * Attributes go in ATTR_ROWS at a time: one statement run per 16 rows
+ * costs far less than 16 runs, and an imported request has about 20.
+ */
+#define ATTR_ROWS 16
+
+/*
+ * The write connection's page cache while it imports, in KiB: the indexes
+ * of a million requests are written in random order, and pages read back
+ * from the file cost system calls on every batch.
+ */
+#define IMPORT_CACHE_KIB 65536
+
+/* The statements of a batch, by index into batch_sql[]. */
+enum batch_stmt {
+    B_LOOKUP,
+    B_INSERT,
+    B_UPDATE,
+    B_ATTR_DELETE,
+    B_ATTR_INSERT,
+    B_ATTR_INSERT_MANY,
+    B_MARK_INSERT,
+    B_MARK_UPDATE,
+    B_EVENT,
+    B_COUNT
+};
+
+static const char *const batch_sql[B_COUNT] = {
+    [B_LOOKUP] = "SELECT r.id, i.digest FROM request r"
+                 " LEFT JOIN request_import i ON i.request_id = r.id"
+                 " WHERE r.public_id = ?1",
+    [B_INSERT] = NULL, /* store__sqlite_req_insert_sql() */
+    /* The columns of the INSERT, bound alike; ?30 is the row id. */
+    [B_UPDATE] = "UPDATE request SET public_id = ?1, jurisdiction_id = ?2,"
+                 " service_code = ?3, service_name = ?4, status = ?5,"
+                 " status_notes = ?6, description = ?7,"
+                 " agency_responsible = ?8, service_notice = ?9,"
+                 " requested_at = ?10, updated_at = ?11, expected_at = ?12,"
+                 " closed_at = ?13, lat = ?14, lon = ?15, address = ?16,"
+                 " address_id = ?17, zipcode = ?18, media_url = ?19,"
+                 " channel = ?20, language = ?21, api_key_name = ?22,"
+                 " email = ?23, phone = ?24, first_name = ?25,"
+                 " last_name = ?26, device_id = ?27, account_id = ?28,"
+                 " token = ?29 WHERE id = ?30",
+    [B_ATTR_DELETE] = "DELETE FROM request_attr WHERE request_id = ?1",
+    [B_ATTR_INSERT] = "INSERT INTO request_attr (request_id, seq, code, value)"
+                      " VALUES (?1, ?2, ?3, ?4)",
+    [B_ATTR_INSERT_MANY] = NULL, /* made by attr_many_sql() */
+    [B_MARK_INSERT] = "INSERT INTO request_import (request_id, format, digest,"
+                      " department, imported_at, changed_at)"
+                      " VALUES (?1, ?2, ?3, ?4, ?5, ?5)",
+    [B_MARK_UPDATE] = "UPDATE request_import SET format = ?2, digest = ?3,"
+                      " department = ?4, changed_at = ?5"
+                      " WHERE request_id = ?1",
+    [B_EVENT] = "INSERT INTO event (request_id, jurisdiction_id, at, actor,"
+                " kind, public, note)"
+                " VALUES (?1, ?2, ?3, 'import', ?4, 0, ?5)",
+};
+
+/* A batch in progress on the write connection. */
+struct batch {
+    sqlite3 *db;
+    sqlite3_stmt *st[B_COUNT];
+    const char *format;
+    int64_t now;
+};
+
+/* Binds s, or NULL when s is NULL or empty (as the rest of the store). */
+static int
+bind_text(sqlite3_stmt *stmt, int i, const char *s)
+{
+    if (s == NULL || *s == '\0')
+        return sqlite3_bind_null(stmt, i);
+    return sqlite3_bind_text(stmt, i, s, -1, SQLITE_STATIC);
+}
+
+/* Steps a statement that returns no row, then makes it ready again. */
+static enum c311_rc
+run(struct batch *b, enum batch_stmt id, const char *what, char **cause)
+{
+    sqlite3_stmt *stmt = b->st[id];
+    enum c311_rc rc = C311_OK;
+
+    if (sqlite3_step(stmt) != SQLITE_DONE)
+        rc = store__sqlite_fail(b->db, cause, what);
+    sqlite3_reset(stmt);
+    sqlite3_clear_bindings(stmt);
+    return rc;
+}
+
+/* The INSERT of ATTR_ROWS attributes, in a static buffer. */
+static const char *
+attr_many_sql(void)
+{
+    static char sql[2048];
+    size_t n;
+    int i;
+
+    n = (size_t)snprintf(sql, sizeof(sql),
+                         "INSERT INTO request_attr (request_id, seq, code,"
+                         " value) VALUES ");
+    for (i = 0; i < ATTR_ROWS && n < sizeof(sql); i++)
+        n += (size_t)snprintf(sql + n, sizeof(sql) - n, "%s(?, ?, ?, ?)",
+                              i > 0 ? ", " : "");
+    return sql;
+}
+
+/* Prepares every statement of a batch and enlarges the page cache. */
+static enum c311_rc
+batch_prepare(struct batch *b, char **cause)
+{
+    char pragma[64];
+    const char *sql;
+    int i;
+
+    snprintf(pragma, sizeof(pragma), "PRAGMA cache_size = -%d",
+             IMPORT_CACHE_KIB);
+    if (sqlite3_exec(b->db, pragma, NULL, NULL, NULL) != SQLITE_OK)
+        return store__sqlite_fail(b->db, cause, "sizing the page cache");
+    for (i = 0; i < B_COUNT; i++) {
+        sql = i == B_INSERT             ? store__sqlite_req_insert_sql()
+              : i == B_ATTR_INSERT_MANY ? attr_many_sql()
+                                        : batch_sql[i];
+        if (sqlite3_prepare_v2(b->db, sql, -1, &b->st[i], NULL) != SQLITE_OK)
+            return store__sqlite_fail(b->db, cause, "preparing an import");
+    }
+    return C311_OK;
+}
+
+/* Finalizes the statements of a batch. */
+static void
+batch_finalize(struct batch *b)
+{
+    int i;
+
+    for (i = 0; i < B_COUNT; i++) {
+        sqlite3_finalize(b->st[i]);
+        b->st[i] = NULL;
+    }
+}
+
+/*
+ * Finds the request with row->req.public_id: *id is 0 when there is none,
+ * *digest (copied into buf) empty when it was not imported.
+ */
+static enum c311_rc
+lookup(struct batch *b, const struct store_import_row *row, int64_t *id,
+       char *digest, size_t size, char **cause)
+{
+    sqlite3_stmt *stmt = b->st[B_LOOKUP];
+    const unsigned char *d;
+    enum c311_rc rc = C311_OK;
+    int step;
+
+    *id = 0;
+    digest[0] = '\0';
+    sqlite3_bind_text(stmt, 1, row->req.public_id, -1, SQLITE_STATIC);
+    step = sqlite3_step(stmt);
+    if (step == SQLITE_ROW) {
+        *id = sqlite3_column_int64(stmt, 0);
+        d = sqlite3_column_text(stmt, 1);
+        if (d != NULL)
+            snprintf(digest, size, "%s", (const char *)d);
+    } else if (step != SQLITE_DONE) {
+        rc = store__sqlite_fail(b->db, cause, "looking up an imported key");
+    }
+    sqlite3_reset(stmt);
+    sqlite3_clear_bindings(stmt);
+    return rc;
+}
+
+/* Binds attribute i of req as the k-th row of an attribute INSERT. */
+static void
+bind_attr(sqlite3_stmt *stmt, int k, int64_t id, const struct sr *req, size_t i)
+{
+    sqlite3_bind_int64(stmt, 4 * k + 1, id);
+    sqlite3_bind_int64(stmt, 4 * k + 2, (int64_t)i);
+    sqlite3_bind_text(stmt, 4 * k + 3, req->attrs[i].code, -1, SQLITE_STATIC);
+    sqlite3_bind_text(stmt, 4 * k + 4, req->attrs[i].value, -1, SQLITE_STATIC);
+}
+
+/* Stores the answers (kept source columns) of req under row id. */
+static enum c311_rc
+put_attrs(struct batch *b, int64_t id, const struct sr *req, char **cause)
+{
+    enum c311_rc rc = C311_OK;
+    size_t i = 0;
+    int k;
+
+    for (; rc == C311_OK && req->nattrs - i >= ATTR_ROWS; i += ATTR_ROWS) {
+        for (k = 0; k < ATTR_ROWS; k++)
+            bind_attr(b->st[B_ATTR_INSERT_MANY], k, id, req, i + (size_t)k);
+        rc = run(b, B_ATTR_INSERT_MANY, "storing imported attributes", cause);
+    }
+    for (; rc == C311_OK && i < req->nattrs; i++) {
+        bind_attr(b->st[B_ATTR_INSERT], 0, id, req, i);
+        rc = run(b, B_ATTR_INSERT, "storing an imported attribute", cause);
+    }
+    return rc;
+}
+
+/* Writes the import record (insert or update) and the history event. */
+static enum c311_rc
+mark(struct batch *b, int64_t id, const struct store_import_row *row,
+     bool fresh, char **cause)
+{
+    enum batch_stmt m = fresh ? B_MARK_INSERT : B_MARK_UPDATE;
+    sqlite3_stmt *stmt = b->st[m];
+    enum c311_rc rc;
+
+    sqlite3_bind_int64(stmt, 1, id);
+    sqlite3_bind_text(stmt, 2, b->format, -1, SQLITE_STATIC);
+    sqlite3_bind_text(stmt, 3, row->digest, -1, SQLITE_STATIC);
+    bind_text(stmt, 4, row->department);
+    sqlite3_bind_int64(stmt, 5, b->now);
+    rc = run(b, m, "recording an import", cause);
+    if (rc != C311_OK)
+        return rc;
+    stmt = b->st[B_EVENT];
+    sqlite3_bind_int64(stmt, 1, id);
+    bind_text(stmt, 2, row->req.jurisdiction_id);
+    sqlite3_bind_int64(stmt, 3, b->now);
+    sqlite3_bind_text(stmt, 4, fresh ? "imported" : "import_updated", -1,
+                      SQLITE_STATIC);
+    bind_text(stmt, 5, row->note);
+    return run(b, B_EVENT, "recording an import in the history", cause);
+}
+
+/* Inserts a new imported request with everything that goes with it. */
+static enum c311_rc
+insert_row(struct batch *b, const struct store_import_row *row, char **cause)
+{
+    sqlite3_stmt *stmt = b->st[B_INSERT];
+    enum c311_rc rc;
+    int64_t id;
+
+    if (store__sqlite_bind_request(stmt, &row->req) != SQLITE_OK) {
+        sqlite3_reset(stmt);
+        sqlite3_clear_bindings(stmt);
+        return store__sqlite_fail(b->db, cause, "binding an imported request");
+    }
+    rc = run(b, B_INSERT, "storing an imported request", cause);
+    if (rc != C311_OK)
+        return rc;
+    id = sqlite3_last_insert_rowid(b->db);
+    rc = put_attrs(b, id, &row->req, cause);
+    if (rc == C311_OK)
+        rc = mark(b, id, row, true, cause);
+    return rc;
+}
+
+/* Rewrites imported request id with the row's data. */
+static enum c311_rc
+update_row(struct batch *b, int64_t id, const struct store_import_row *row,
+           char **cause)
+{
+    sqlite3_stmt *stmt = b->st[B_UPDATE];
+    enum c311_rc rc;
+
+    if (store__sqlite_bind_request(stmt, &row->req) != SQLITE_OK ||
+        sqlite3_bind_int64(stmt, 30, id) != SQLITE_OK) {
+        sqlite3_reset(stmt);
+        sqlite3_clear_bindings(stmt);
+        return store__sqlite_fail(b->db, cause, "binding an imported request");
+    }
+    rc = run(b, B_UPDATE, "updating an imported request", cause);
+    if (rc != C311_OK)
+        return rc;
+    sqlite3_bind_int64(b->st[B_ATTR_DELETE], 1, id);
+    rc = run(b, B_ATTR_DELETE, "replacing imported attributes", cause);
+    if (rc == C311_OK)
+        rc = put_attrs(b, id, &row->req, cause);
+    if (rc == C311_OK)
+        rc = mark(b, id, row, false, cause);
+    return rc;
+}
+
+/* Decides what to do with one row and does it. */
+static enum c311_rc
+import_row(struct batch *b, struct store_import_row *row, char **cause)
+{
+    char digest[128];
+    enum c311_rc rc;
+    int64_t id;
+
+    rc = lookup(b, row, &id, digest, sizeof(digest), cause);
+    if (rc != C311_OK)
+        return rc;
+    if (id == 0) {
+        row->outcome = STORE_IMPORT_INSERTED;
+        return insert_row(b, row, cause);
+    }
+    if (digest[0] == '\0') {
+        row->outcome = STORE_IMPORT_NATIVE;
+        return C311_OK;
+    }
+    if (strcmp(digest, row->digest) == 0) {
+        row->outcome = STORE_IMPORT_UNCHANGED;
+        return C311_OK;
+    }
+    row->outcome = STORE_IMPORT_UPDATED;
+    return update_row(b, id, row, cause);
+}
+
+/* Imports a batch in one transaction; see store/import.h. */
+static enum c311_rc
+sqlite_import_batch(void *impl, const char *format,
+                    struct store_import_row *rows, size_t n, int64_t now,
+                    char **cause)
+{
+    struct batch b = {.format = format, .now = now};
+    enum c311_rc rc;
+    size_t i;
+
+    rc = store__sqlite_write_begin(impl, &b.db, cause);
+    if (rc != C311_OK)
+        return rc;
+    rc = batch_prepare(&b, cause);
+    for (i = 0; rc == C311_OK && i < n; i++)
+        rc = import_row(&b, &rows[i], cause);
+    batch_finalize(&b);
+    return store__sqlite_write_end(impl, rc, cause);
+}
+
+/* Stores an imported service unless its code is known. */
+static enum c311_rc
+sqlite_service_put(void *impl, const struct imported_service *s, bool *created,
+                   char **cause)
+{
+    sqlite3_stmt *stmt = NULL;
+    enum c311_rc rc;
+    sqlite3 *db;
+
+    rc = store__sqlite_write_begin(impl, &db, cause);
+    if (rc != C311_OK)
+        return rc;
+    if (sqlite3_prepare_v2(db,
+                           "INSERT INTO imported_service (code, name, format,"
+                           " department, created_at)"
+                           " VALUES (?1, ?2, ?3, ?4, ?5)"
+                           " ON CONFLICT (code) DO NOTHING",
+                           -1, &stmt, NULL) != SQLITE_OK) {
+        rc = store__sqlite_fail(db, cause, "preparing an imported service");
+    } else {
+        sqlite3_bind_text(stmt, 1, s->code, -1, SQLITE_STATIC);
+        sqlite3_bind_text(stmt, 2, s->name, -1, SQLITE_STATIC);
+        sqlite3_bind_text(stmt, 3, s->format, -1, SQLITE_STATIC);
+        bind_text(stmt, 4, s->department);
+        sqlite3_bind_int64(stmt, 5, s->created_at);
+        if (sqlite3_step(stmt) != SQLITE_DONE)
+            rc = store__sqlite_fail(db, cause, "storing an imported service");
+        else if (created != NULL)
+            *created = sqlite3_changes(db) > 0;
+    }
+    sqlite3_finalize(stmt);
+    return store__sqlite_write_end(impl, rc, cause);
+}
+
+/* Copies column i as an arena string (NULL for SQL NULL); notes failure. */
+static const char *
+col_text(sqlite3_stmt *stmt, int i, struct arena *a, bool *oom)
+{
+    const unsigned char *t = sqlite3_column_text(stmt, i);
+    char *s;
+
+    if (t == NULL)
+        return NULL;
+    s = arena_strndup(a, (const char *)t, sqlite3_column_bytes(stmt, i));
+    if (s == NULL)
+        *oom = true;
+    return s;
+}
+
+/*
+ * Makes room for one more element in an arena array of *cap elements of
+ * size bytes holding n; returns the (possibly moved) array or NULL.
+ */
+static void *
+grow(struct arena *a, void *v, size_t n, size_t *cap, size_t size)
+{
+    void *bigger;
+
+    if (n < *cap)
+        return v;
+    *cap = *cap == 0 ? 16 : *cap * 2;
+    bigger = arena_alloc(a, *cap * size);
+    if (bigger != NULL && n > 0)
+        memcpy(bigger, v, n * size);
+    return bigger;
+}
+
+/* Lists the imported services by code. */
+static enum c311_rc
+sqlite_service_list(void *impl, struct arena *a, struct imported_service **out,
+                    size_t *n, char **cause)
+{
+    sqlite3 *db = store__sqlite_read_begin(impl);
+    struct imported_service *v = NULL;
+    sqlite3_stmt *stmt = NULL;
+    enum c311_rc rc = C311_OK;
+    bool oom = false;
+    size_t cap = 0;
+    int step;
+
+    *out = NULL;
+    *n = 0;
+    if (sqlite3_prepare_v2(db,
+                           "SELECT code, name, format, department, created_at"
+                           " FROM imported_service ORDER BY code",
+                           -1, &stmt, NULL) != SQLITE_OK) {
+        rc = store__sqlite_fail(db, cause, "listing imported services");
+        goto out;
+    }
+    while (!oom && (step = sqlite3_step(stmt)) == SQLITE_ROW) {
+        if ((v = grow(a, v, *n, &cap, sizeof(*v))) == NULL) {
+            oom = true;
+            break;
+        }
+        v[*n].code = col_text(stmt, 0, a, &oom);
+        v[*n].name = col_text(stmt, 1, a, &oom);
+        v[*n].format = col_text(stmt, 2, a, &oom);
+        v[*n].department = col_text(stmt, 3, a, &oom);
+        v[*n].created_at = sqlite3_column_int64(stmt, 4);
+        (*n)++;
+    }
+    if (oom)
+        rc = store__fail(cause, C311_ERR_NOMEM, "out of memory");
+    else if (step != SQLITE_DONE)
+        rc = store__sqlite_fail(db, cause, "listing imported services");
+    else
+        *out = v;
+out:
+    sqlite3_finalize(stmt);
+    store__sqlite_read_end(impl, db);
+    if (rc != C311_OK)
+        *n = 0;
+    return rc;
+}
+
+/* Binds the filters of a scan as ?1 (cursor) .. ?4. */
+static void
+bind_scan(sqlite3_stmt *stmt, const struct store_scan *scan)
+{
+    sqlite3_bind_int64(stmt, 1, scan->after_id);
+    bind_text(stmt, 2, scan->jurisdiction_id);
+    sqlite3_bind_int64(stmt, 3, scan->from);
+    sqlite3_bind_int64(stmt, 4, scan->to);
+}
+
+/*
+ * Reads up to limit requests of the scan, in id order, and the format of
+ * each (the column after the request's own).
+ */
+static enum c311_rc
+scan_rows(sqlite3 *db, const struct store_scan *scan, size_t limit,
+          struct arena *a, struct sr **out, const char ***formats, size_t *n,
+          char **cause)
+{
+    sqlite3_stmt *stmt = NULL;
+    enum c311_rc rc = C311_OK;
+    struct sr *v = NULL;
+    const char **f = NULL;
+    size_t cap = 0, fcap = 0;
+    int step = SQLITE_DONE;
+    bool oom = false;
+    char *sql;
+
+    sql = sqlite3_mprintf("SELECT %s, (SELECT format FROM request_import"
+                          " WHERE request_id = request.id)"
+                          " FROM request WHERE id > ?1"
+                          " AND (?2 IS NULL OR jurisdiction_id = ?2)"
+                          " AND (?3 = 0 OR requested_at >= ?3)"
+                          " AND (?4 = 0 OR requested_at < ?4)"
+                          " ORDER BY id LIMIT ?5",
+                          store__sqlite_req_columns);
+    if (sql == NULL)
+        return store__fail(cause, C311_ERR_NOMEM, "out of memory");
+    if (sqlite3_prepare_v2(db, sql, -1, &stmt, NULL) != SQLITE_OK) {
+        rc = store__sqlite_fail(db, cause, "preparing a scan");
+        goto out;
+    }
+    bind_scan(stmt, scan);
+    sqlite3_bind_int64(stmt, 5, (int64_t)limit);
+    while (rc == C311_OK && (step = sqlite3_step(stmt)) == SQLITE_ROW) {
+        if ((v = grow(a, v, *n, &cap, sizeof(*v))) == NULL ||
+            (f = grow(a, f, *n, &fcap, sizeof(*f))) == NULL ||
+            store__sqlite_read_request(stmt, a, &v[*n]) != C311_OK)
+            oom = true;
+        else
+            f[*n] = col_text(stmt, sqlite3_column_count(stmt) - 1, a, &oom);
+        if (oom)
+            rc = store__fail(cause, C311_ERR_NOMEM, "out of memory");
+        else
+            (*n)++;
+    }
+    if (rc == C311_OK && step != SQLITE_DONE)
+        rc = store__sqlite_fail(db, cause, "scanning requests");
+    *out = v;
+    *formats = f;
+out:
+    sqlite3_finalize(stmt);
+    sqlite3_free(sql);
+    return rc;
+}
+
+/*
+ * Loads the answers of the n requests v (in id order) with one query over
+ * their id range, handing each its slice.
+ */
+static enum c311_rc
+scan_attrs(sqlite3 *db, struct sr *v, size_t n, struct arena *a, char **cause)
+{
+    sqlite3_stmt *stmt = NULL;
+    enum c311_rc rc = C311_OK;
+    size_t i = 0, cap = 0;
+    bool oom = false;
+    int64_t id;
+    int step = SQLITE_DONE;
+
+    if (sqlite3_prepare_v2(db,
+                           "SELECT request_id, code, value FROM request_attr"
+                           " WHERE request_id BETWEEN ?1 AND ?2"
+                           " ORDER BY request_id, seq",
+                           -1, &stmt, NULL) != SQLITE_OK) {
+        rc = store__sqlite_fail(db, cause, "preparing a scan");
+        goto out;
+    }
+    sqlite3_bind_int64(stmt, 1, v[0].id);
+    sqlite3_bind_int64(stmt, 2, v[n - 1].id);
+    while (!oom && (step = sqlite3_step(stmt)) == SQLITE_ROW) {
+        id = sqlite3_column_int64(stmt, 0);
+        while (i < n && v[i].id < id) {
+            i++;
+            cap = 0;
+        }
+        if (i == n)
+            break;
+        if (v[i].id != id)
+            continue;
+        v[i].attrs =
+            grow(a, v[i].attrs, v[i].nattrs, &cap, sizeof(*v[i].attrs));
+        if (v[i].attrs == NULL) {
+            oom = true;
+            break;
+        }
+        v[i].attrs[v[i].nattrs].code = col_text(stmt, 1, a, &oom);
+        v[i].attrs[v[i].nattrs].value = col_text(stmt, 2, a, &oom);
+        v[i].nattrs++;
+    }
+    if (oom)
+        rc = store__fail(cause, C311_ERR_NOMEM, "out of memory");
+    else if (step != SQLITE_DONE && step != SQLITE_ROW)
+        rc = store__sqlite_fail(db, cause, "scanning answers");
+out:
+    sqlite3_finalize(stmt);
+    return rc;
+}
+
+/* Reads the next requests of a scan with their answers. */
+static enum c311_rc
+sqlite_scan(void *impl, struct store_scan *scan, size_t limit, struct arena *a,
+            struct sr **out, const char ***formats, size_t *n, char **cause)
+{
+    sqlite3 *db = store__sqlite_read_begin(impl);
+    enum c311_rc rc;
+
+    *out = NULL;
+    *formats = NULL;
+    *n = 0;
+    rc = scan_rows(db, scan, limit, a, out, formats, n, cause);
+    if (rc == C311_OK && *n > 0)
+        rc = scan_attrs(db, *out, *n, a, cause);
+    store__sqlite_read_end(impl, db);
+    if (rc != C311_OK) {
+        *out = NULL;
+        *formats = NULL;
+        *n = 0;
+    } else if (*n > 0) {
+        scan->after_id = (*out)[*n - 1].id;
+    }
+    return rc;
+}
+
+/*
+ * The three disjoint parts of a report: requested in [from, to), and
+ * requested before from but open at to, either still open or closed at
+ * or after to. ?1 jurisdiction, ?2 from, ?3 to.
+ */
+#define REPORT_COLUMNS                                                         \
+    "SELECT r.requested_at, r.closed_at, r.expected_at, r.status,"             \
+    " r.service_code, r.service_name, r.channel, i.department,"                \
+    " r.agency_responsible FROM request r"                                     \
+    " LEFT JOIN request_import i ON i.request_id = r.id"                       \
+    " WHERE (?1 IS NULL OR r.jurisdiction_id = ?1) AND "
+
+static const char report_sql[] = REPORT_COLUMNS
+    "r.requested_at >= ?2 AND r.requested_at < ?3"
+    " UNION ALL " REPORT_COLUMNS "r.requested_at < ?2 AND r.status = 'open'"
+    " UNION ALL " REPORT_COLUMNS "r.requested_at < ?2 AND r.status = 'closed'"
+    " AND r.closed_at >= ?3";
+
+/* Hands every row of a report to fn. */
+static enum c311_rc
+sqlite_report_scan(void *impl, const char *jurisdiction_id, int64_t from,
+                   int64_t to, store_report_fn fn, void *arg, char **cause)
+{
+    sqlite3 *db = store__sqlite_read_begin(impl);
+    struct store_report_row row;
+    sqlite3_stmt *stmt = NULL;
+    enum c311_rc rc = C311_OK;
+    const char *status;
+    int step = SQLITE_DONE;
+
+    if (sqlite3_prepare_v2(db, report_sql, -1, &stmt, NULL) != SQLITE_OK) {
+        rc = store__sqlite_fail(db, cause, "preparing a report");
+        goto out;
+    }
+    bind_text(stmt, 1, jurisdiction_id);
+    sqlite3_bind_int64(stmt, 2, from);
+    sqlite3_bind_int64(stmt, 3, to);
+    while (rc == C311_OK && (step = sqlite3_step(stmt)) == SQLITE_ROW) {
+        row.requested_at = sqlite3_column_int64(stmt, 0);
+        row.closed_at = sqlite3_column_int64(stmt, 1);
+        row.expected_at = sqlite3_column_int64(stmt, 2);
+        status = (const char *)sqlite3_column_text(stmt, 3);
+        row.closed = status != NULL && strcmp(status, "closed") == 0;
+        row.service_code = (const char *)sqlite3_column_text(stmt, 4);
+        row.service_name = (const char *)sqlite3_column_text(stmt, 5);
+        row.channel = (const char *)sqlite3_column_text(stmt, 6);
+        row.department = (const char *)sqlite3_column_text(stmt, 7);
+        row.agency = (const char *)sqlite3_column_text(stmt, 8);
+        rc = fn(arg, &row);
+    }
+    if (rc == C311_OK && step != SQLITE_DONE)
+        rc = store__sqlite_fail(db, cause, "reading a report");
+out:
+    sqlite3_finalize(stmt);
+    store__sqlite_read_end(impl, db);
+    return rc;
+}
+
+const struct store__import_ops store__sqlite_import_ops = {
+    .batch = sqlite_import_batch,
+    .service_put = sqlite_service_put,
+    .service_list = sqlite_service_list,
+    .scan = sqlite_scan,
+    .report_scan = sqlite_report_scan,
+};
