@@ -25,6 +25,7 @@ static const struct command commands[] = {
      "copy a whole store into a new one (SQLite, PostgreSQL)"},
     {"export", cmd_export, "write requests as NYC 311 CSV or Open311 JSON"},
     {"import", cmd_import, "import historical 311 data (NYC, Boston CSV)"},
+    {"kb", cmd_kb, "load knowledge base articles from a data file"},
     {"migrate", cmd_migrate, "bring a database to the newest schema"},
     {"report", cmd_report, "management figures of a period"},
     {"serve", cmd_serve, "run the HTTP server (Open311, staff API, web)"},

@@ -30,6 +30,7 @@ int cmd_sla(int argc, char **argv);
 int cmd_user(int argc, char **argv);
 int cmd_calls(int argc, char **argv);
 int cmd_staffing(int argc, char **argv);
+int cmd_kb(int argc, char **argv);
 
 /*
  * Reads an instant from the command line: ISO 8601 with an offset

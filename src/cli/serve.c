@@ -15,6 +15,8 @@
 #include "api/calls.h"
 #include "api/admin.h"
 #include "api/callers.h"
+#include "api/kb.h"
+#include "api/kb_log.h"
 #include "api/open311.h"
 #include "api/openapi.h"
 #include "api/reports.h"
@@ -26,10 +28,12 @@
 #include "jobs/sweep.h"
 #include "api/webconfig.h"
 #include "cli/cli.h"
+#include "cli/kb_load.h"
 #include "cli/portal_key.h"
 #include "http/http.h"
 #include "io/config.h"
 #include "jobs/queuelog_follow.h"
+#include "store/kb_store.h"
 #include "util/isotime.h"
 #include "util/log.h"
 #include "util/secret.h"
@@ -216,6 +220,8 @@ static const struct route_table serve_route_tables[] = {
     {webconfig_routes, &webconfig_nroutes},
     {calls_routes, &calls_nroutes},
     {reports_routes, &reports_nroutes},
+    {kb_routes, &kb_nroutes},
+    {kb_find_routes, &kb_find_nroutes},
 };
 
 /* Prints every route of every module, one "METHOD PATTERN" a line. */
@@ -274,10 +280,15 @@ run(const struct serve_opts *o, const struct city *city, struct store *st)
     cfg.app = &ctx;
 
     block_signals(&set);
+    /* Started after the signals are blocked, so that it inherits that. */
+    if (kb_log_start(st) != C311_OK)
+        log_warning("serve", "searches are logged as they happen: the "
+                             "search log writer did not start");
     if (http_server_start(&cfg, &srv, &cause) != C311_OK) {
         fprintf(stderr, "civic311 serve: %s\n", cause ? cause : "failed");
         free(cause);
         free(routes);
+        kb_log_stop();
         return CLI_FAIL;
     }
     log_info("serve", "listening on http://%s (%zu services, db %s)",
@@ -297,8 +308,41 @@ run(const struct serve_opts *o, const struct city *city, struct store *st)
     sweep_job_stop(sweep);
     http_server_stop(srv);
     queuelog_follow_stop(follow);
+    kb_log_stop();
     free(routes);
     return CLI_OK;
+}
+
+/*
+ * Loads the city's starter knowledge base (kb/NAME next to the
+ * configuration, when there is one) into an empty knowledge base. Returns
+ * false when the file has problems or the store fails.
+ */
+static bool
+seed_kb(const char *config, const struct city *city, struct store *st)
+{
+    struct arena a = ARENA_INIT;
+    struct kb_load_stats stats;
+    char *cause = NULL, *path;
+    int64_t n = 0;
+    bool ok = true;
+
+    if (kb_store_count(st, &n, &cause) != C311_OK) {
+        fprintf(stderr, "civic311 serve: reading the knowledge base: %s\n",
+                cause ? cause : "unknown error");
+        free(cause);
+        return false;
+    }
+    path = kb_load_default_path(config, &a);
+    if (n == 0 && path != NULL && access(path, R_OK) == 0) {
+        ok = kb_load_file(st, city, path, false, isotime_now(), &stats,
+                          stderr) == C311_OK;
+        if (ok)
+            log_info("serve", "knowledge base: %zu articles loaded from %s",
+                     stats.created, path);
+    }
+    arena_free(&a);
+    return ok;
 }
 
 /* The thread count the HTTP layer picks by default: twice the cores. */
@@ -388,7 +432,8 @@ cmd_serve(int argc, char **argv)
     }
     if (serve_portal_key(&o, st, &key) == C311_OK) {
         o.web.portal_key = key;
-        rc = run(&o, city, st);
+        if (seed_kb(o.config, city, st))
+            rc = run(&o, city, st);
         free(key);
     }
     webconfig_clear();

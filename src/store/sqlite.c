@@ -28,6 +28,7 @@
 #define SQLITE_DEFAULT_READERS 4
 #define SQLITE_BUSY_MS         5000
 #define SQLITE_QUERY_SQL_MAX   (256 * 1024)
+#define SQLITE_MMAP_BYTES      "1073741824"
 
 /* The statements each connection may cache, by index into stmt_sql[]. */
 enum stmt_id {
@@ -267,6 +268,12 @@ conn_open(struct conn *c, const char *path, bool synchronous, bool writer,
                        cause);
     if (rc == C311_OK && !writer)
         rc = conn_exec(c, "PRAGMA query_only = ON", cause);
+    /*
+     * Read pages through a shared memory map instead of a read() each:
+     * searches touch many pages of large indexes (knowledge base).
+     */
+    if (rc == C311_OK)
+        rc = conn_exec(c, "PRAGMA mmap_size = " SQLITE_MMAP_BYTES, cause);
     return rc;
 }
 

@@ -326,6 +326,105 @@ static const char migration_5[] =
     "CREATE INDEX request_phone ON request (phone, requested_at)"
     " WHERE phone IS NOT NULL;";
 
+/*
+ * Version 6: the knowledge base. Articles of one group are translations
+ * of each other, one per language; kb_version keeps every version's
+ * content (append-only); kb_fts (FTS5, trigram tokenizer) indexes title,
+ * tags and body for terms of three characters or more and follows
+ * kb_article by triggers; kb_gram holds the short grams of each article
+ * for shorter terms (store/sqlite_kb.c). Uses and searches are logged for
+ * the usage report.
+ */
+static const char migration_6[] =
+    "CREATE TABLE kb_article ("
+    " id INTEGER PRIMARY KEY,"
+    " group_id INTEGER," /* set to the group's first id in the same txn */
+    " group_key TEXT,"
+    " lang TEXT NOT NULL,"
+    " status TEXT NOT NULL CHECK (status IN ('draft', 'published')),"
+    " category TEXT,"
+    " department TEXT,"
+    " review_by TEXT,"
+    " version INTEGER NOT NULL,"
+    " created_at INTEGER NOT NULL,"
+    " updated_at INTEGER NOT NULL,"
+    " published_at INTEGER,"
+    " updated_by TEXT,"
+    " title TEXT NOT NULL,"
+    " tags TEXT,"
+    /* Last, so that filters read no overflow page of a long body. */
+    " body TEXT NOT NULL,"
+    " UNIQUE (group_id, lang),"
+    " UNIQUE (group_key, lang)"
+    ") STRICT;"
+    "CREATE INDEX kb_article_review ON kb_article (review_by);"
+    "CREATE INDEX kb_article_category ON kb_article (category);"
+    "CREATE TABLE kb_article_service ("
+    " article_id INTEGER NOT NULL REFERENCES kb_article (id),"
+    " service_code TEXT NOT NULL,"
+    " PRIMARY KEY (article_id, service_code)"
+    ") STRICT, WITHOUT ROWID;"
+    "CREATE INDEX kb_article_service_code"
+    " ON kb_article_service (service_code, article_id);"
+    "CREATE TABLE kb_version ("
+    " article_id INTEGER NOT NULL REFERENCES kb_article (id),"
+    " version INTEGER NOT NULL,"
+    " at INTEGER NOT NULL,"
+    " actor TEXT,"
+    " action TEXT NOT NULL"
+    "  CHECK (action IN ('created', 'edited', 'published', 'restored')),"
+    " restored_from INTEGER,"
+    " changed TEXT NOT NULL,"
+    " status TEXT NOT NULL,"
+    " content TEXT NOT NULL CHECK (json_valid(content)),"
+    " PRIMARY KEY (article_id, version)"
+    ") STRICT, WITHOUT ROWID;"
+    "CREATE TRIGGER kb_version_no_update BEFORE UPDATE ON kb_version"
+    " BEGIN SELECT RAISE(ABORT, 'article history is append-only'); END;"
+    "CREATE TRIGGER kb_version_no_delete BEFORE DELETE ON kb_version"
+    " BEGIN SELECT RAISE(ABORT, 'article history is append-only'); END;"
+    "CREATE TABLE kb_use ("
+    " id INTEGER PRIMARY KEY,"
+    " article_id INTEGER NOT NULL REFERENCES kb_article (id),"
+    " at INTEGER NOT NULL,"
+    " actor TEXT,"
+    " channel TEXT NOT NULL,"
+    " without_request INTEGER NOT NULL CHECK (without_request IN (0, 1))"
+    ") STRICT;"
+    "CREATE INDEX kb_use_at ON kb_use (at);"
+    "CREATE TABLE kb_search ("
+    " id INTEGER PRIMARY KEY,"
+    " at INTEGER NOT NULL,"
+    " actor TEXT,"
+    " public INTEGER NOT NULL CHECK (public IN (0, 1)),"
+    " query TEXT NOT NULL,"
+    " norm TEXT NOT NULL,"
+    " lang TEXT,"
+    " results INTEGER NOT NULL"
+    ") STRICT;"
+    "CREATE INDEX kb_search_at ON kb_search (at);"
+    "CREATE VIRTUAL TABLE kb_fts USING fts5(title, tags, body,"
+    " content = 'kb_article', content_rowid = 'id', tokenize = 'trigram');"
+    "CREATE TRIGGER kb_article_fts_insert AFTER INSERT ON kb_article BEGIN"
+    " INSERT INTO kb_fts (rowid, title, tags, body)"
+    " VALUES (new.id, new.title, new.tags, new.body); END;"
+    "CREATE TRIGGER kb_article_fts_delete AFTER DELETE ON kb_article BEGIN"
+    " INSERT INTO kb_fts (kb_fts, rowid, title, tags, body)"
+    " VALUES ('delete', old.id, old.title, old.tags, old.body); END;"
+    "CREATE TRIGGER kb_article_fts_update AFTER UPDATE OF title, tags, body"
+    " ON kb_article BEGIN"
+    " INSERT INTO kb_fts (kb_fts, rowid, title, tags, body)"
+    " VALUES ('delete', old.id, old.title, old.tags, old.body);"
+    " INSERT INTO kb_fts (rowid, title, tags, body)"
+    " VALUES (new.id, new.title, new.tags, new.body); END;"
+    "CREATE TABLE kb_gram ("
+    " gram TEXT NOT NULL,"
+    " weight INTEGER NOT NULL,"
+    " article_id INTEGER NOT NULL REFERENCES kb_article (id),"
+    " PRIMARY KEY (gram, weight, article_id)"
+    ") STRICT, WITHOUT ROWID;"
+    "CREATE INDEX kb_gram_article ON kb_gram (article_id);";
+
 /* "Requests near a place": a box on (lat, lon) narrows the search. */
 static const char migration_7[] =
     "CREATE INDEX request_location ON request (lat, lon)"
@@ -364,6 +463,7 @@ static const struct migration migrations[] = {
      migration_3},
     {4, "imported requests and services", migration_4},
     {5, "calls from the contact centre's queue log", migration_5},
+    {6, "knowledge base: articles, versions, search index, usage", migration_6},
     {7, "index of request locations", migration_7},
 };
 
