@@ -16,6 +16,7 @@
 #include "api/callers.h"
 #include "api/filing.h"
 #include "api/requests.h"
+#include "api/workorders.h"
 #include "http/params.h"
 #include "store/audit.h"
 #include "store/casework.h"
@@ -655,10 +656,26 @@ requests_reply_view(struct http_req *req, const struct staff *me,
                     const char *id, int status)
 {
     struct requests_view v;
+    json_t *o, *work = NULL;
+    char *cause = NULL;
+    enum c311_rc rc;
 
     if (!requests_find_id(req, me, id, &v) || !requests_load_rest(req, &v))
         return;
-    http_reply_value(req, status, requests_view_json(&v), "request", "item");
+    rc = workorders_of_request_json(req, v.r->public_id, &work, &cause);
+    if (rc != C311_OK) {
+        requests_load_failed(req, rc, cause);
+        return;
+    }
+    free(cause);
+    o = requests_view_json(&v);
+    if (o != NULL && json_object_set_new(o, "work_orders", work) < 0) {
+        json_decref(o);
+        o = NULL;
+    } else if (o == NULL) {
+        json_decref(work);
+    }
+    http_reply_value(req, status, o, "request", "item");
 }
 
 /* ---- handlers ---- */

@@ -561,6 +561,22 @@ list_reply(struct http_req *req, const struct staff *me, struct list_arg *l,
                          "work_order");
 }
 
+enum c311_rc
+workorders_of_request_json(struct http_req *req, const char *public_id,
+                           json_t **out, char **cause)
+{
+    struct list_arg l = {0};
+    enum c311_rc rc;
+
+    *out = NULL;
+    l.public_id = public_id;
+    rc = sqlx_run(app_of(req)->st, false, list_work, &l, &req->arena, cause);
+    if (rc != C311_OK)
+        return rc;
+    *out = wo_list_json(l.v, l.n);
+    return *out != NULL ? C311_OK : C311_ERR_NOMEM;
+}
+
 /* GET /api/v1/workorders?department=&work_group=&status=&sla= */
 static void
 wo_list(struct http_req *req)

@@ -44,7 +44,7 @@ const VIEW_KEYS = ['agency_responsible', 'api_key_name', 'attributes',
     'escalation', 'expected_datetime', 'history', 'interpreter_used',
     'language', 'location', 'media_url', 'notes', 'requested_datetime',
     'service_code', 'service_name', 'service_request_id', 'status',
-    'status_notes', 'token', 'updated_datetime'];
+    'status_notes', 'token', 'updated_datetime', 'work_orders'];
 
 const filed = {};
 
@@ -78,6 +78,16 @@ test('an agent files a request and gets its full view (201)', async () => {
         ['created', 'walk_in', true], ['intake', 'user:ann', false]]);
     assert.deepEqual(v.history[1].after, { channel: 'walk_in', language: 'ru',
         interpreter_used: true, caller_id: v.caller.id });
+    // The work started with it: the police inspection, due when the
+    // request is expected, and the same as the work order routes show.
+    assert.equal(v.work_orders.length, 1);
+    assert.equal(v.work_orders[0].department, 'POLICE');
+    assert.equal(v.work_orders[0].status, 'open');
+    assert.equal(v.work_orders[0].service_request_id, v.service_request_id);
+    assert.equal(v.work_orders[0].due_datetime, v.expected_datetime);
+    assert.deepEqual(ok(await call(ctx.srv, 'GET',
+        `requests/${v.service_request_id}/workorders`,
+        { token: tokens.ann }), 200), v.work_orders);
     filed.av = v;
 });
 
