@@ -9,7 +9,7 @@ import { ApiError, open311Get, open311Post, publicApi, webConfig }
     from './api.js';
 import { answerFields, answers, buildQuestions, clearErrors, rawAnswers,
     showErrors } from './form.js';
-import { initI18n, onLangChange, t } from './i18n.js';
+import { currentLang, initI18n, onLangChange, t } from './i18n.js';
 import { setupMap } from './map.js';
 import { fmtDate, h, notAvailable, say, setTimeZone, show } from './ui.js';
 import { checkAnswers, checkDetails, checkLocation } from './validate.js';
@@ -308,10 +308,29 @@ async function towed(plate) {
 
 // ---- knowledge base
 
+// The nodes of a search snippet: HTML-escaped text with the matches in
+// <mark>. Only <mark> is kept as markup; the rest is decoded to plain text
+// (a textarea decodes entities without running anything).
+function snippetNodes(snippet) {
+    const decode = document.createElement('textarea');
+    let marked = false;
+    const nodes = [];
+    for (const part of String(snippet).split(/(<mark>|<\/mark>)/)) {
+        if (part === '<mark>' || part === '</mark>') {
+            marked = part === '<mark>';
+            continue;
+        }
+        decode.innerHTML = part;
+        nodes.push(marked ? h('mark', {}, decode.value) : decode.value);
+    }
+    return nodes;
+}
+
 async function kbSearch(q) {
     const out = $('kb-result');
     try {
-        const res = await publicApi('kb/search', { q: q.trim() });
+        const res = await publicApi('kb/search',
+            { q: q.trim(), lang: currentLang() });
         const list = Array.isArray(res) ? res : res.articles ?? res.results ??
             [];
         if (!list.length) {
@@ -321,8 +340,9 @@ async function kbSearch(q) {
         show(out, h('ul', { class: 'kb-list' }, list.map((a) =>
             h('li', {}, h('details', {},
                 h('summary', {}, a.title ?? a.question ?? a.id),
-                h('div', { class: 'kb-body' }, a.body ?? a.answer ??
-                    a.summary ?? a.snippet ?? ''))))));
+                h('div', { class: 'kb-body' }, a.snippet !== undefined
+                    ? snippetNodes(a.snippet)
+                    : a.body ?? a.answer ?? a.summary ?? ''))))));
     } catch (e) {
         if (e.notAvailable)
             show(out, notAvailable(t('portal.tab_answers')));
