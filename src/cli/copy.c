@@ -16,6 +16,7 @@
 #include <unistd.h>
 
 #include "cli/cli.h"
+#include "store/kb_store.h"
 #include "store/store.h"
 
 #define COPY_DEFAULT_BATCH 1000
@@ -23,9 +24,11 @@
 
 static const char copy_usage[] =
     "usage: civic311 copy --from SRC --to DST [--batch N]\n\n"
-    "Copies every request (all its fields and answers), api key and event\n"
-    "of the store SRC into the store DST, keeping ids and public ids, then\n"
-    "checks that both hold as many rows in each table.\n\n"
+    "Copies every table of the store SRC into the store DST (requests,\n"
+    "events, staff, callers, work orders, tow records, calls, knowledge\n"
+    "base...), keeping ids and public ids, rebuilds the knowledge base\n"
+    "search index, then checks that both hold as many rows in each table.\n"
+    "Failed sign-ins are not copied.\n\n"
     "  --from SRC   the store to read: a file, 'sqlite:FILE' or a\n"
     "               postgresql:// URL (migrated to the newest schema)\n"
     "  --to DST     the store to fill, created and migrated when needed;\n"
@@ -48,6 +51,19 @@ static const char *const table_words[STORE_NTABLES] = {
     [STORE_REQUEST_IMPORT] = "import records",
     [STORE_IMPORTED_SERVICE] = "imported services",
     [STORE_AUDIT] = "audit entries",
+    [STORE_WORK_ORDER] = "work orders",
+    [STORE_WORK_GROUP_TURN] = "work group turns",
+    [STORE_SLA_ESCALATION] = "escalations",
+    [STORE_OUTBOX] = "messages",
+    [STORE_TOW_RECORD] = "tow records",
+    [STORE_CALL] = "calls",
+    [STORE_CALL_AGENT_SPAN] = "agent spans",
+    [STORE_QUEUE_LOG_SOURCE] = "queue logs",
+    [STORE_KB_ARTICLE] = "articles",
+    [STORE_KB_ARTICLE_SERVICE] = "article services",
+    [STORE_KB_VERSION] = "article versions",
+    [STORE_KB_USE] = "article uses",
+    [STORE_KB_SEARCH] = "searches",
 };
 
 /* The same for a single row. */
@@ -63,6 +79,19 @@ static const char *const table_word[STORE_NTABLES] = {
     [STORE_REQUEST_IMPORT] = "import record",
     [STORE_IMPORTED_SERVICE] = "imported service",
     [STORE_AUDIT] = "audit entry",
+    [STORE_WORK_ORDER] = "work order",
+    [STORE_WORK_GROUP_TURN] = "work group turn",
+    [STORE_SLA_ESCALATION] = "escalation",
+    [STORE_OUTBOX] = "message",
+    [STORE_TOW_RECORD] = "tow record",
+    [STORE_CALL] = "call",
+    [STORE_CALL_AGENT_SPAN] = "agent span",
+    [STORE_QUEUE_LOG_SOURCE] = "queue log",
+    [STORE_KB_ARTICLE] = "article",
+    [STORE_KB_ARTICLE_SERVICE] = "article service",
+    [STORE_KB_VERSION] = "article version",
+    [STORE_KB_USE] = "article use",
+    [STORE_KB_SEARCH] = "search",
 };
 
 /* "1 request", "2 requests": the word for n rows of t. */
@@ -290,6 +319,21 @@ counts_match(const int64_t src[STORE_NTABLES], const int64_t dst[STORE_NTABLES])
     return same;
 }
 
+/* Rebuilds the knowledge base search index of dst; false after a message. */
+static bool
+reindex(struct store *dst)
+{
+    char *cause = NULL;
+    int64_t n;
+
+    if (kb_store_reindex(dst, &n, &cause) == C311_OK)
+        return true;
+    fprintf(stderr, "civic311 copy: indexing the articles: %s\n",
+            cause != NULL ? cause : "failed");
+    free(cause);
+    return false;
+}
+
 /* Copies every table, then checks the counts of both sides. */
 static int
 run(const struct copy_opts *o, struct store *src, struct store *dst)
@@ -307,6 +351,8 @@ run(const struct copy_opts *o, struct store *src, struct store *dst)
         if (!copy_table(src, dst, (enum store_table)t, o->batch, before[t],
                         tty))
             return CLI_FAIL;
+    if (!reindex(dst))
+        return CLI_FAIL;
     if (!count_all(src, "source", after) ||
         !count_all(dst, "destination", copied))
         return CLI_FAIL;

@@ -30,7 +30,9 @@ struct store__column {
 /*
  * A table as the copy sees it. Its first nkey columns are integers that
  * order its rows and identify each one; has_identity says whether its
- * first column is an id that the database generates.
+ * first column is an id that the database generates. A table whose key
+ * holds text has nkey 0: its rows are read in the order of its first
+ * nsort columns (its key), a page at an offset.
  */
 struct store__table {
     const char *name;
@@ -38,6 +40,7 @@ struct store__table {
     size_t ncols;
     size_t nkey;
     bool has_identity;
+    size_t nsort;
 };
 
 struct store__import_ops; /* store/import_backend.h */

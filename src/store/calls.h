@@ -6,9 +6,6 @@
  * callid is stored already merges the two event sets and rebuilds the
  * call, so reading the same lines twice changes nothing. Agent login and
  * pause spans feed occupancy; a followed log's position is kept per path.
- *
- * TODO: `civic311 copy` does not move these tables to a new store; the
- * queue_log has to be imported into it again.
  */
 #ifndef CIVIC311_STORE_CALLS_H
 #define CIVIC311_STORE_CALLS_H

@@ -1352,3 +1352,54 @@ kb_store_report(struct store *st, int64_t from, int64_t to, const char *today,
     memset(out, 0, sizeof(*out));
     return sqlx_run(st, false, report_work, &w, a, cause);
 }
+
+/* Articles kb_store_reindex() indexes per transaction. */
+#define REINDEX_BATCH 200
+
+struct reindex_arg {
+    int64_t after; /* the last id indexed */
+    size_t n;      /* articles indexed by this batch */
+};
+
+/* Indexes the next batch of articles after w->after. */
+static enum c311_rc
+reindex_work(struct sqlx *x, void *arg, char **cause)
+{
+    struct reindex_arg *w = arg;
+    const struct sqlx_val p[] = {SQLX_I(w->after), SQLX_I(REINDEX_BATCH)};
+    struct sqlx_rows r;
+    enum c311_rc rc;
+    size_t i;
+
+    w->n = 0;
+    rc = sqlx_exec(x,
+                   "SELECT id, title, tags, body FROM kb_article"
+                   " WHERE id > $1 ORDER BY id LIMIT $2",
+                   p, 2, &r, cause);
+    for (i = 0; rc == C311_OK && i < r.nrows; i++) {
+        w->after = sqlx_int(&r, i, 0);
+        rc = dialect_of(x)->index(x, w->after, sqlx_cell(&r, i, 1),
+                                  sqlx_cell(&r, i, 2), sqlx_cell(&r, i, 3),
+                                  cause);
+    }
+    if (rc == C311_OK)
+        w->n = r.nrows;
+    return rc;
+}
+
+/* Rebuilds the whole search index; see kb_store.h. */
+enum c311_rc
+kb_store_reindex(struct store *st, int64_t *n, char **cause)
+{
+    struct reindex_arg w = {INT64_MIN, 0};
+    struct arena a = ARENA_INIT;
+    enum c311_rc rc;
+
+    *n = 0;
+    do {
+        rc = sqlx_run(st, true, reindex_work, &w, &a, cause);
+        arena_free(&a);
+        *n += (int64_t)w.n;
+    } while (rc == C311_OK && w.n == REINDEX_BATCH);
+    return rc;
+}

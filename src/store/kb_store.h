@@ -12,9 +12,8 @@
  * for an unknown article or version, C311_ERR_CONFLICT for a second article
  * of one group in one language or a stale expected version.
  *
- * TODO: civic311 copy does not move these tables (their search index is
- * built differently on each database): a store copied to another loses
- * its articles' edits, history, uses and search log.
+ * civic311 copy moves the tables but not the search index, which differs
+ * between the databases: it calls kb_store_reindex() on the new store.
  */
 #ifndef CIVIC311_KB_STORE_H
 #define CIVIC311_KB_STORE_H
@@ -191,5 +190,12 @@ struct kb_report {
 enum c311_rc kb_store_report(struct store *st, int64_t from, int64_t to,
                              const char *today, size_t limit, struct arena *a,
                              struct kb_report *out, char **cause);
+
+/*
+ * Rebuilds the search index of every article from its title, tags and
+ * body, a batch of articles per transaction: after a copy, whose rows
+ * carry no index. *n receives the number of articles indexed.
+ */
+enum c311_rc kb_store_reindex(struct store *st, int64_t *n, char **cause);
 
 #endif

@@ -1300,16 +1300,26 @@ pg_export_rows(void *impl, const struct store__table *t, const int64_t after[2],
 
     buf_puts(&sql, "SELECT ");
     column_list(&sql, t, t->ncols);
-    buf_printf(&sql, " FROM %s WHERE (", t->name);
-    column_list(&sql, t, t->nkey);
-    buf_puts(&sql, ") > (");
-    for (k = 0; k < t->nkey; k++) {
-        snprintf(num[k], sizeof(num[k]), "%" PRId64, after[k]);
-        w.values[w.nvalues++] = num[k];
-        buf_printf(&sql, "%s$%d::bigint", k > 0 ? ", " : "", w.nvalues);
+    buf_printf(&sql, " FROM %s", t->name);
+    if (t->nkey == 0) {
+        /* Keyed by text: after[0] rows are already read. */
+        buf_puts(&sql, " ORDER BY ");
+        column_list(&sql, t, t->nsort);
+        snprintf(num[0], sizeof(num[0]), "%" PRId64, after[0]);
+        w.values[w.nvalues++] = num[0];
+        buf_printf(&sql, " OFFSET $%d::bigint", w.nvalues);
+    } else {
+        buf_puts(&sql, " WHERE (");
+        column_list(&sql, t, t->nkey);
+        buf_puts(&sql, ") > (");
+        for (k = 0; k < t->nkey; k++) {
+            snprintf(num[k], sizeof(num[k]), "%" PRId64, after[k]);
+            w.values[w.nvalues++] = num[k];
+            buf_printf(&sql, "%s$%d::bigint", k > 0 ? ", " : "", w.nvalues);
+        }
+        buf_puts(&sql, ") ORDER BY ");
+        column_list(&sql, t, t->nkey);
     }
-    buf_puts(&sql, ") ORDER BY ");
-    column_list(&sql, t, t->nkey);
     snprintf(num[2], sizeof(num[2]), "%zu", limit);
     w.values[w.nvalues++] = num[2];
     buf_printf(&sql, " LIMIT $%d::bigint", w.nvalues);

@@ -1333,12 +1333,20 @@ sqlite_export_rows(void *impl, const struct store__table *t,
 
     buf_puts(&sql, "SELECT ");
     column_list(&sql, t, t->ncols);
-    buf_printf(&sql, " FROM %s WHERE (", t->name);
-    column_list(&sql, t, t->nkey);
-    buf_puts(&sql, t->nkey == 2 ? ") > (?1, ?2)" : ") > (?1)");
-    buf_puts(&sql, " ORDER BY ");
-    column_list(&sql, t, t->nkey);
-    buf_puts(&sql, " LIMIT ?3");
+    buf_printf(&sql, " FROM %s", t->name);
+    if (t->nkey == 0) {
+        /* Keyed by text: after[0] rows are already read. */
+        buf_puts(&sql, " ORDER BY ");
+        column_list(&sql, t, t->nsort);
+        buf_puts(&sql, " LIMIT ?3 OFFSET ?1");
+    } else {
+        buf_puts(&sql, " WHERE (");
+        column_list(&sql, t, t->nkey);
+        buf_puts(&sql, t->nkey == 2 ? ") > (?1, ?2)" : ") > (?1)");
+        buf_puts(&sql, " ORDER BY ");
+        column_list(&sql, t, t->nkey);
+        buf_puts(&sql, " LIMIT ?3");
+    }
     if (sql.failed) {
         buf_release(&sql);
         return store__fail(cause, C311_ERR_NOMEM, "out of memory");
@@ -1348,7 +1356,7 @@ sqlite_export_rows(void *impl, const struct store__table *t,
     if (sqlite3_prepare_v2(c->db, sql.data, -1, &stmt, NULL) != SQLITE_OK) {
         rc = db_fail(c->db, cause, "preparing a copy");
     } else {
-        for (k = 0; k < t->nkey; k++)
+        for (k = 0; k < (t->nkey == 0 ? 1 : t->nkey); k++)
             sqlite3_bind_int64(stmt, (int)k + 1, after[k]);
         sqlite3_bind_int64(stmt, 3, (int64_t)limit);
         rc = collect_cells(c, stmt, t, a, cells, n, cause);

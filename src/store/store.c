@@ -294,11 +294,142 @@ static const struct store__column imported_service_cols[] = {
     {"department", STORE__TEXT}, {"created_at", STORE__INT},
 };
 
-/* Every column of the schema, in the order of its CREATE TABLE. */
+/* Migration 2: the work engine. */
+static const struct store__column work_order_cols[] = {
+    {"id", STORE__INT},           {"request_id", STORE__INT},
+    {"workflow", STORE__TEXT},    {"step", STORE__TEXT},
+    {"name", STORE__TEXT},        {"department", STORE__TEXT},
+    {"work_group", STORE__TEXT},  {"assignee", STORE__TEXT},
+    {"status", STORE__TEXT},      {"priority", STORE__INT},
+    {"sla", STORE__TEXT},         {"created_at", STORE__INT},
+    {"updated_at", STORE__INT},   {"due_at", STORE__INT},
+    {"at_risk_at", STORE__INT},   {"started_at", STORE__INT},
+    {"completed_at", STORE__INT}, {"outcome", STORE__TEXT},
+    {"notes", STORE__TEXT},       {"hold_reason", STORE__TEXT},
+    {"held_since", STORE__INT},   {"held_seconds", STORE__INT},
+    {"sla_state", STORE__TEXT},
+};
+
+static const struct store__column work_group_turn_cols[] = {
+    {"work_group", STORE__TEXT},
+    {"turns", STORE__INT},
+};
+
+static const struct store__column sla_escalation_cols[] = {
+    {"work_order_id", STORE__INT},
+    {"level", STORE__INT},
+    {"at", STORE__INT},
+    {"notified", STORE__TEXT},
+};
+
+static const struct store__column outbox_cols[] = {
+    {"id", STORE__INT},
+    {"created_at", STORE__INT},
+    {"recipient", STORE__TEXT},
+    {"subject", STORE__TEXT},
+    {"body", STORE__TEXT},
+    {"request_id", STORE__INT},
+    {"work_order_id", STORE__INT},
+    {"sent_at", STORE__INT},
+};
+
+static const struct store__column tow_record_cols[] = {
+    {"id", STORE__INT},
+    {"request_id", STORE__INT},
+    {"work_order_id", STORE__INT},
+    {"plate", STORE__TEXT},
+    {"plate_state", STORE__TEXT},
+    {"make", STORE__TEXT},
+    {"model", STORE__TEXT},
+    {"colour", STORE__TEXT},
+    {"towed_at", STORE__INT},
+    {"towed_from", STORE__TEXT},
+    {"pound", STORE__TEXT},
+    {"reason", STORE__TEXT},
+    {"status", STORE__TEXT},
+    {"notice_due_at", STORE__INT},
+    {"notice_sent_at", STORE__INT},
+    {"disposal_from", STORE__INT},
+    {"ownership_checked", STORE__INT},
+    {"payment_checked", STORE__INT},
+    {"released_at", STORE__INT},
+    {"disposed_at", STORE__INT},
+    {"owner_name", STORE__TEXT},
+    {"owner_address", STORE__TEXT},
+    {"created_at", STORE__INT},
+    {"updated_at", STORE__INT},
+};
+
+/* Migration 5: calls. */
+static const struct store__column call_cols[] = {
+    {"id", STORE__INT},          {"callid", STORE__TEXT},
+    {"caller", STORE__TEXT},     {"queue", STORE__TEXT},
+    {"agent", STORE__TEXT},      {"entered_at", STORE__INT},
+    {"answered_at", STORE__INT}, {"ended_at", STORE__INT},
+    {"outcome", STORE__TEXT},    {"wait_s", STORE__INT},
+    {"talk_s", STORE__INT},      {"events", STORE__TEXT},
+};
+
+static const struct store__column call_agent_span_cols[] = {
+    {"id", STORE__INT},    {"agent", STORE__TEXT},     {"queue", STORE__TEXT},
+    {"kind", STORE__TEXT}, {"started_at", STORE__INT}, {"ended_at", STORE__INT},
+};
+
+static const struct store__column queue_log_source_cols[] = {
+    {"path", STORE__TEXT},
+    {"inode", STORE__TEXT},
+    {"position", STORE__INT},
+    {"updated_at", STORE__INT},
+};
+
+/*
+ * Migration 6: the knowledge base. The search index (kb_fts and kb_gram
+ * on SQLite, the search and heads columns on PostgreSQL) is built
+ * differently on each database, so it is not copied: the copy rebuilds
+ * it with kb_store_reindex().
+ */
+static const struct store__column kb_article_cols[] = {
+    {"id", STORE__INT},          {"group_id", STORE__INT},
+    {"group_key", STORE__TEXT},  {"lang", STORE__TEXT},
+    {"status", STORE__TEXT},     {"category", STORE__TEXT},
+    {"department", STORE__TEXT}, {"review_by", STORE__TEXT},
+    {"version", STORE__INT},     {"created_at", STORE__INT},
+    {"updated_at", STORE__INT},  {"published_at", STORE__INT},
+    {"updated_by", STORE__TEXT}, {"title", STORE__TEXT},
+    {"tags", STORE__TEXT},       {"body", STORE__TEXT},
+};
+
+static const struct store__column kb_article_service_cols[] = {
+    {"article_id", STORE__INT},
+    {"service_code", STORE__TEXT},
+};
+
+static const struct store__column kb_version_cols[] = {
+    {"article_id", STORE__INT}, {"version", STORE__INT},
+    {"at", STORE__INT},         {"actor", STORE__TEXT},
+    {"action", STORE__TEXT},    {"restored_from", STORE__INT},
+    {"changed", STORE__TEXT},   {"status", STORE__TEXT},
+    {"content", STORE__JSON},
+};
+
+static const struct store__column kb_use_cols[] = {
+    {"id", STORE__INT},       {"article_id", STORE__INT},
+    {"at", STORE__INT},       {"actor", STORE__TEXT},
+    {"channel", STORE__TEXT}, {"without_request", STORE__INT},
+};
+
+static const struct store__column kb_search_cols[] = {
+    {"id", STORE__INT},     {"at", STORE__INT},      {"actor", STORE__TEXT},
+    {"public", STORE__INT}, {"query", STORE__TEXT},  {"norm", STORE__TEXT},
+    {"lang", STORE__TEXT},  {"results", STORE__INT},
+};
+
 /*
  * Every column of the schema, in the order of its CREATE TABLE and the
  * ALTER TABLEs after it. Failed sign-ins (login_failure) are not copied:
- * they only slow down guessing for 15 minutes.
+ * they only slow down guessing for 15 minutes. Nor is the knowledge base
+ * search index (kb_fts, kb_gram, kb_article.search and heads): it differs
+ * between the databases and is rebuilt from the copied articles.
  */
 static const struct store__table tables[STORE_NTABLES] = {
     [STORE_API_KEY] = {"api_key", COLS(api_key_cols), 1, true},
@@ -316,6 +447,24 @@ static const struct store__table tables[STORE_NTABLES] = {
     [STORE_IMPORTED_SERVICE] = {"imported_service", COLS(imported_service_cols),
                                 1, true},
     [STORE_AUDIT] = {"audit", COLS(audit_cols), 1, true},
+    [STORE_WORK_ORDER] = {"work_order", COLS(work_order_cols), 1, true},
+    [STORE_WORK_GROUP_TURN] = {"work_group_turn", COLS(work_group_turn_cols), 0,
+                               false, 1},
+    [STORE_SLA_ESCALATION] = {"sla_escalation", COLS(sla_escalation_cols), 2,
+                              false},
+    [STORE_OUTBOX] = {"outbox", COLS(outbox_cols), 1, true},
+    [STORE_TOW_RECORD] = {"tow_record", COLS(tow_record_cols), 1, true},
+    [STORE_CALL] = {"call", COLS(call_cols), 1, true},
+    [STORE_CALL_AGENT_SPAN] = {"call_agent_span", COLS(call_agent_span_cols), 1,
+                               true},
+    [STORE_QUEUE_LOG_SOURCE] = {"queue_log_source", COLS(queue_log_source_cols),
+                                0, false, 1},
+    [STORE_KB_ARTICLE] = {"kb_article", COLS(kb_article_cols), 1, true},
+    [STORE_KB_ARTICLE_SERVICE] = {"kb_article_service",
+                                  COLS(kb_article_service_cols), 0, false, 2},
+    [STORE_KB_VERSION] = {"kb_version", COLS(kb_version_cols), 2, false},
+    [STORE_KB_USE] = {"kb_use", COLS(kb_use_cols), 1, true},
+    [STORE_KB_SEARCH] = {"kb_search", COLS(kb_search_cols), 1, true},
 };
 
 /* The table's name in the schema. */
@@ -348,6 +497,15 @@ store_export(struct store *st, enum store_table t, struct store_cursor *cur,
     if (limit == 0 || limit > INT32_MAX)
         return store__fail(cause, C311_ERR_INVALID,
                            "export limit must be positive");
+    if (tab->nkey == 0) {
+        /* Keyed by text: a page at an offset, in the order of the key. */
+        int64_t at[2] = {cur->key[0] < 0 ? 0 : cur->key[0], 0};
+
+        rc = st->ops->export_rows(st->impl, tab, at, limit, a, cells, n, cause);
+        if (rc == C311_OK)
+            cur->key[0] = at[0] + (int64_t)*n;
+        return rc;
+    }
     rc = st->ops->export_rows(st->impl, tab, cur->key, limit, a, cells, n,
                               cause);
     if (rc != C311_OK || *n == 0)

@@ -139,6 +139,19 @@ enum store_table {
     STORE_AUDIT,
     STORE_REQUEST_IMPORT,
     STORE_IMPORTED_SERVICE,
+    STORE_WORK_ORDER,
+    STORE_WORK_GROUP_TURN,
+    STORE_SLA_ESCALATION,
+    STORE_OUTBOX,
+    STORE_TOW_RECORD,
+    STORE_CALL,
+    STORE_CALL_AGENT_SPAN,
+    STORE_QUEUE_LOG_SOURCE,
+    STORE_KB_ARTICLE,
+    STORE_KB_ARTICLE_SERVICE,
+    STORE_KB_VERSION,
+    STORE_KB_USE,
+    STORE_KB_SEARCH,
     STORE_NTABLES
 };
 
@@ -150,7 +163,9 @@ size_t store_table_width(enum store_table t);
 
 /*
  * Where store_export goes on: after the row whose key (its first column,
- * or its first two for request_attr) is key. Start from STORE_CURSOR_INIT.
+ * or its first two for request_attr) is key; for a table keyed by text
+ * (work_group_turn, ...), key[0] counts the rows already read. Start from
+ * STORE_CURSOR_INIT.
  */
 struct store_cursor {
     int64_t key[2];

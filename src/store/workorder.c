@@ -4,10 +4,6 @@
  * PostgreSQL. Locks (FOR UPDATE, SKIP LOCKED) are added on PostgreSQL
  * only: SQLite has one writer, so a write transaction holds the whole
  * database already.
- *
- * TODO: `civic311 copy` does not move these tables (work orders,
- * escalations, outbox, tow records) yet; a copied store starts without
- * them.
  */
 #include <stdio.h>
 #include <stdlib.h>
