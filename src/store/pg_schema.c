@@ -429,6 +429,18 @@ static const char migration_4[] =
     ");"
     "CREATE INDEX request_closed ON request (closed_at);";
 
+/*
+ * Version 8: the staff list's text filter (`q`, a substring of the
+ * description, case ignored) served by a trigram index instead of a scan.
+ * pg_trgm ships with PostgreSQL and is a trusted extension: the database's
+ * owner may create it. It goes to schema public once for every schema
+ * that holds a civic311 store.
+ */
+static const char migration_8[] =
+    "CREATE EXTENSION IF NOT EXISTS pg_trgm WITH SCHEMA public;"
+    "CREATE INDEX request_description_trgm ON request"
+    " USING gin (lower(description) public.gin_trgm_ops);";
+
 static const struct migration migrations[] = {
     {1, "requests, answers, api keys, events", migration_1},
     {2, "work orders, escalations, outbox, tow records", migration_2},
@@ -438,6 +450,7 @@ static const struct migration migrations[] = {
     {5, "calls from the contact centre's queue log", migration_5},
     {6, "knowledge base: articles, versions, search index, usage", migration_6},
     {7, "index of request locations", migration_7},
+    {8, "trigram index of request descriptions", migration_8},
 };
 
 #define NMIGRATIONS (sizeof(migrations) / sizeof(migrations[0]))
