@@ -650,6 +650,34 @@ requests_load_rest(struct http_req *req, struct requests_view *v)
     return true;
 }
 
+/*
+ * The service level state of a request: that of its worst unfinished work
+ * order (breached, then at_risk, then on_track), or null when no work is
+ * left open.
+ */
+static json_t *
+requests_sla_state(json_t *work)
+{
+    static const char *const order[] = {"on_track", "at_risk", "breached"};
+    const char *st, *status;
+    int worst = -1, k;
+    size_t i;
+    json_t *wo;
+
+    json_array_foreach(work, i, wo)
+    {
+        status = json_string_value(json_object_get(wo, "status"));
+        st = json_string_value(json_object_get(wo, "sla_state"));
+        if (status == NULL || strcmp(status, "done") == 0 || st == NULL)
+            continue;
+        for (k = 0; k < 3; k++) {
+            if (strcmp(st, order[k]) == 0 && k > worst)
+                worst = k;
+        }
+    }
+    return worst < 0 ? json_null() : json_string(order[worst]);
+}
+
 /* Answers status with the full view of the request id. */
 static void
 requests_reply_view(struct http_req *req, const struct staff *me,
@@ -669,6 +697,11 @@ requests_reply_view(struct http_req *req, const struct staff *me,
     }
     free(cause);
     o = requests_view_json(&v);
+    if (o != NULL &&
+        json_object_set_new(o, "sla_state", requests_sla_state(work)) < 0) {
+        json_decref(o);
+        o = NULL;
+    }
     if (o != NULL && json_object_set_new(o, "work_orders", work) < 0) {
         json_decref(o);
         o = NULL;

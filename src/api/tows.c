@@ -74,6 +74,17 @@ public_json(const struct city *c, const struct tow_record *r)
     return o;
 }
 
+/*
+ * True when the owner's notice is late: still not sent, the vehicle still
+ * at the pound, and now past the day it was due.
+ */
+static bool
+tow_notice_overdue(const struct tow_record *r, int64_t now)
+{
+    return r->notice_sent_at == 0 && r->notice_due_at != 0 &&
+           now > r->notice_due_at && r->status == TOW_TOWED;
+}
+
 /* Everything staff see of a tow record. */
 static json_t *
 tow_json(const struct city *c, const struct tow_record *r)
@@ -86,6 +97,8 @@ tow_json(const struct city *c, const struct tow_record *r)
     json_object_set_new(o, "work_order_id", json_integer(r->work_order_id));
     json_object_set_new(o, "notice_due_datetime", jtime(r->notice_due_at));
     json_object_set_new(o, "notice_sent_datetime", jtime(r->notice_sent_at));
+    json_object_set_new(o, "notice_overdue",
+                        json_boolean(tow_notice_overdue(r, isotime_now())));
     json_object_set_new(o, "ownership_checked",
                         json_boolean(r->ownership_checked));
     json_object_set_new(o, "payment_checked", json_boolean(r->payment_checked));
@@ -201,11 +214,7 @@ tow_create_work(struct sqlx *x, void *arg, char **cause)
     return rc;
 }
 
-/*
- * Computes the deadlines of a tow at towed_at; false when impossible.
- * TODO: nothing flags a notice past notice_due_at; staff see the date in
- * the record only.
- */
+/* Computes the deadlines of a tow at towed_at; false when impossible. */
 static bool
 deadlines(const struct city *c, struct tow_record *r)
 {

@@ -43,7 +43,8 @@ const VIEW_KEYS = ['agency_responsible', 'api_key_name', 'attributes',
     'caller', 'channel', 'closed_datetime', 'department', 'description',
     'escalation', 'expected_datetime', 'history', 'interpreter_used',
     'language', 'location', 'media_url', 'notes', 'requested_datetime',
-    'service_code', 'service_name', 'service_request_id', 'status',
+    'service_code', 'service_name', 'service_request_id', 'sla_state',
+    'status',
     'status_notes', 'token', 'updated_datetime', 'work_orders'];
 
 const filed = {};
@@ -85,6 +86,8 @@ test('an agent files a request and gets its full view (201)', async () => {
     assert.equal(v.work_orders[0].status, 'open');
     assert.equal(v.work_orders[0].service_request_id, v.service_request_id);
     assert.equal(v.work_orders[0].due_datetime, v.expected_datetime);
+    // The request's own service level state is its worst open work's.
+    assert.equal(v.sla_state, 'on_track');
     assert.deepEqual(ok(await call(ctx.srv, 'GET',
         `requests/${v.service_request_id}/workorders`,
         { token: tokens.ann }), 200), v.work_orders);

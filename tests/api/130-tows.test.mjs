@@ -73,6 +73,7 @@ test('a tow is recorded with its notice and holding deadlines', async () => {
     assert.equal(tow.owner_name, 'Pat Owner');
     assert.equal(tow.notice_due_datetime,
         slaDue('24x7', tow.towed_datetime, '2bd'));
+    assert.equal(tow.notice_overdue, false);
     assert.equal(tow.disposal_possible_datetime,
         slaDue('24x7', tow.towed_datetime, '30d'));
     assert.equal(tow.pound.name, 'North Tow Pound');
@@ -144,6 +145,8 @@ test('an unclaimed vehicle is disposed of after the holding period',
         tow = r.json;
         assert.equal(tow.disposal_possible_datetime,
             '2026-02-01T10:00:00-05:00');
+        // Towed in January and no notice sent since: it is late.
+        assert.equal(tow.notice_overdue, true);
         await move('notice_sent');
         await move('held');
         assert.equal((await move('disposed')).status, 'disposed');
