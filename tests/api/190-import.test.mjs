@@ -26,7 +26,7 @@ import { test } from 'node:test';
 
 import { API, repoRoot, testCleanStop, useServer } from './lib/server.mjs';
 import { expectJson } from './lib/check.mjs';
-import { apiError, call, ok, staffToken } from './lib/staff.mjs';
+import { apiError, call, ok, sqlInt, staffToken } from './lib/staff.mjs';
 import { cityFigures } from '../tools/311-figures.mjs';
 
 const fixtures = path.join(repoRoot, 'tests', 'fixtures', 'import');
@@ -58,6 +58,12 @@ test('the NYC sample imports whole: 924 rows, 480 closed, none rejected',
             'imported services: 21 new',
         ]);
     });
+
+test('an import starts no work: no work orders, no messages', () => {
+    assert.equal(sqlInt(ctx.srv, 'SELECT count(*) FROM request'), 924);
+    assert.equal(sqlInt(ctx.srv, 'SELECT count(*) FROM work_order'), 0);
+    assert.equal(sqlInt(ctx.srv, 'SELECT count(*) FROM outbox'), 0);
+});
 
 test('importing the NYC sample again changes nothing', () => {
     const lines = summary(civic311('import', NYC, '--format', 'nyc'));
