@@ -34,11 +34,11 @@ if [ ! -e "$db" ]; then
     echo
 else
     echo
-    echo "Using the existing database $db. A new Open311 API key:"
+    echo "Using the existing database $db. To make another Open311 API key:"
     echo "  $bin apikey create --db $db --name NAME"
     echo
 fi
-echo "civic311: serving the demo city on http://$listen/ (Ctrl-C stops)"
+echo "civic311: starting the demo city on http://$listen/ (Ctrl-C stops)"
 # The portal files residents' reports with a key of its own, kept beside
 # the database (docs/WEB.md).
 exec "$bin" serve --config config/demo-city.yaml --db "$db" \

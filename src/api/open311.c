@@ -981,6 +981,9 @@ open311_post_request(struct http_req *req)
     check_location(req, &r, &p);
     check_fields(req, &p);
     check_answers(req, svc, &r, &p);
+    /* 404 says the service alone is missing; with other faults, 400. */
+    if (status == 404 && p.n > 1)
+        status = 400;
     if (reply_problems(req, &p, status))
         return;
 

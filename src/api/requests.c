@@ -242,7 +242,7 @@ requests_answers(json_t *body, const struct service *svc, struct sr *r,
         C311_ERR_NOMEM)
         p->status = 500;
     for (i = 0; i < np; i++)
-        staff_problem(p, "invalid",
+        staff_problem(p, ap[i].missing ? "required" : "invalid",
                       arena_printf(p->a, "attributes.%s", ap[i].code), "%s",
                       ap[i].message);
 }

@@ -185,9 +185,9 @@ print_total(const struct report_figures *f)
                i + 1 < REPORT_AGES ? "," : "\n");
 }
 
-/* Prints one row of the groups table. */
+/* Prints one row of the groups table, its key in a column w wide. */
 static void
-print_group(const char *key, const struct report_figures *f)
+print_group(int w, const char *key, const struct report_figures *f)
 {
     char share[16], med[32], p90[32], sla[16];
 
@@ -195,7 +195,7 @@ print_group(const char *key, const struct report_figures *f)
     duration(med, sizeof(med), f->median_s);
     duration(p90, sizeof(p90), f->p90_s);
     percent(sla, sizeof(sla), report_compliance(f));
-    printf("%-32.32s %8" PRId64 " %7s %14s %14s %7s %8" PRId64 "\n", key,
+    printf("%-*.*s %8" PRId64 " %7s %14s %14s %7s %8" PRId64 "\n", w, w, key,
            f->requests, share, med, p90, sla, f->backlog);
 }
 
@@ -205,6 +205,7 @@ print_table(const struct report *r, const struct city *city)
 {
     char from[ISOTIME_LEN], to[ISOTIME_LEN];
     size_t i;
+    int w;
 
     isotime_format_local(r->from, from);
     isotime_format_local(r->to, to);
@@ -212,15 +213,22 @@ print_table(const struct report *r, const struct city *city)
     print_total(&r->total);
     printf("\nbusiest services\n");
     for (i = 0; i < r->ntop; i++)
-        printf("  %2zu. %-40.40s %8" PRId64 "\n", i + 1, r->top[i].name,
+        printf("  %2zu. %-50.50s %8" PRId64 "\n", i + 1, r->top[i].name,
                r->top[i].requests);
     if (r->by == REPORT_BY_NONE)
         return;
-    printf("\nby %s\n%-32s %8s %7s %14s %14s %7s %8s\n", report_by_name(r->by),
-           report_by_name(r->by), "requests", "closed", "median", "p90",
+    /* As wide as the longest name (department names run long), capped. */
+    w = (int)strlen(report_by_name(r->by));
+    for (i = 0; i < r->ngroups; i++)
+        if (r->groups[i].name != NULL && (int)strlen(r->groups[i].name) > w)
+            w = (int)strlen(r->groups[i].name);
+    if (w > 60)
+        w = 60;
+    printf("\nby %s\n%-*s %8s %7s %14s %14s %7s %8s\n", report_by_name(r->by),
+           w, report_by_name(r->by), "requests", "closed", "median", "p90",
            "on time", "open");
     for (i = 0; i < r->ngroups; i++)
-        print_group(r->groups[i].name, &r->groups[i].f);
+        print_group(w, r->groups[i].name, &r->groups[i].f);
 }
 
 /* Opens the store, builds the report and prints it. */

@@ -362,6 +362,7 @@ problem_add(struct problems *p, const char *code, const char *message)
     }
     p->v[p->n].code = code;
     p->v[p->n].message = message;
+    p->v[p->n].missing = false;
     p->n++;
 }
 
@@ -464,9 +465,12 @@ check_attr(struct problems *p, const struct service_attr *at,
                                      at->code));
         return;
     }
-    if (given == 0 && at->required)
+    if (given == 0 && at->required) {
         problem_add(p, at->code,
                     arena_printf(p->a, "attribute %s is required", at->code));
+        if (!p->nomem)
+            p->v[p->n - 1].missing = true;
+    }
     if (given > 1 && at->datatype != ATTR_MULTIVALUELIST)
         problem_add(
             p, at->code,

@@ -333,6 +333,7 @@ struct attr_answer {
 struct attr_problem {
     const char *code; /* the attribute concerned */
     const char *message;
+    bool missing; /* a required answer is absent, not wrong */
 };
 
 /*

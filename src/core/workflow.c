@@ -221,6 +221,8 @@ workflow_complete(const struct workflow_step *st, const char *outcome,
     }
     if (st->noutcomes > 0 && o == NULL)
         return C311_ERR_INVALID;
+    if (st->noutcomes == 0 && outcome != NULL)
+        return C311_ERR_INVALID; /* an outcome the step does not have */
     n = st->nnext + (o != NULL ? o->nnext : 0);
     if (n == 0)
         return C311_OK;

@@ -47,7 +47,7 @@ const char *workflow_route(const struct city *c, const struct workflow_step *st,
  * receives the ids of the steps to start (allocated in a), *note the
  * public status note for a request that closes (NULL when none is
  * configured). C311_ERR_INVALID when st lists outcomes and outcome is not
- * one of them.
+ * one of them, or lists none and an outcome is given.
  */
 enum c311_rc workflow_complete(const struct workflow_step *st,
                                const char *outcome, struct arena *a,

@@ -570,6 +570,8 @@ engine_complete(struct sqlx *x, const struct city *c, int64_t id,
         outcome = NULL;
     if (st != NULL) {
         rc = workflow_complete(st, outcome, x->a, &next, &nnext, &public_note);
+        if (rc == C311_ERR_INVALID && st->noutcomes == 0)
+            return refuse(cause, rc, "step %s takes no outcome", st->id);
         if (rc == C311_ERR_INVALID)
             return refuse(cause, rc, "outcome must be one of: %s",
                           outcome_list(x, st));

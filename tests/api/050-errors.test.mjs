@@ -71,7 +71,7 @@ test('api_key missing or wrong is a 403, checked first', async () => {
         'wrong key and bad fields');
 });
 
-test('service_code missing is a 400, unknown a 404 naming every problem',
+test('service_code missing is a 400, unknown alone a 404, with more a 400',
     async () => {
         await postBoth(avFields({ service_code: null }), 400,
             'no service_code');
@@ -79,7 +79,7 @@ test('service_code missing is a 400, unknown a 404 naming every problem',
             404, 'unknown service');
         assert.equal(one.length, 1, one.join(' | '));
         const three = await postBoth(avFields({ service_code: 'NO_SUCH_SERVICE',
-            lat: '91', media_url: 'javascript:x' }), 404,
+            lat: '91', media_url: 'javascript:x' }), 400,
         'unknown service and two more problems');
         assert.equal(three.length, 3, three.join(' | '));
     });

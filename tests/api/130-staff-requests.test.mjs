@@ -152,6 +152,9 @@ test('intake reports every problem with its field, the first as error',
             'attribute YEAR must be a number',
             'attribute EXTRA is not a question of service ABANDONED_VEHICLE',
         ]);
+        // A missing answer is "required", a wrong one "invalid" (API.md).
+        assert.deepEqual(e.errors.slice(2, 7).map((x) => x.code), [
+            'invalid', 'invalid', 'required', 'invalid', 'invalid']);
     });
 
 test('an unknown service, a missing location and an unknown caller id',

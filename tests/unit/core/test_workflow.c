@@ -95,6 +95,10 @@ Test(workflow, follow_ups_by_outcome)
     st.noutcomes = 0;
     cr_assert_eq(workflow_complete(&st, NULL, &a, &next, &n, &note), C311_OK);
     cr_assert_eq(n, 1);
+    cr_assert_eq(workflow_complete(&st, "", &a, &next, &n, &note), C311_OK);
+    /* A step without outcomes takes none: a typed one is a mistake. */
+    cr_assert_eq(workflow_complete(&st, "tow", &a, &next, &n, &note),
+                 C311_ERR_INVALID);
     arena_free(&a);
 }
 
