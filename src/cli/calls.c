@@ -304,7 +304,7 @@ int
 cmd_calls(int argc, char **argv)
 {
     struct calls_opts o = {"./civic311.db",
-                           "config/demo-city.yaml",
+                           cli_default_config(),
                            NULL,
                            NULL,
                            {NULL, NULL, NULL, NULL, NULL, NULL},

@@ -39,6 +39,13 @@ int cmd_kb(int argc, char **argv);
  */
 bool cli_parse_instant(const char *s, int64_t *out);
 
+/*
+ * The configuration a command reads without --config: config/demo-city.yaml
+ * in the current folder, else the one of the checkout the binary was built
+ * in; the relative name when neither can be read (so errors name it).
+ */
+const char *cli_default_config(void);
+
 /* True when argv holds -h or --help before any "--". */
 int cli_wants_help(int argc, char **argv);
 

@@ -287,7 +287,7 @@ cmd_export(int argc, char **argv)
     struct city *city = NULL;
     int rc;
 
-    o.config = "config/demo-city.yaml";
+    o.config = cli_default_config();
     rc = parse_opts(argc, argv, &o);
     if (rc >= 0)
         return rc;

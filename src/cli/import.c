@@ -591,7 +591,7 @@ out:
 int
 cmd_import(int argc, char **argv)
 {
-    struct import_opts o = {NULL, NULL, "config/demo-city.yaml",
+    struct import_opts o = {NULL, NULL, cli_default_config(),
                             NULL, NULL, IMPORT_DEFAULT_BATCH};
     struct config_report rep = CONFIG_REPORT_INIT;
     struct city *city = NULL;

@@ -128,7 +128,7 @@ out:
 int
 cmd_kb(int argc, char **argv)
 {
-    struct kb_args args = {KB_DEFAULT_DB, KB_DEFAULT_CONFIG, NULL, false};
+    struct kb_args args = {KB_DEFAULT_DB, cli_default_config(), NULL, false};
     int rc;
 
     if (argc < 2 || strcmp(argv[1], "--help") == 0 ||

@@ -380,7 +380,7 @@ serve_portal_key(const struct serve_opts *o, struct store *st, char **key)
 int
 cmd_serve(int argc, char **argv)
 {
-    struct serve_opts o = {"config/demo-city.yaml",
+    struct serve_opts o = {cli_default_config(),
                            "./civic311.db",
                            "127.0.0.1:8311",
                            "web",

@@ -378,6 +378,45 @@ history_aht(struct store *st, const struct history *h, struct staffing_opts *o,
     return C311_OK;
 }
 
+/*
+ * Refuses a history without a single call, saying which weeks were read
+ * and where the stored calls are, so the fix (--start, or an import) is
+ * plain.
+ */
+static enum c311_rc
+history_check(struct store *st, const struct history *h, char **cause)
+{
+    char from[ISOTIME_LEN], to[ISOTIME_LEN], first_s[ISOTIME_LEN],
+        last_s[ISOTIME_LEN], msg[512];
+    int64_t first, last;
+    double total = 0;
+    enum c311_rc rc;
+    size_t w, i;
+
+    for (w = 0; w < h->n; w++)
+        for (i = 0; i < FORECAST_SLOTS; i++)
+            total += h->weeks[w].calls[i];
+    if (total > 0)
+        return C311_OK;
+    if ((rc = calls_range(st, &first, &last, cause)) != C311_OK)
+        return rc;
+    if (first == 0 && last == 0) {
+        *cause = strdup("no calls are stored: import the contact centre's "
+                        "queue_log first (civic311 calls import FILE)");
+        return C311_ERR_NOT_FOUND;
+    }
+    isotime_format_local(h->edges[0], from);
+    isotime_format_local(h->start, to);
+    isotime_format_local(first, first_s);
+    isotime_format_local(last, last_s);
+    snprintf(msg, sizeof(msg),
+             "no calls in the %zu weeks from %s to %s; the stored calls run "
+             "from %s to %s: give --start the Monday after them",
+             h->n, from, to, first_s, last_s);
+    *cause = strdup(msg);
+    return C311_ERR_NOT_FOUND;
+}
+
 /* Reads --start: a local date or time. */
 static bool
 parse_start(const char *s, int64_t *out)
@@ -417,6 +456,7 @@ staffing_forecast(struct staffing_opts *o)
     for (w = 0; w <= h.n; w++)
         h.edges[w] = days_later(h.start, -7 * (int)(h.n - w));
     if (count_history(st, &h, &a, &cause) != C311_OK ||
+        history_check(st, &h, &cause) != C311_OK ||
         history_aht(st, &h, o, &cause) != C311_OK) {
         fprintf(stderr, "civic311 staffing: %s\n", cause ? cause : "failed");
         free(cause);
@@ -443,7 +483,7 @@ cmd_staffing(int argc, char **argv)
                               false,
                               false,
                               "./civic311.db",
-                              "config/demo-city.yaml",
+                              cli_default_config(),
                               NULL,
                               8};
     bool forecast = argc > 1 && strcmp(argv[1], "forecast") == 0;

@@ -21,11 +21,10 @@
 #include "util/password.h"
 #include "util/secret.h"
 
-#define USER_DEFAULT_DB     "civic311.db"
-#define USER_DEFAULT_CONFIG "config/demo-city.yaml"
-#define USER_LOGIN_MAX      64
-#define USER_NAME_MAX       200
-#define USER_MAX_DEPTS      64
+#define USER_DEFAULT_DB "civic311.db"
+#define USER_LOGIN_MAX  64
+#define USER_NAME_MAX   200
+#define USER_MAX_DEPTS  64
 
 /* What the options of one subcommand came to. */
 struct user_args {
@@ -192,7 +191,7 @@ parse_args(const struct user_cmd *cmd, int argc, char **argv,
 
     memset(args, 0, sizeof(*args));
     args->db = USER_DEFAULT_DB;
-    args->config = USER_DEFAULT_CONFIG;
+    args->config = cli_default_config();
     opterr = 0;
     optind = 1;
     while ((c = getopt_long(argc, argv, ":h", options, NULL)) != -1) {

@@ -95,3 +95,28 @@ test('the forecast averages the same hour of past weeks', () => {
     assert.match(one.stdout, /^2026-03-09T10:00 +-$/m);
     assert.match(one.stdout, /forecast calls in the week: 20\n/);
 });
+
+// A forecast over weeks without a call says where the calls are instead
+// of printing an empty week: 1772460000 is 2026-03-02T09:00-05:00.
+test('a forecast without history names the stored range or the import',
+    () => {
+        const db = path.join(dir, 'empty.db');
+        let r = run(['staffing', 'forecast', '--db', db, '--config', config,
+            '--aht', '180']);
+        assert.equal(r.status, 1);
+        assert.match(r.stderr,
+            /no calls are stored: import the contact centre's queue_log/);
+        const log = path.join(dir, 'old.log');
+        fs.writeFileSync(log,
+            '1772460000|o1|q|NONE|ENTERQUEUE||+12125550100|1\n' +
+            '1772460010|o1|q|NONE|ABANDON|1|1|10\n');
+        execFileSync(bin, ['calls', 'import', log, '--db', db,
+            '--config', config], { cwd: repoRoot, encoding: 'utf8' });
+        r = run(['staffing', 'forecast', '--db', db, '--config', config,
+            '--start', '2026-06-01', '--weeks', '2', '--aht', '180']);
+        assert.equal(r.status, 1);
+        assert.equal(r.stderr, 'civic311 staffing: no calls in the 2 weeks ' +
+            'from 2026-05-18T00:00:00-04:00 to 2026-06-01T00:00:00-04:00; ' +
+            'the stored calls run from 2026-03-02T09:00:00-05:00 to ' +
+            '2026-03-02T09:00:00-05:00: give --start the Monday after them\n');
+    });
