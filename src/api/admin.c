@@ -10,6 +10,7 @@
 
 #include "api/admin.h"
 #include "api/args.h"
+#include "api/reports.h"
 #include "api/staff.h"
 #include "store/apikeys.h"
 #include "store/audit.h"
@@ -225,12 +226,14 @@ admin_audit_filter(struct http_req *req, struct audit_filter *f,
 
     f->actor = http_param(req, "actor");
     f->kind = http_param(req, "kind");
-    if (from != NULL && !isotime_parse(from, &f->from))
+    if (from != NULL && !reports_parse_time(from, &f->from))
         staff_problem(&p, "invalid", "from",
-                      "from is not an ISO 8601 datetime with an offset");
-    if (to != NULL && !isotime_parse(to, &f->to))
+                      "from must be an ISO 8601 date and time with an offset, "
+                      "or a local date");
+    if (to != NULL && !reports_parse_time(to, &f->to))
         staff_problem(&p, "invalid", "to",
-                      "to is not an ISO 8601 datetime with an offset");
+                      "to must be an ISO 8601 date and time with an offset, "
+                      "or a local date");
     *page = 1;
     if (pg != NULL && !args_uint(pg, 1, 1000000, page))
         staff_problem(&p, "invalid", "page",

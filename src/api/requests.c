@@ -15,6 +15,7 @@
 #include "api/args.h"
 #include "api/callers.h"
 #include "api/filing.h"
+#include "api/reports.h"
 #include "api/requests.h"
 #include "api/workorders.h"
 #include "http/params.h"
@@ -951,9 +952,11 @@ requests_time_param(struct http_req *req, const char *name, int64_t *t,
     const char *s = http_param(req, name);
 
     *t = 0;
-    if (s != NULL && !isotime_parse(s, t))
+    if (s != NULL && !reports_parse_time(s, t))
         staff_problem(p, "invalid", name,
-                      "%s is not an ISO 8601 datetime with an offset", name);
+                      "%s must be an ISO 8601 date and time with an offset, "
+                      "or a local date",
+                      name);
 }
 
 /* Reads page and page_size. */

@@ -240,6 +240,9 @@ test('the list filters by status, service, department, channel, dates, ' +
     assert.deepEqual(ids(await get('status=open&from=2000-01-01T00:00:00Z' +
         '&to=2999-01-01T00:00:00Z')), all);
     assert.deepEqual(ids(await get('to=2000-01-01T00:00:00Z')), []);
+    // A local date is its midnight in the city's zone, as in reports.
+    assert.deepEqual(ids(await get('from=2000-01-01&to=2999-01-01')), all);
+    assert.deepEqual(ids(await get('to=2000-01-01')), []);
     l = await get('page=2&page_size=2');
     assert.deepEqual(ids(l), [all[2]]);
     assert.deepEqual([l.page, l.page_size, l.total], [2, 2, 3]);
