@@ -49,9 +49,10 @@ function nextDay(v) {
 async function fromReportsApi(from, to) {
     const ask = (by) => staff('GET', 'reports/summary',
         { params: { from, to: nextDay(to), by } });
-    const [svc, dept, chan] = await Promise.all([ask('service'),
-        ask('department'), ask('channel')]);
-    return fromReports(svc, dept, chan);
+    const [svc, dept, chan, services] = await Promise.all([ask('service'),
+        ask('department'), ask('channel'), open311Get('services')]);
+    return fromReports(svc, dept, chan, Object.fromEntries(services.map(
+        (x) => [x.service_code, x.service_name])));
 }
 
 // t(prefix.key), or key itself when there is no such string.
@@ -212,9 +213,12 @@ async function main() {
     $('from').value = params.get('from') ??
         iso(new Date(today.getTime() - 29 * DAY));
     $('range').addEventListener('submit', load);
+    // Service names come from the server in the page's language: ask
+    // again. (Before the figures, the sign-in form translates itself.)
     onLangChange(() => {
         if (last)
-            render(...last);
+            return load();
+        return null;
     });
     await load();
     document.body.dataset.ready = 'true';

@@ -90,6 +90,25 @@ export function localToIso(value) {
         `${sign}${pad(off / 60)}:${pad(off % 60)}`;
 }
 
+// Runs redraw (which may be async) and gives every form control under el
+// with an id the value, check or choice it had before, so that drawing a
+// part of the page again (in another language) loses nothing typed.
+export async function keepValues(el, redraw) {
+    const before = new Map([...el.querySelectorAll(
+        'input[id], select[id], textarea[id]')].map((c) => [c.id,
+        c.type === 'checkbox' || c.type === 'radio' ? c.checked : c.value]));
+    await redraw();
+    for (const [id, v] of before) {
+        const c = document.getElementById(id);
+        if (!c || !el.contains(c))
+            continue;
+        if (c.type === 'checkbox' || c.type === 'radio')
+            c.checked = v;
+        else
+            c.value = v;
+    }
+}
+
 // Replaces the children of el.
 export function show(el, ...children) {
     el.replaceChildren(...children.flat(Infinity).filter((c) =>
