@@ -95,6 +95,13 @@ function chartCard(id, title, rows, type = 'bar') {
     return card;
 }
 
+// A chart's place with a note where there is nothing to draw.
+function noteCard(id, title, text) {
+    return h('section', { class: 'panel', 'data-chart': id },
+        h('h2', {}, title), h('p', { class: 'msg msg-info',
+            'data-state': 'empty' }, text));
+}
+
 function unavailableCard(id, title) {
     return h('section', { class: 'panel', 'data-chart': id },
         h('h2', {}, title), h('p', { class: 'msg msg-warn',
@@ -142,6 +149,8 @@ function render(s, source) {
         s.close_stats ? chartCard('close', t('dash.time_to_close_hours'),
             [[t('dash.median'), hours(s.close_stats.median_seconds)],
                 [t('dash.p90'), hours(s.close_stats.p90_seconds)]]) : null,
+        !s.close_stats && !s.time_to_close ? noteCard('close',
+            t('dash.time_to_close_hours'), t('dash.none_closed')) : null,
         s.backlog_age ? chartCard('backlog', t('dash.backlog_age'),
             labels.map((l, i) => [l, s.backlog_age[i] ?? 0])) : null);
     say($('dash-msg'), source === 'open311' ? t('dash.public_only') : '',

@@ -110,7 +110,7 @@ export function fromReports(byService, byDepartment, byChannel,
         by_department: groups(byDepartment),
         by_channel: (byChannel?.groups ?? []).map((g) =>
             [String(g.key), Number(g.requests)]),
-        sla: sla.with_due ? { met: sla.met, missed: sla.missed,
+        sla: tot.sla ? { met: sla.met, missed: sla.missed,
             unknown: sla.unknown, percent: sla.compliance === null ||
                 sla.compliance === undefined ? null
                 : Math.round(1000 * sla.compliance) / 10 } : null,

@@ -215,13 +215,9 @@ export async function untranslated(page, lang) {
     }, english);
 }
 
-// The form controls and buttons that pressing Tab never reaches (up to
-// 400 presses from the top of the page): each visible one must be.
+// The visible form controls, buttons and links that pressing Tab (up to
+// 400 times, going round the page) never reaches: each one must be.
 export async function unreachable(page) {
-    await page.evaluate(() => {
-        document.activeElement?.blur();
-        window.scrollTo(0, 0);
-    });
     const want = await page.$$eval('input, select, textarea, button, a[href]',
         (els) => {
             let n = 0;
