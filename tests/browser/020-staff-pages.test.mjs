@@ -61,6 +61,15 @@ const EMERGENCY = {
     es: ['Hay un bache y un incendio en la esquina', 'incendio'],
 };
 
+// A bearer token for login (password "password-LOGIN").
+async function apiToken(login) {
+    const r = await env.srv.request('POST', '/api/v1/session', {
+        body: JSON.stringify({ login, password: `password-${login}` }),
+        headers: { 'content-type': 'application/json' } });
+    assert.equal(r.status, 201, r.text);
+    return r.json.token;
+}
+
 // The text of the label of the form control id.
 function labelOf(page, id) {
     return page.textContent(`label[for="${id}"]`);
@@ -215,10 +224,18 @@ for (const [i, lang] of LANGS.entries()) {
                 return s.startsWith(a) && s.endsWith(b) &&
                     s.length > a.length + b.length;
             }, [pre, post]);
+            // An expert finds it waiting in their queue.
+            addUser(env.srv, `eve-${lang}`, ['expert']);
             const queue = await env.srv.get('/api/v1/queues/expert',
-                { headers: { authorization: `Bearer ${token}` } });
-            if (queue.status === 200)
-                assert.ok(JSON.stringify(queue.json).includes(id));
+                { headers: { authorization: `Bearer ${
+                    await apiToken(`eve-${lang}`)}` } });
+            assert.equal(queue.status, 200, queue.text);
+            const list = Array.isArray(queue.json) ? queue.json
+                : queue.json.requests;
+            // (one more for each language's run so far, oldest first)
+            const waiting = list.map((x) => x.service_request_id ?? x.id);
+            assert.equal(waiting.length, i + 1);
+            assert.equal(waiting.at(-1), id);
             assert.deepEqual(await untranslated(page, lang), []);
             await shot(page, `console-detail-${lang}-desktop`);
             assert.deepEqual(page.errors, []);
