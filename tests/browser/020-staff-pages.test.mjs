@@ -269,7 +269,6 @@ test('console: switching the language keeps the half-filled form',
         await page.waitForSelector('#attr-SIZE');
         await page.selectOption('#attr-SIZE', 'medium');
         await page.fill('#description', 'A fire in the bin by the pothole');
-        await page.fill('#address', '7 Mill Lane');
         await page.fill('#first_name', 'Lucía');
         await page.fill('#email', 'lucia@example.org');
         const typed = async () => Object.fromEntries(await Promise.all(
@@ -277,6 +276,10 @@ test('console: switching the language keeps the half-filled form',
                 'address', 'first_name', 'email'].map(async (id) =>
                 [id, await page.inputValue(`#${id}`)])));
         const before = await typed();
+        // Saving without a location: the problem is shown, and stays
+        // shown, translated.
+        await page.click('#intake-submit');
+        await page.waitForSelector('.error-summary:not([hidden])');
 
         for (const lang of ['zh', 'es', 'en']) {
             await switchLang(page, lang);
@@ -295,10 +298,15 @@ test('console: switching the language keeps the half-filled form',
                 lang));
             assert.equal(await page.textContent('#emergency'),
                 tr(lang, 'console.emergency', { words: 'fire' }));
+            assert.equal(await page.textContent('.error-summary h3'),
+                tr(lang, 'form.fix'));
+            assert.equal(await page.textContent('#address-error'),
+                tr(lang, 'validate.location_required'));
             assert.deepEqual(await untranslated(page, lang), []);
             if (lang === 'zh')
                 await shot(page, 'console-switched-zh-360');
         }
+        await page.fill('#address', '7 Mill Lane');
         await page.click('#intake-submit');
         await page.waitForSelector('[data-saved]');
         assert.deepEqual(page.errors, []);

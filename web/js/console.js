@@ -33,6 +33,8 @@ let popped = null;
 let savedShown = null;
 let found = null;
 let detailId = null;
+// The intake form's problems found before sending, while on screen.
+let problems = null;
 
 // A service's name in the page's language, else as the API gave it.
 function serviceName(r) {
@@ -159,18 +161,20 @@ async function save(ev) {
     ev.preventDefault();
     const form = $('intake');
     const v = (id) => $(id).value.trim();
-    const problems = [];
+    const found = [];
     if (!$('service').value)
-        problems.push({ field: 'service', key: 'validate.required' });
+        found.push({ field: 'service', key: 'validate.required' });
     const ans = definition ? answers($('questions'), definition) : {};
     const loc = { address: v('address'), lat: v('lat'), long: v('long') };
-    problems.push(...checkAnswers(definition?.attributes, ans),
+    found.push(...checkAnswers(definition?.attributes, ans),
         ...checkLocation(loc), ...checkDetails({
             description: $('description').value, email: v('email') }));
-    if (problems.length) {
+    if (found.length) {
+        problems = found;
         showErrors(form, problems);
         return;
     }
+    problems = null;
     clearErrors(form);
     const contact = Object.fromEntries(Object.entries({
         first_name: v('first_name'), last_name: v('last_name'),
@@ -214,6 +218,7 @@ async function save(ev) {
         if (e.notAvailable)
             show($('saved'), notAvailable(t('console.intake_title')));
         else
+            problems = null; // the server's words, in its language
             showErrors(form, (e.errors ?? [{ field: e.field,
                 message: e.message }]).map((x) => {
                 const field = x.field ? fieldOf(x.field) : null;
@@ -435,6 +440,8 @@ async function relabel() {
         buildQuestions($('questions'), definition, raw);
     }
     warnEmergency();
+    if (problems)
+        showErrors($('intake'), problems, { focus: false });
     if (popped)
         showCaller();
     if (savedShown)
