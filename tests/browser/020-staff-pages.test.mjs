@@ -284,6 +284,8 @@ test('console: switching the language keeps the half-filled form',
         for (const lang of ['zh', 'es', 'en']) {
             await switchLang(page, lang);
             assert.equal(await page.evaluate(() => window.notReloaded), true);
+            assert.equal(await page.title(), `${await page.textContent(
+                '.city-name')} 311 · ${tr(lang, 'console.title')}`);
             assert.deepEqual(await typed(), before);
             assert.equal(await page.isChecked('#interpreter'), true);
             assert.equal(await labelOf(page, 'description'),

@@ -92,9 +92,14 @@ for (const lang of LANGS) {
 }
 
 test('every page is in the chosen language from the first paint', async () => {
+    const titles = { '/console/': 'console.title', '/work/': 'work.title',
+        '/dashboard/': 'dash.title' };
     for (const [url] of PAGES.slice(0, 4)) {
         const page = await openPage(env, url, { viewport: DESKTOP,
             lang: 'zh' });
+        const city = await page.textContent('.city-name');
+        assert.equal(await page.title(), titles[url]
+            ? `${city} 311 · ${tr('zh', titles[url])}` : `${city} 311`);
         assert.equal(await page.getAttribute('html', 'lang'), 'zh-Hans');
         assert.equal(await page.inputValue('#lang'), 'zh');
         assert.equal(await page.textContent('label[for="lang"]'),

@@ -12,8 +12,8 @@ import { answers, buildQuestions, clearErrors, rawAnswers, showErrors }
     from './form.js';
 import { initI18n, LANG_NAMES, langTag, onLangChange, t } from './i18n.js';
 import { signIn, userBar } from './session.js';
-import { fmtDate, h, keepValues, notAvailable, say, setTimeZone, show }
-    from './ui.js';
+import { fmtDate, h, keepValues, notAvailable, pageTitle, say, setTimeZone,
+    show } from './ui.js';
 import { checkAnswers, checkDetails, checkLocation } from './validate.js';
 
 const $ = (id) => document.getElementById(id);
@@ -480,6 +480,7 @@ async function main() {
     await initI18n(cfg.default_language);
     for (const el of document.querySelectorAll('.city-name'))
         el.textContent = cfg.city ?? '';
+    pageTitle(cfg.city, 'console.title');
     features = cfg.features ?? {};
     onLangChange(relabel);
     await signIn($('signin'), start, cfg.features);

@@ -11,7 +11,7 @@ import { ApiError, open311Get, staff, staffToken, webConfig } from './api.js';
 import { initI18n, onLangChange, t } from './i18n.js';
 import { signIn } from './session.js';
 import { BUCKETS, fromReports, summarize } from './stats.js';
-import { fmtNum, h, say, setTimeZone, show } from './ui.js';
+import { fmtNum, h, pageTitle, say, setTimeZone, show } from './ui.js';
 
 const $ = (id) => document.getElementById(id);
 const DAY = 86400000;
@@ -213,6 +213,7 @@ async function main() {
     await initI18n(cfg.default_language);
     for (const el of document.querySelectorAll('.city-name'))
         el.textContent = cfg.city ?? '';
+    pageTitle(cfg.city, 'dash.title');
     features = cfg.features ?? {};
     const today = new Date();
     const iso = (d) => `${d.getFullYear()}-${String(d.getMonth() + 1)

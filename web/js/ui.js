@@ -3,7 +3,7 @@
 // Small DOM helpers shared by the pages: an element builder, date
 // formatting in the city's time zone and the current language, status
 // messages read out by screen readers, and the page header.
-import { currentLang, langTag, t } from './i18n.js';
+import { currentLang, langTag, onLangChange, t } from './i18n.js';
 
 // h('p', {class: 'x', onclick: f}, 'text', child...): builds an element.
 // Attributes starting with "on" become listeners; null/false are skipped.
@@ -107,6 +107,16 @@ export async function keepValues(el, redraw) {
         else
             c.value = v;
     }
+}
+
+// Titles the page "CITY 311 · " and the text of key, in every language
+// the page is switched to.
+export function pageTitle(city, key) {
+    const set = () => {
+        document.title = `${city ?? ''} 311 · ${t(key)}`.trim();
+    };
+    set();
+    onLangChange(set);
 }
 
 // Replaces the children of el.

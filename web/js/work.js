@@ -8,8 +8,8 @@
 import { staff, webConfig } from './api.js';
 import { initI18n, onLangChange, t } from './i18n.js';
 import { signIn, userBar } from './session.js';
-import { fmtDate, fmtNum, h, keepValues, notAvailable, say, setTimeZone,
-    show } from './ui.js';
+import { fmtDate, fmtNum, h, keepValues, notAvailable, pageTitle, say,
+    setTimeZone, show } from './ui.js';
 
 const $ = (id) => document.getElementById(id);
 const SLA = ['on_track', 'at_risk', 'breached'];
@@ -284,6 +284,7 @@ async function main() {
     await initI18n(cfg.default_language);
     for (const el of document.querySelectorAll('.city-name'))
         el.textContent = cfg.city ?? '';
+    pageTitle(cfg.city, 'work.title');
     onLangChange(relabel);
     await signIn($('signin'), start, cfg.features);
     document.body.dataset.ready = 'true';
