@@ -166,7 +166,32 @@ session_delete(struct http_req *req)
     http_reply(req, 204, "application/json; charset=utf-8", NULL, 0);
 }
 
-/* GET /api/v1/me: the signed-in user and when the session ends. */
+/*
+ * The names the city configuration gives the departments of s, by code;
+ * a department no longer configured is left out.
+ */
+static json_t *
+department_names(const struct city *c, const struct staff *s)
+{
+    const struct department *d;
+    json_t *o = json_object();
+    size_t i;
+
+    for (i = 0; o != NULL && i < s->ndepartments; i++) {
+        d = catalog_department(c, s->departments[i]);
+        if (d != NULL && d->name != NULL &&
+            json_object_set_new(o, d->code, json_string(d->name)) < 0) {
+            json_decref(o);
+            o = NULL;
+        }
+    }
+    return o;
+}
+
+/*
+ * GET /api/v1/me: the signed-in user, the names of their departments and
+ * when the session ends.
+ */
 static void
 session_me(struct http_req *req)
 {
@@ -179,7 +204,9 @@ session_me(struct http_req *req)
     isotime_format_local(me->session_expires_at, when);
     v = staff_json(me);
     if (v != NULL &&
-        json_object_set_new(v, "session_expires_at", json_string(when)) < 0) {
+        (json_object_set_new(v, "department_names",
+                             department_names(app_of(req)->city, me)) < 0 ||
+         json_object_set_new(v, "session_expires_at", json_string(when)) < 0)) {
         json_decref(v);
         v = NULL;
     }

@@ -43,10 +43,34 @@ jtime(int64_t t)
     return json_string(buf);
 }
 
-/* A work order as the API shows it. */
+/*
+ * The outcome codes the step of wo takes on completion, in the order the
+ * configuration lists them; empty for a step without outcomes, a task added
+ * by hand or a step no longer configured.
+ */
 static json_t *
-wo_json(const struct work_order *wo)
+outcomes_json(const struct city *c, const struct work_order *wo)
 {
+    const struct workflow *wf = catalog_workflow(c, wo->workflow);
+    const struct workflow_step *st =
+        wf != NULL && wo->step != NULL ? catalog_step(wf, wo->step) : NULL;
+    json_t *a = json_array();
+    size_t i;
+
+    for (i = 0; a != NULL && st != NULL && i < st->noutcomes; i++)
+        json_array_append_new(a, json_string(st->outcomes[i].code));
+    return a;
+}
+
+/*
+ * A work order as the API shows it, with the names of its department and
+ * work group and its step's outcomes from the configuration c.
+ */
+static json_t *
+wo_json(const struct city *c, const struct work_order *wo)
+{
+    const struct department *d = catalog_department(c, wo->department);
+    const struct work_group *g = catalog_work_group(c, wo->work_group);
     json_t *o = json_object();
 
     if (o == NULL)
@@ -58,7 +82,9 @@ wo_json(const struct work_order *wo)
     json_object_set_new(o, "step", jstr(wo->step));
     json_object_set_new(o, "name", jstr(wo->name));
     json_object_set_new(o, "department", jstr(wo->department));
+    json_object_set_new(o, "department_name", jstr(d ? d->name : NULL));
     json_object_set_new(o, "work_group", jstr(wo->work_group));
+    json_object_set_new(o, "work_group_name", jstr(g ? g->name : NULL));
     json_object_set_new(o, "assignee", jstr(wo->assignee));
     json_object_set_new(o, "status", json_string(wo_status_name(wo->status)));
     json_object_set_new(o, "priority",
@@ -73,6 +99,7 @@ wo_json(const struct work_order *wo)
     json_object_set_new(o, "started_datetime", jtime(wo->started_at));
     json_object_set_new(o, "completed_datetime", jtime(wo->completed_at));
     json_object_set_new(o, "outcome", jstr(wo->outcome));
+    json_object_set_new(o, "outcomes", outcomes_json(c, wo));
     json_object_set_new(o, "notes", jstr(wo->notes));
     json_object_set_new(o, "hold_reason", jstr(wo->hold_reason));
     json_object_set_new(o, "held_since", jtime(wo->held_since));
@@ -82,13 +109,13 @@ wo_json(const struct work_order *wo)
 
 /* A list of work orders as a JSON array. */
 static json_t *
-wo_list_json(const struct work_order *v, size_t n)
+wo_list_json(const struct city *c, const struct work_order *v, size_t n)
 {
     json_t *a = json_array();
     size_t i;
 
     for (i = 0; a != NULL && i < n; i++)
-        json_array_append_new(a, wo_json(&v[i]));
+        json_array_append_new(a, wo_json(c, &v[i]));
     return a;
 }
 
@@ -276,7 +303,7 @@ act(struct http_req *req, struct act_arg *t, int status)
     }
     free(cause);
     wo = t->out;
-    v = wo_json(wo);
+    v = wo_json(t->city, wo);
     http_reply_value(req, status, v, "work_order", "item");
 }
 
@@ -555,10 +582,11 @@ list_reply(struct http_req *req, const struct staff *me, struct list_arg *l,
         return;
     }
     if (one)
-        http_reply_value(req, 200, wo_json(&l->v[0]), "work_order", "item");
+        http_reply_value(req, 200, wo_json(app_of(req)->city, &l->v[0]),
+                         "work_order", "item");
     else
-        http_reply_value(req, 200, wo_list_json(l->v, l->n), "work_orders",
-                         "work_order");
+        http_reply_value(req, 200, wo_list_json(app_of(req)->city, l->v, l->n),
+                         "work_orders", "work_order");
 }
 
 enum c311_rc
@@ -573,7 +601,7 @@ workorders_of_request_json(struct http_req *req, const char *public_id,
     rc = sqlx_run(app_of(req)->st, false, list_work, &l, &req->arena, cause);
     if (rc != C311_OK)
         return rc;
-    *out = wo_list_json(l.v, l.n);
+    *out = wo_list_json(app_of(req)->city, l.v, l.n);
     return *out != NULL ? C311_OK : C311_ERR_NOMEM;
 }
 

@@ -81,7 +81,10 @@ test('POST session gives a token valid 12 hours and the user', async () => {
     assert.equal(sqlInt(ctx.srv, "SELECT count(*) FROM staff_session" +
         ` WHERE token_hash = '${s.token}'`), 0);
     const me = ok(await call(ctx.srv, 'GET', 'me', { token: s.token }), 200);
-    assert.deepEqual(me, { ...s.user, session_expires_at: s.expires_at });
+    // GET me also names the departments, as config/demo-city.yaml does.
+    assert.deepEqual(me, { ...s.user, session_expires_at: s.expires_at,
+        department_names: { POLICE: 'Police Department',
+            SANITATION: 'Department of Sanitation' } });
 });
 
 test('no token, a bad token or a bad scheme is a 401', async () => {
@@ -123,6 +126,8 @@ test('DELETE session ends it; the token is refused afterwards', async () => {
 test('a role that does not match is a 403', async () => {
     addUser(ctx.srv, 'ed', ['editor']);
     const token = await signIn(ctx.srv, 'ed');
+    const me = ok(await call(ctx.srv, 'GET', 'me', { token }), 200);
+    assert.deepEqual(me.department_names, {});
     const e = apiError(await call(ctx.srv, 'GET', 'requests', { token }), 403,
         'forbidden');
     assert.equal(e.error.message, 'your roles do not allow this');

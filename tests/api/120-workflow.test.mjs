@@ -257,4 +257,46 @@ test('three sweepers at once apply each escalation once', async () => {
     assert.equal(r.json.sla_state, 'breached');
 });
 
+test('a work order names its department and work group and lists its ' +
+    'step\'s outcomes', async () => {
+    // The vehicle's chain, as config/demo-city.yaml writes it.
+    const byStep = Object.fromEntries((await workOrders(vehicle)).map((w) =>
+        [w.step, w]));
+    assert.deepEqual(byStep.INSPECT.outcomes,
+        ['tow', 'not_found', 'not_abandoned']);
+    assert.equal(byStep.INSPECT.department_name, 'Police Department');
+    assert.equal(byStep.INSPECT.work_group_name, 'Precinct Patrol');
+    assert.deepEqual(byStep.TOW.outcomes, ['towed', 'gone']);
+    assert.equal(byStep.TOW.work_group_name,
+        'Tow Pound and Vehicle Enforcement');
+    assert.deepEqual(byStep.RELEASE.outcomes, []);
+
+    // The same in a listing, one by one and in an action's answer.
+    const [tree] = (await staff('boss', 'GET',
+        '/api/v1/workorders?status=unfinished')).json;
+    assert.equal(tree.step, 'REMOVE');
+    const want = { department_name: 'Department of Parks and Recreation',
+        work_group_name: 'Forestry',
+        outcomes: ['removed', 'branch_only', 'not_found'] };
+    const pick = (w) => ({ department_name: w.department_name,
+        work_group_name: w.work_group_name, outcomes: w.outcomes });
+    assert.deepEqual(pick(tree), want);
+    const one = await staff('boss', 'GET', `/api/v1/workorders/${tree.id}`);
+    assert.deepEqual(pick(one.json), want);
+    const held = await staff('boss', 'POST',
+        `/api/v1/workorders/${tree.id}/hold`, { reason: 'storm' });
+    assert.equal(held.status, 200, held.text);
+    assert.deepEqual(pick(held.json), want);
+
+    // A task added by hand has no step outcomes.
+    const task = await staff('boss', 'POST',
+        `/api/v1/requests/${tree.service_request_id}/workorders`,
+        { name: 'Sweep up the leaves', work_group: 'SAN_CLEANING' });
+    assert.equal(task.status, 201, task.text);
+    assert.equal(task.json.step, 'TASK');
+    assert.deepEqual(pick(task.json), {
+        department_name: 'Department of Sanitation',
+        work_group_name: 'Street Cleaning and Enforcement', outcomes: [] });
+});
+
 testCleanStop(ctx);

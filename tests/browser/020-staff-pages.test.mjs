@@ -1,14 +1,20 @@
 // SPDX-License-Identifier: MIT
 //
-// The agent console and the work view. An agent pops a caller and files a
-// request; a crew member completes a work order and its follow-up
-// appears. Both need the staff API: on a server without it (as
-// /web-config.json says) the pages must show their "not available yet"
-// state, cleanly, and the flows are skipped.
+// The agent console and the work view, in English, Chinese and Spanish.
+// An agent pops a caller and files a request (the 911 warning in the
+// page's language included), finds it, adds a public note and escalates
+// it; a crew member starts, holds, resumes and completes a work order
+// with an outcome offered up front, and its follow-up appears; a
+// supervisor counts each work group's work. Switching the language keeps
+// whatever was typed. Both pages need the staff API: on a server without
+// it (as /web-config.json says) the pages must show their "not available
+// yet" state, cleanly, and the flows are skipped.
 import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
 import { test } from 'node:test';
-import { DESKTOP, PHONE, addUser, features, openPage, seed, shot, signInAs,
-    tr, unlabelled, useBrowser } from './lib/browser.mjs';
+import { DESKTOP, LANGS, PHONE, addUser, features, openPage, seed, shot,
+    signInAs, switchLang, tr, unlabelled, untranslated, useBrowser }
+    from './lib/browser.mjs';
 
 const env = useBrowser('staff');
 
@@ -32,155 +38,551 @@ for (const [page, name] of [['/console/', 'console'], ['/work/', 'work']]) {
         });
 }
 
-test('console: an agent pops a caller and files a request', async (t) => {
-    const f = await features(env.srv);
-    if (!f.staff || !f.callers || !f.intake)
-        return t.skip('the staff API (sign-in, callers, intake) is not ' +
-            'on this server yet');
-    addUser(env.srv, 'ann', ['agent']);
-    // Olga called before: her earlier request came in through Open311.
-    const [earlier] = await seed(env.srv, [{ service_code: 'POTHOLE',
-        address_string: '3 Dock Road', first_name: 'Olga',
-        last_name: 'Petrova', phone: '(718) 555-0134' }]);
+// The service names of the catalogue in lang, by code.
+async function serviceNames(lang) {
+    const r = await env.srv.get(`/open311/v2/services.json?lang=${lang}`);
+    assert.equal(r.status, 200, r.text);
+    return Object.fromEntries(r.json.map((s) =>
+        [s.service_code, s.service_name]));
+}
 
-    const page = await openPage(env, '/console/', { viewport: DESKTOP,
-        lang: 'en', allow: f.workorders ? [] : [/status of 404/] });
-    await signInAs(page, 'ann');
-    assert.deepEqual(await unlabelled(page), []);
+// The question of attribute code of service in lang.
+async function question(service, code, lang) {
+    const r = await env.srv.get(
+        `/open311/v2/services/${service}.json?lang=${lang}`);
+    return r.json.attributes.find((a) => a.code === code).description;
+}
 
-    await page.fill('#caller-phone', '718.555.0134');
-    await page.click('#caller-form button[type="submit"]');
-    await page.waitForSelector('#caller-summary');
-    assert.equal(await page.textContent('#caller-summary'),
-        tr('en', 'console.caller_known', { name: 'Olga Petrova', n: 1 }));
-    assert.match(await page.textContent('#caller table'), new RegExp(earlier));
-    assert.equal(await page.inputValue('#first_name'), 'Olga');
+// A description that reads like an emergency, and the words the warning
+// names, in each language.
+const EMERGENCY = {
+    en: ['Deep pothole, and a gas smell next to it', 'gas smell'],
+    zh: ['人行道上有坑，还闻到煤气味', '煤气'],
+    es: ['Hay un bache y un incendio en la esquina', 'incendio'],
+};
 
-    // The 911 warning comes and goes with the description.
-    await page.selectOption('#channel', 'phone');
-    await page.selectOption('#caller-lang', 'zh');
-    await page.check('#interpreter');
-    await page.fill('#description', '人行道上有坑，还闻到煤气味');
-    assert.equal(await page.isVisible('#emergency'), true);
-    assert.equal(await page.textContent('#emergency'),
-        tr('en', 'console.emergency', { words: '煤气' }));
-    await shot(page, 'console-emergency-desktop');
-    await page.fill('#description', 'Deep pothole by the bus stop');
-    assert.equal(await page.isVisible('#emergency'), false);
+// A bearer token for login (password "password-LOGIN").
+async function apiToken(login) {
+    const r = await env.srv.request('POST', '/api/v1/session', {
+        body: JSON.stringify({ login, password: `password-${login}` }),
+        headers: { 'content-type': 'application/json' } });
+    assert.equal(r.status, 201, r.text);
+    return r.json.token;
+}
 
-    await page.selectOption('#service', 'POTHOLE');
-    await page.waitForSelector('#attr-SIZE');
-    await page.selectOption('#attr-SIZE', 'large');
-    await page.fill('#address', '12 Quay Street');
-    await page.click('#intake-submit');
-    await page.waitForSelector('[data-saved]');
-    const id = await page.getAttribute('[data-saved]', 'data-saved');
-    assert.match(id, /^\d{4}-\d{6}$/);
-    assert.equal(await page.textContent('#saved-dept'),
-        'Department of Transportation');
-    if (f.workorders)
-        assert.ok(await page.locator('#saved-workorders li').count() >= 1);
-    await shot(page, 'console-saved-desktop');
+// The text of the label of the form control id.
+function labelOf(page, id) {
+    return page.textContent(`label[for="${id}"]`);
+}
 
-    // What was stored: the channel, language, interpreter and caller.
-    const token = await page.evaluate(() =>
-        sessionStorage.getItem('civic311.token'));
-    const r = await env.srv.get(`/api/v1/requests/${id}`,
+for (const [i, lang] of LANGS.entries()) {
+    test(`console (${lang}): an agent pops a caller and files a request`,
+        async (t) => {
+            const f = await features(env.srv);
+            if (!f.staff || !f.callers || !f.intake)
+                return t.skip('the staff API (sign-in, callers, intake) is ' +
+                    'not on this server yet');
+            const agent = `ann-${lang}`;
+            addUser(env.srv, agent, ['agent']);
+            const phone = `(718) 555-01${30 + i}`;
+            // Olga called before: her earlier request came through Open311.
+            const [earlier] = await seed(env.srv, [{ service_code: 'POTHOLE',
+                address_string: '3 Dock Road', first_name: 'Olga',
+                last_name: 'Petrova', phone }]);
+            const names = await serviceNames(lang);
+
+            const page = await openPage(env, '/console/', {
+                viewport: DESKTOP, lang,
+                allow: f.workorders ? [] : [/status of 404/] });
+            assert.equal(await labelOf(page, 'login'),
+                tr(lang, 'staff.login'));
+            await signInAs(page, agent);
+            assert.deepEqual(await unlabelled(page), []);
+            assert.equal(await labelOf(page, 'channel'),
+                tr(lang, 'console.channel'));
+            assert.equal(await page.textContent('#channel option[value=phone]'),
+                tr(lang, 'channel.phone'));
+            assert.equal(await page.textContent(
+                '#service option[value=POTHOLE]'), names.POTHOLE);
+
+            await page.fill('#caller-phone', phone.replace(/[() ]/g, '.'));
+            await page.click('#caller-form button[type="submit"]');
+            await page.waitForSelector('#caller-summary');
+            assert.equal(await page.textContent('#caller-summary'),
+                tr(lang, 'console.caller_known',
+                    { name: 'Olga Petrova', n: 1 }));
+            const row = page.locator('#caller table tbody tr',
+                { hasText: earlier }).first();
+            assert.equal(await row.locator('td').nth(1).textContent(),
+                names.POTHOLE);
+            assert.equal(await row.locator('td').nth(2).textContent(),
+                tr(lang, 'status.open'));
+            assert.equal(await page.inputValue('#first_name'), 'Olga');
+
+            // The 911 warning comes and goes with the description.
+            await page.selectOption('#channel', 'phone');
+            await page.selectOption('#caller-lang', 'zh');
+            await page.check('#interpreter');
+            const [words, found] = EMERGENCY[lang];
+            await page.fill('#description', words);
+            assert.equal(await page.isVisible('#emergency'), true);
+            assert.equal(await page.textContent('#emergency'),
+                tr(lang, 'console.emergency', { words: found }));
+            await shot(page, `console-emergency-${lang}-desktop`);
+            await page.fill('#description', 'Deep pothole by the bus stop');
+            assert.equal(await page.isVisible('#emergency'), false);
+
+            await page.selectOption('#service', 'POTHOLE');
+            await page.waitForSelector('#attr-SIZE');
+            assert.equal((await labelOf(page, 'attr-SIZE'))
+                .replace(/\s*\*$/, ''), await question('POTHOLE', 'SIZE',
+                lang));
+            await page.selectOption('#attr-SIZE', 'large');
+            await page.fill('#address', '12 Quay Street');
+            await page.click('#intake-submit');
+            await page.waitForSelector('[data-saved]');
+            const id = await page.getAttribute('[data-saved]', 'data-saved');
+            assert.match(id, /^\d{4}-\d{6}$/);
+            assert.equal(await page.textContent('[data-saved] h3'),
+                tr(lang, 'console.saved', { id }));
+            assert.equal(await page.textContent('#saved-dept'),
+                'Department of Transportation');
+            if (f.workorders) {
+                // A pothole goes to the roadway crews, due in 2 business
+                // days (tests/api/120-workflow checks the time itself).
+                const items = await page.$$eval('#saved-workorders li',
+                    (lis) => lis.map((l) => l.textContent));
+                assert.equal(items.length, 1);
+                assert.match(items[0], new RegExp(
+                    ` · Roadway and Sidewalk Repair · ${tr(lang,
+                        'wo.status.open')} · ${tr(lang, 'work.due')}: `));
+                assert.notEqual(await page.textContent('#saved-expected'),
+                    tr(lang, 'track.expected_none'));
+            }
+            assert.deepEqual(await untranslated(page, lang), []);
+            await shot(page, `console-saved-${lang}-desktop`);
+
+            // What was stored: the channel, language, interpreter, caller.
+            const token = await page.evaluate(() =>
+                sessionStorage.getItem('civic311.token'));
+            const r = await env.srv.get(`/api/v1/requests/${id}`,
+                { headers: { authorization: `Bearer ${token}` } });
+            assert.equal(r.status, 200, r.text);
+            assert.equal(r.json.channel, 'phone');
+            assert.equal(r.json.language, 'zh');
+            assert.equal(r.json.interpreter_used, true);
+            assert.equal(r.json.description, 'Deep pothole by the bus stop');
+            assert.equal(r.json.attributes.SIZE, 'large');
+            assert.equal(r.json.caller.first_name, 'Olga');
+
+            // Words find it among the descriptions.
+            await page.fill('#search-q', 'bus stop');
+            await page.click('#search-form button[type="submit"]');
+            const hit = page.locator('#search-result tbody tr',
+                { hasText: id });
+            await hit.waitFor();
+            assert.equal(await hit.locator('td').nth(1).textContent(),
+                names.POTHOLE);
+
+            // Open it by number: an internal note, a public note, then the
+            // expert queue.
+            await page.fill('#search-q', id);
+            await page.click('#search-form button[type="submit"]');
+            await page.waitForSelector(`[data-detail="${id}"]`);
+            assert.equal(await page.textContent(`[data-detail="${id}"] h3`),
+                `${id} · ${names.POTHOLE}`);
+            assert.equal(await page.textContent('#detail-escalation'),
+                tr(lang, 'console.not_escalated'));
+            await page.fill('#note', 'Second call about it');
+            await page.click(`[data-detail="${id}"] button[type="submit"]`);
+            await page.waitForSelector('#detail-notes li');
+            await page.fill('#note', 'A crew will look at it this week.');
+            await page.check('#vis-public');
+            await page.click(`[data-detail="${id}"] button[type="submit"]`);
+            await page.waitForFunction(() => document.querySelectorAll(
+                '#detail-notes li').length === 2);
+            const notes = await page.$$eval('#detail-notes li',
+                (lis) => lis.map((l) => l.textContent));
+            const internal = notes.find((n) => n.endsWith(
+                'Second call about it'));
+            assert.match(internal, new RegExp(` · ${tr(lang,
+                'console.note_internal')} · `));
+            const pub = notes.find((n) => n.endsWith('this week.'));
+            assert.ok(pub.includes(` · ${tr(lang, 'console.note_public')} · `),
+                pub);
+            const open311 = await env.srv.get(
+                `/open311/v2/requests/${id}.json`);
+            assert.equal(open311.json[0].status_notes,
+                'A crew will look at it this week.');
+            await page.fill('#note', 'Caller is upset: third pothole');
+            await page.click(`[data-detail="${id}"] button.secondary`);
+            const [pre, post] = tr(lang, 'console.escalated_at')
+                .split('{at}');
+            await page.waitForFunction(([a, b]) => {
+                const s = document.querySelector('#detail-escalation')
+                    ?.textContent ?? '';
+                return s.startsWith(a) && s.endsWith(b) &&
+                    s.length > a.length + b.length;
+            }, [pre, post]);
+            // An expert finds it waiting in their queue.
+            addUser(env.srv, `eve-${lang}`, ['expert']);
+            const queue = await env.srv.get('/api/v1/queues/expert',
+                { headers: { authorization: `Bearer ${
+                    await apiToken(`eve-${lang}`)}` } });
+            assert.equal(queue.status, 200, queue.text);
+            const list = Array.isArray(queue.json) ? queue.json
+                : queue.json.requests;
+            // (one more for each language's run so far, oldest first)
+            const waiting = list.map((x) => x.service_request_id ?? x.id);
+            assert.equal(waiting.length, i + 1);
+            assert.equal(waiting.at(-1), id);
+            assert.deepEqual(await untranslated(page, lang), []);
+            await shot(page, `console-detail-${lang}-desktop`);
+            assert.deepEqual(page.errors, []);
+            await page.close();
+        });
+}
+
+test('console: switching the language keeps the half-filled form',
+    async (t) => {
+        const f = await features(env.srv);
+        if (!f.staff || !f.intake)
+            return t.skip('the staff API is not on this server yet');
+        addUser(env.srv, 'ann-switch', ['agent']);
+        const page = await openPage(env, '/console/', { viewport: PHONE,
+            lang: 'en', allow: f.workorders ? [] : [/status of 404/] });
+        // The sign-in form translates in place too, keeping the login.
+        await page.fill('#login', 'ann-switch');
+        await switchLang(page, 'es');
+        assert.equal(await labelOf(page, 'login'), tr('es', 'staff.login'));
+        assert.equal(await page.inputValue('#login'), 'ann-switch');
+        await switchLang(page, 'en');
+        await signInAs(page, 'ann-switch');
+        // A page that reloads loses this mark.
+        await page.evaluate(() => {
+            window.notReloaded = true;
+        });
+        await page.selectOption('#channel', 'walk_in');
+        await page.selectOption('#caller-lang', 'es');
+        await page.check('#interpreter');
+        await page.selectOption('#service', 'POTHOLE');
+        await page.waitForSelector('#attr-SIZE');
+        await page.selectOption('#attr-SIZE', 'medium');
+        await page.fill('#description', 'A fire in the bin by the pothole');
+        await page.fill('#first_name', 'Lucía');
+        await page.fill('#email', 'lucia@example.org');
+        const typed = async () => Object.fromEntries(await Promise.all(
+            ['channel', 'caller-lang', 'service', 'attr-SIZE', 'description',
+                'address', 'first_name', 'email'].map(async (id) =>
+                [id, await page.inputValue(`#${id}`)])));
+        const before = await typed();
+        // Saving without a location: the problem is shown, and stays
+        // shown, translated.
+        await page.click('#intake-submit');
+        await page.waitForSelector('.error-summary:not([hidden])');
+
+        for (const lang of ['zh', 'es', 'en']) {
+            await switchLang(page, lang);
+            assert.equal(await page.evaluate(() => window.notReloaded), true);
+            assert.equal(await page.title(), `${await page.textContent(
+                '.city-name')} 311 · ${tr(lang, 'console.title')}`);
+            assert.deepEqual(await typed(), before);
+            assert.equal(await page.isChecked('#interpreter'), true);
+            assert.equal(await labelOf(page, 'description'),
+                tr(lang, 'console.description'));
+            assert.equal(await page.textContent(
+                '#channel option[value=walk_in]'), tr(lang, 'channel.walk_in'));
+            assert.equal(await page.textContent(
+                '#service option[value=POTHOLE]'),
+            (await serviceNames(lang)).POTHOLE);
+            assert.equal((await labelOf(page, 'attr-SIZE'))
+                .replace(/\s*\*$/, ''), await question('POTHOLE', 'SIZE',
+                lang));
+            assert.equal(await page.textContent('#emergency'),
+                tr(lang, 'console.emergency', { words: 'fire' }));
+            assert.equal(await page.textContent('.error-summary h3'),
+                tr(lang, 'form.fix'));
+            assert.equal(await page.textContent('#address-error'),
+                tr(lang, 'validate.location_required'));
+            assert.deepEqual(await untranslated(page, lang), []);
+            if (lang === 'zh')
+                await shot(page, 'console-switched-zh-360');
+        }
+        await page.fill('#address', '7 Mill Lane');
+        await page.click('#intake-submit');
+        await page.waitForSelector('[data-saved]');
+        assert.deepEqual(page.errors, []);
+        await page.close();
+    });
+
+// The work orders of request id, as boss sees them.
+async function workOrdersOf(token, id) {
+    const r = await env.srv.get(`/api/v1/requests/${id}/workorders`,
         { headers: { authorization: `Bearer ${token}` } });
     assert.equal(r.status, 200, r.text);
-    assert.equal(r.json.channel, 'phone');
-    assert.equal(r.json.language, 'zh');
-    assert.equal(r.json.interpreter_used, true);
-    assert.equal(r.json.description, 'Deep pothole by the bus stop');
-    assert.equal(r.json.attributes.SIZE, 'large');
-    assert.equal(r.json.caller.first_name, 'Olga');
+    return r.json;
+}
 
-    // Find it, add a public note, escalate it.
-    await page.fill('#search-q', id);
-    await page.click('#search-form button[type="submit"]');
-    await page.waitForSelector(`[data-detail="${id}"]`);
-    await page.fill('#note', 'A crew will look at it this week.');
-    await page.check('#vis-public');
-    await page.click(`[data-detail="${id}"] button[type="submit"]`);
-    await page.waitForSelector('#detail-notes li');
-    assert.match(await page.textContent('#detail-notes'),
-        /A crew will look at it this week\./);
-    const pub = await env.srv.get(`/open311/v2/requests/${id}.json`);
-    assert.equal(pub.json[0].status_notes,
-        'A crew will look at it this week.');
-    await page.fill('#note', 'Caller is upset: third pothole this month');
-    await page.click(`[data-detail="${id}"] button.secondary`);
-    await page.waitForFunction(() => /Escalated/.test(
-        document.querySelector('#detail-escalation')?.textContent ?? ''));
-    await shot(page, 'console-detail-desktop');
-    assert.deepEqual(page.errors, []);
-    await page.close();
-});
+// A signed-in page's bearer token.
+function tokenOf(page) {
+    return page.evaluate(() => sessionStorage.getItem('civic311.token'));
+}
 
-test('work: a crew member completes a work order and the follow-up ' +
-    'appears', async (t) => {
-    const f = await features(env.srv);
-    if (!f.staff || !f.workorders)
-        return t.skip('the work-order API is not on this server yet');
-    addUser(env.srv, 'cal', ['crew'], ['SANITATION', 'POLICE']);
-    addUser(env.srv, 'sue', ['supervisor'], ['SANITATION', 'POLICE']);
-    const [id] = await seed(env.srv, [{ service_code: 'ABANDONED_VEHICLE',
-        address_string: '40 Pier Road', 'attribute[HAZARD]': 'no',
-        'attribute[CONDITION]': 'burned', 'attribute[MAKE]': 'Lada' }]);
+// The supervisor's table: { group name: [on track, at risk, breached] }.
+async function groupCounts(page) {
+    return Object.fromEntries(await page.$$eval('#groups tbody tr',
+        (trs) => trs.map((r) => [r.querySelector('th').textContent,
+            [...r.querySelectorAll('td')].map((c) => c.textContent)])));
+}
 
-    const page = await openPage(env, '/work/', { viewport: PHONE,
-        lang: 'en', allow: [/status of 400/] });
-    await signInAs(page, 'cal');
-    assert.deepEqual(await unlabelled(page), []);
-    const card = page.locator('[data-workorder]', { hasText: id });
-    await card.waitFor();
-    assert.match(await card.textContent(), /Inspect the reported vehicle/);
-    await shot(page, 'work-queue-360');
-    await card.getByRole('button', { name: tr('en', 'work.start') }).click();
-    await page.waitForFunction((t) => document.querySelector(
-        '#work-msg')?.textContent.startsWith(t), 'Work order');
-    const started = page.locator('[data-workorder]', { hasText: id });
-    assert.match(await started.textContent(),
-        new RegExp(tr('en', 'wo.status.in_progress')));
+for (const [i, lang] of LANGS.entries()) {
+    test(`work (${lang}): a crew member starts, holds, resumes and ` +
+        'completes a work order and the follow-up appears', async (t) => {
+        const f = await features(env.srv);
+        if (!f.staff || !f.workorders)
+            return t.skip('the work-order API is not on this server yet');
+        const crew = `cal-${lang}`;
+        addUser(env.srv, crew, ['crew'], ['SANITATION', 'POLICE']);
+        const [id] = await seed(env.srv, [{ service_code: 'ABANDONED_VEHICLE',
+            address_string: '40 Pier Road', 'attribute[HAZARD]': 'no',
+            'attribute[CONDITION]': 'burned', 'attribute[MAKE]': 'Lada' }]);
 
-    // This step needs an outcome: the first try asks for one.
-    await started.getByRole('button', { name: tr('en', 'work.complete') })
-        .click();
-    await started.locator('select').waitFor();
-    assert.deepEqual(await started.locator('select option').evaluateAll(
-        (os) => os.map((o) => o.value)), ['', 'tow', 'not_found',
-        'not_abandoned']);
-    await started.locator('select').selectOption('tow');
-    await started.getByRole('button', { name: tr('en', 'work.complete') })
-        .click();
-    const follow = page.locator('[data-workorder]',
-        { hasText: 'Tow the vehicle to the pound' });
-    await follow.waitFor();
-    assert.match(await follow.textContent(), new RegExp(id));
-    assert.match(await follow.textContent(), new RegExp(tr('en', 'work.new')));
-    assert.equal(await page.locator('[data-workorder]',
-        { hasText: 'Inspect the reported vehicle' }).count(), 0);
-    await shot(page, 'work-followup-360');
-    assert.deepEqual(page.errors, []);
-    await page.close();
+        const page = await openPage(env, '/work/', { viewport: PHONE,
+            lang });
+        await signInAs(page, crew);
+        assert.deepEqual(await unlabelled(page), []);
+        // "All my departments", then the account's two by name.
+        assert.deepEqual(await page.$$eval('#department option', (os) =>
+            os.map((o) => [o.value, o.textContent])), [
+            ['', tr(lang, 'work.all_departments')],
+            ['SANITATION', 'Department of Sanitation'],
+            ['POLICE', 'Police Department']]);
+        const card = page.locator('[data-workorder]', { hasText: id });
+        await card.waitFor();
+        const woId = await card.getAttribute('data-workorder');
+        const text = await card.textContent();
+        assert.match(text, /Inspect the reported vehicle/);
+        assert.match(text, /Precinct Patrol/);
+        assert.match(text, /Police Department/);
+        assert.doesNotMatch(text, /PD_PATROL|POLICE/);
+        assert.equal(await card.getAttribute('data-sla'), 'on_track');
+        assert.match(text, new RegExp(tr(lang, 'sla.on_track')));
+        await shot(page, `work-queue-${lang}-360`);
 
-    // A supervisor sees the counts per work group.
-    await env.browser.ctx.clearCookies();
-    const sup = await openPage(env, '/work/', { viewport: DESKTOP,
-        lang: 'es' });
-    await sup.evaluate(() => sessionStorage.clear());
-    await sup.reload();
-    await sup.waitForSelector('body[data-ready="true"]');
-    await signInAs(sup, 'sue');
-    await sup.waitForSelector('#groups');
-    const rows = await sup.$$eval('#groups tbody tr', (trs) => trs.map((r) =>
-        [r.querySelector('th').textContent, ...[...r.querySelectorAll('td')]
-            .map((c) => c.textContent)]));
-    // (other tests of this file leave work for other groups)
-    assert.deepEqual(rows.find((r) => r[0] === 'PD_TOWING'),
-        ['PD_TOWING', '1', '0', '0']);
-    assert.equal(rows.some((r) => r[0] === 'SAN_CLEANING'), false);
-    await shot(sup, 'work-supervisor-es-desktop');
-    assert.deepEqual(sup.errors, []);
-    await sup.close();
-});
+        const say = (key) => page.waitForFunction((s) => document
+            .querySelector('#work-msg')?.textContent === s,
+        tr(lang, key, { id: woId }));
+        await card.getByRole('button', { name: tr(lang, 'work.start') })
+            .click();
+        await say('work.done_start');
+        assert.match(await card.textContent(),
+            new RegExp(tr(lang, 'wo.status.in_progress')));
+
+        // On hold with a reason, then back.
+        await page.fill(`#reason-${woId}`, 'Waiting for the owner');
+        await card.getByRole('button', { name: tr(lang, 'work.hold') })
+            .click();
+        await say('work.done_hold');
+        assert.match(await card.textContent(),
+            new RegExp(`${tr(lang, 'wo.status.on_hold')}.*Waiting for the ` +
+                'owner'));
+        await card.getByRole('button', { name: tr(lang, 'work.resume') })
+            .click();
+        await say('work.done_resume');
+        assert.match(await card.textContent(),
+            new RegExp(tr(lang, 'wo.status.in_progress')));
+
+        // The step's outcomes are offered before the first try.
+        const choice = page.locator(`#outcome-${woId}`);
+        assert.equal(await labelOf(page, `outcome-${woId}`),
+            tr(lang, 'work.outcome'));
+        assert.deepEqual(await choice.locator('option').evaluateAll(
+            (os) => os.map((o) => [o.value, o.textContent])), [
+            ['', tr(lang, 'form.choose')], ['tow', tr(lang, 'outcome.tow')],
+            ['not_found', tr(lang, 'outcome.not_found')],
+            ['not_abandoned', tr(lang, 'outcome.not_abandoned')]]);
+        assert.deepEqual(await untranslated(page, lang), []);
+        // Without one, the page asks and sends nothing.
+        await card.getByRole('button', { name: tr(lang, 'work.complete') })
+            .click();
+        await say('work.choose_outcome_first');
+        assert.equal(await page.evaluate(() =>
+            document.activeElement.id), `outcome-${woId}`);
+        const token = await tokenOf(page);
+        assert.equal((await workOrdersOf(token, id))[0].status, 'in_progress');
+
+        await choice.selectOption('tow');
+        await page.fill(`#note-${woId}`, 'No plates');
+        await card.getByRole('button', { name: tr(lang, 'work.complete') })
+            .click();
+        await say('work.done_complete');
+        const follow = page.locator('[data-workorder]', { hasText: id })
+            .filter({ hasText: 'Tow the vehicle to the pound' });
+        await follow.waitFor();
+        const followText = await follow.textContent();
+        assert.match(followText, new RegExp(tr(lang, 'work.new')));
+        assert.match(followText, /Tow Pound and Vehicle Enforcement/);
+        assert.equal(await page.locator('[data-workorder]', { hasText: id })
+            .filter({ hasText: 'Inspect the reported vehicle' }).count(), 0);
+        const done = (await workOrdersOf(token, id))
+            .find((w) => w.step === 'INSPECT');
+        assert.equal(done.outcome, 'tow');
+        assert.equal(done.notes, 'No plates');
+        assert.deepEqual(await untranslated(page, lang), []);
+        await shot(page, `work-followup-${lang}-360`);
+        assert.deepEqual(page.errors, []);
+        await page.close();
+
+        // A supervisor sees the counts per work group, by name: the tow
+        // of each language's test so far.
+        const boss = `sue-${lang}`;
+        addUser(env.srv, boss, ['supervisor'], ['SANITATION', 'POLICE']);
+        const sup = await openPage(env, '/work/', { viewport: DESKTOP,
+            lang });
+        await signInAs(sup, boss);
+        await sup.waitForSelector('#groups');
+        assert.deepEqual(await sup.$$eval('#groups thead th',
+            (ths) => ths.map((h) => h.textContent)), [tr(lang, 'work.group'),
+            tr(lang, 'sla.on_track'), tr(lang, 'sla.at_risk'),
+            tr(lang, 'sla.breached')]);
+        const rows = await groupCounts(sup);
+        assert.deepEqual(rows['Tow Pound and Vehicle Enforcement'],
+            [String(i + 1), '0', '0']);
+        // (other tests of this file leave work for other groups)
+        assert.equal('Street Cleaning and Enforcement' in rows, false);
+        assert.equal(Object.keys(rows).some((g) => /^[A-Z_]+$/.test(g)),
+            false);
+        assert.deepEqual(await untranslated(sup, lang), []);
+        await shot(sup, `work-supervisor-${lang}-desktop`);
+        assert.deepEqual(sup.errors, []);
+        await sup.close();
+    });
+}
+
+test('work: switching the language keeps a half-filled hold or completion',
+    async (t) => {
+        const f = await features(env.srv);
+        if (!f.staff || !f.workorders)
+            return t.skip('the work-order API is not on this server yet');
+        addUser(env.srv, 'cal-switch', ['crew'], ['PARKS']);
+        const [id] = await seed(env.srv, [{ service_code: 'FALLEN_TREE',
+            address_string: '2 Park Row' }]);
+        const page = await openPage(env, '/work/', { viewport: PHONE,
+            lang: 'en' });
+        await signInAs(page, 'cal-switch');
+        const card = page.locator('[data-workorder]', { hasText: id });
+        await card.waitFor();
+        const woId = await card.getAttribute('data-workorder');
+        await card.getByRole('button', { name: tr('en', 'work.start') })
+            .click();
+        await page.locator(`#outcome-${woId}`).waitFor();
+        await page.evaluate(() => {
+            window.notReloaded = true;
+        });
+        await page.selectOption(`#outcome-${woId}`, 'branch_only');
+        await page.fill(`#note-${woId}`, 'Only the big branch');
+        await page.fill(`#reason-${woId}`, 'Needs a bucket truck');
+        for (const lang of ['zh', 'es']) {
+            await switchLang(page, lang);
+            assert.equal(await page.evaluate(() => window.notReloaded), true);
+            assert.equal(await page.inputValue(`#outcome-${woId}`),
+                'branch_only');
+            assert.equal(await page.inputValue(`#note-${woId}`),
+                'Only the big branch');
+            assert.equal(await page.inputValue(`#reason-${woId}`),
+                'Needs a bucket truck');
+            assert.equal(await labelOf(page, `note-${woId}`),
+                tr(lang, 'work.note'));
+            assert.equal(await page.textContent(
+                `#outcome-${woId} option[value=branch_only]`),
+            tr(lang, 'outcome.branch_only'));
+            assert.match(await card.textContent(),
+                new RegExp(tr(lang, 'wo.status.in_progress')));
+            assert.deepEqual(await untranslated(page, lang), []);
+        }
+        await card.getByRole('button', { name: tr('es', 'work.complete') })
+            .click();
+        await page.waitForFunction((s) => document.querySelector(
+            '#work-msg')?.textContent === s,
+        tr('es', 'work.done_complete', { id: woId }));
+        const [w] = await workOrdersOf(await tokenOf(page), id);
+        assert.equal(w.outcome, 'branch_only');
+        assert.equal(w.notes, 'Only the big branch');
+        assert.deepEqual(page.errors, []);
+        await page.close();
+    });
+
+test('work: at-risk and breached work orders are marked, soonest due first',
+    async (t) => {
+        const f = await features(env.srv);
+        if (!f.staff || !f.workorders)
+            return t.skip('the work-order API is not on this server yet');
+        // A fresh inspection (2 business days) joins the tows (1 each):
+        // a sweep just past the inspection's at-risk time finds it at
+        // risk and the tows, due earlier, breached.
+        const [id] = await seed(env.srv, [{ service_code: 'ABANDONED_VEHICLE',
+            address_string: '9 Slip Street', 'attribute[HAZARD]': 'no',
+            'attribute[CONDITION]': 'damaged', 'attribute[MAKE]': 'Fiat' }]);
+        addUser(env.srv, 'cal-sla', ['crew'], ['POLICE']);
+        addUser(env.srv, 'sue-sla', ['supervisor'], ['POLICE']);
+        let page = await openPage(env, '/work/', { viewport: DESKTOP,
+            lang: 'en' });
+        await signInAs(page, 'cal-sla');
+        const token = await tokenOf(page);
+        const [inspect] = await workOrdersOf(token, id);
+        const now = new Date(Date.parse(inspect.at_risk_datetime) + 1000)
+            .toISOString();
+        execFileSync(env.srv.bin, ['sla', 'sweep', '--db', env.srv.db,
+            '--config', env.srv.config, '--now', now], { stdio: 'ignore' });
+        const list = (await env.srv.get('/api/v1/workorders?status=' +
+            'unfinished&department=POLICE&limit=1000', { headers:
+            { authorization: `Bearer ${token}` } })).json;
+        // What each should be, from its own times.
+        const state = (w) => Date.parse(w.due_datetime) <= Date.parse(now)
+            ? 'breached' : Date.parse(w.at_risk_datetime) <= Date.parse(now)
+                ? 'at_risk' : 'on_track';
+        assert.equal(state(list.find((w) => w.service_request_id === id)),
+            'at_risk');
+        assert.ok(list.some((w) => state(w) === 'breached'));
+        const sorted = [...list].sort((a, b) =>
+            Date.parse(a.due_datetime) - Date.parse(b.due_datetime) ||
+            a.id - b.id);
+        await page.close();
+
+        for (const lang of LANGS) {
+            page = await openPage(env, '/work/', { viewport: PHONE, lang });
+            await page.evaluate(() => sessionStorage.clear());
+            await page.reload();
+            await page.waitForSelector('body[data-ready="true"]');
+            await signInAs(page, 'cal-sla');
+            await page.waitForSelector('[data-workorder]');
+            const cards = await page.$$eval('[data-workorder]', (els) =>
+                els.map((e) => [e.dataset.workorder, e.dataset.sla,
+                    e.querySelector('.sla-' + e.dataset.sla)?.textContent]));
+            assert.deepEqual(cards, sorted.map((w) => [String(w.id),
+                state(w), tr(lang, `sla.${state(w)}`)]));
+            await shot(page, `work-sla-${lang}-360`);
+            assert.deepEqual(page.errors, []);
+            await page.close();
+
+            const sup = await openPage(env, '/work/', { viewport: DESKTOP,
+                lang });
+            await sup.evaluate(() => sessionStorage.clear());
+            await sup.reload();
+            await sup.waitForSelector('body[data-ready="true"]');
+            await signInAs(sup, 'sue-sla');
+            await sup.waitForSelector('#groups');
+            const count = (g, s) => String(list.filter((w) =>
+                w.work_group === g && state(w) === s).length);
+            const rows = await groupCounts(sup);
+            for (const [g, name] of [['PD_TOWING',
+                'Tow Pound and Vehicle Enforcement'],
+            ['PD_PATROL', 'Precinct Patrol']])
+                assert.deepEqual(rows[name], ['on_track', 'at_risk',
+                    'breached'].map((s) => count(g, s)), name);
+            assert.deepEqual(await untranslated(sup, lang), []);
+            await shot(sup, `work-supervisor-sla-${lang}-desktop`);
+            assert.deepEqual(sup.errors, []);
+            await sup.close();
+        }
+    });

@@ -64,6 +64,18 @@ test('the demo city\'s groups and both statuses have names', () => {
     assert.ok('status.open' in en && 'status.closed' in en);
 });
 
+test('every outcome of the demo city\'s workflows has a name', () => {
+    const yaml = fs.readFileSync(path.join(web, '..', 'config',
+        'demo-city.yaml'), 'utf8');
+    const outcomes = new Set([...yaml.matchAll(
+        /- \{code: (\w+), (?:next|note):/g)].map((m) => m[1]));
+    // tow, not_found, ... sewer_cave_in: every one the work view offers
+    assert.ok(outcomes.has('tow') && outcomes.has('sewer_cave_in'));
+    assert.ok(outcomes.size >= 15, `only ${outcomes.size} outcomes`);
+    assert.deepEqual([...outcomes].filter((o) => !(`outcome.${o}` in en))
+        .sort(), []);
+});
+
 test('the start language: remembered, then browser, then city, then en',
     () => {
         assert.equal(pickLang('es', ['zh-CN'], 'en'), 'es');

@@ -96,3 +96,15 @@ test('the reports API\'s figures become the page\'s', () => {
         backlog_age: [3, 1, 0, 0, 2],
     });
 });
+
+test('services of the reports API are named in the page\'s language',
+    () => {
+        const total = { requests: 3, closed: 0, backlog: {} };
+        const r = (by, groups) => ({ by, total, groups });
+        const s = fromReports(
+            r('service', [{ key: 'POTHOLE', name: 'Pothole', requests: 2 },
+                { key: 'GONE', name: 'Gone', requests: 1 }]),
+            r('department', []), r('channel', []), { POTHOLE: '坑洼' });
+        // A service the catalogue no longer lists keeps the API's name.
+        assert.deepEqual(s.by_service, [['坑洼', 2], ['Gone', 1]]);
+    });

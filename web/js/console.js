@@ -8,10 +8,12 @@
 // escalation to the expert queue. The staff API is docs/API.md.
 import { ApiError, open311Get, staff, webConfig } from './api.js';
 import { detectEmergency } from './emergency.js';
-import { answers, buildQuestions, clearErrors, showErrors } from './form.js';
+import { answers, buildQuestions, clearErrors, rawAnswers, showErrors }
+    from './form.js';
 import { initI18n, LANG_NAMES, langTag, onLangChange, t } from './i18n.js';
 import { signIn, userBar } from './session.js';
-import { fmtDate, h, notAvailable, say, setTimeZone, show } from './ui.js';
+import { fmtDate, h, keepValues, notAvailable, pageTitle, say, setTimeZone,
+    show } from './ui.js';
 import { checkAnswers, checkDetails, checkLocation } from './validate.js';
 
 const $ = (id) => document.getElementById(id);
@@ -21,6 +23,24 @@ const CALLER_LANGS = ['en', 'zh', 'es', 'other'];
 let definition = null;
 let caller = null;
 let features = {};
+let me = null;
+// Service names in the page's language, by code.
+let serviceNames = {};
+// What is on screen, to draw again in another language: the caller pop
+// ([phone, caller]), the saved request ([answer, work orders]), the
+// search's list, the open request's number.
+let popped = null;
+let savedShown = null;
+let found = null;
+let detailId = null;
+// The intake form's problems found before sending, while on screen.
+let problems = null;
+
+// A service's name in the page's language, else as the API gave it.
+function serviceName(r) {
+    return serviceNames[r.service_code] ?? r.service_name ?? r.service_code ??
+        '';
+}
 
 // Error text for a failed call, or the "not available yet" note.
 function failed(e, what) {
@@ -44,7 +64,7 @@ function requestTable(list, onOpen) {
             return h('tr', {},
                 h('td', {}, onOpen ? h('button', { type: 'button',
                     class: 'link', onclick: () => onOpen(id) }, id) : id),
-                h('td', {}, r.service_name ?? r.service_code ?? ''),
+                h('td', {}, serviceName(r)),
                 h('td', {}, h('span', { class: `status status-${r.status}` },
                     t(`status.${r.status}`))),
                 h('td', {}, fmtDate(r.requested_datetime ?? r.requested_at)));
@@ -57,6 +77,7 @@ async function findCaller(ev) {
     ev?.preventDefault();
     const phone = $('caller-phone').value.trim();
     const out = $('caller');
+    popped = null;
     if (!phone) {
         show(out, h('p', { class: 'msg msg-error' }, t('console.enter_phone')));
         return;
@@ -71,8 +92,6 @@ async function findCaller(ev) {
         }
     }
     // A new caller: the intake form starts with the number only.
-    const history = caller?.requests ?? [];
-    const open = history.filter((r) => r.open ?? r.status === 'open');
     $('phone').value = caller?.phones?.[0] ?? phone;
     $('first_name').value = caller?.first_name ?? '';
     $('last_name').value = caller?.last_name ?? '';
@@ -82,9 +101,18 @@ async function findCaller(ev) {
     const base = String(caller?.language ?? '').split('-')[0];
     $('caller-lang').value = CALLER_LANGS.includes(base) ? base
         : caller?.language ? 'other' : $('caller-lang').value;
+    popped = [phone, caller];
+    showCaller();
+}
+
+// The popped caller: who they are, open requests and history.
+function showCaller() {
+    const [phone, caller] = popped;
+    const history = caller?.requests ?? [];
+    const open = history.filter((r) => r.open ?? r.status === 'open');
     const name = [caller?.first_name, caller?.last_name].filter(Boolean)
         .join(' ');
-    show(out, h('div', { 'data-caller': caller?.id ?? 'new' },
+    show($('caller'), h('div', { 'data-caller': caller?.id ?? 'new' },
         h('p', { id: 'caller-summary' }, caller
             ? t('console.caller_known', { name: name || phone,
                 n: history.length })
@@ -100,6 +128,8 @@ async function findCaller(ev) {
 
 async function loadServices() {
     const services = await open311Get('services');
+    serviceNames = Object.fromEntries(services.map((s) =>
+        [s.service_code, s.service_name]));
     const sel = $('service');
     const keep = sel.value;
     sel.replaceChildren(h('option', { value: '' }, t('form.choose')),
@@ -131,18 +161,20 @@ async function save(ev) {
     ev.preventDefault();
     const form = $('intake');
     const v = (id) => $(id).value.trim();
-    const problems = [];
+    const found = [];
     if (!$('service').value)
-        problems.push({ field: 'service', key: 'validate.required' });
+        found.push({ field: 'service', key: 'validate.required' });
     const ans = definition ? answers($('questions'), definition) : {};
     const loc = { address: v('address'), lat: v('lat'), long: v('long') };
-    problems.push(...checkAnswers(definition?.attributes, ans),
+    found.push(...checkAnswers(definition?.attributes, ans),
         ...checkLocation(loc), ...checkDetails({
             description: $('description').value, email: v('email') }));
-    if (problems.length) {
+    if (found.length) {
+        problems = found;
         showErrors(form, problems);
         return;
     }
+    problems = null;
     clearErrors(form);
     const contact = Object.fromEntries(Object.entries({
         first_name: v('first_name'), last_name: v('last_name'),
@@ -169,7 +201,8 @@ async function save(ev) {
     $('intake-submit').disabled = true;
     try {
         const res = await staff('POST', 'requests', { body });
-        await showSaved(res);
+        savedShown = [res, await workOrdersOf(res.service_request_id)];
+        showSaved();
         // The caller stays on the line: keep who they are for the next one.
         const keep = ['channel', 'caller-lang', 'first_name', 'last_name',
             'phone', 'email'].map((k) => [k, $(k).value]);
@@ -185,6 +218,7 @@ async function save(ev) {
         if (e.notAvailable)
             show($('saved'), notAvailable(t('console.intake_title')));
         else
+            problems = null; // the server's words, in its language
             showErrors(form, (e.errors ?? [{ field: e.field,
                 message: e.message }]).map((x) => {
                 const field = x.field ? fieldOf(x.field) : null;
@@ -209,13 +243,13 @@ function fieldOf(path) {
         service_code: 'service' }[path] ?? path;
 }
 
-function workOrderList(list) {
+function workOrderList(list, id) {
     if (!list?.length)
         return h('p', {}, t('console.no_workorders'));
-    return h('ul', { id: 'saved-workorders' }, list.map((w) => h('li', {},
-        `${w.name ?? w.step ?? ''} · ${w.work_group ?? ''} · ${t(
-            `wo.status.${w.status}`)} · ${t('work.due')}: ${fmtDate(
-            w.due_datetime)}`)));
+    return h('ul', { id }, list.map((w) => h('li', {},
+        `${w.name ?? w.step ?? ''} · ${w.work_group_name ?? w.work_group ??
+            ''} · ${t(`wo.status.${w.status}`)} · ${t('work.due')}: ${
+            fmtDate(w.due_datetime)}`)));
 }
 
 // The work orders of request id, or null where the server has none.
@@ -231,10 +265,11 @@ async function workOrdersOf(id) {
     }
 }
 
-async function showSaved(r) {
+// The saved request: its department, expected date and work orders.
+function showSaved(focus = true) {
+    const [r, orders] = savedShown;
     const id = r.service_request_id;
     const box = $('saved');
-    const orders = await workOrdersOf(id);
     show(box, h('div', { class: 'panel', 'data-saved': id },
         h('h3', {}, t('console.saved', { id })),
         h('dl', { class: 'facts' },
@@ -245,9 +280,10 @@ async function showSaved(r) {
             h('dd', { id: 'saved-expected' }, r.expected_datetime
                 ? fmtDate(r.expected_datetime) : t('track.expected_none'))),
         h('h4', {}, t('console.workorders')),
-        orders ? workOrderList(orders)
+        orders ? workOrderList(orders, 'saved-workorders')
             : notAvailable(t('console.workorders'))));
-    box.focus();
+    if (focus)
+        box.focus();
 }
 
 // ---- search, notes, escalation
@@ -262,6 +298,7 @@ async function search(ev) {
     ev.preventDefault();
     const q = $('search-q').value.trim();
     const out = $('search-result');
+    found = null;
     if (ID_RE.test(q)) {
         show(out);
         await openDetail(q);
@@ -276,8 +313,8 @@ async function search(ev) {
     }
     try {
         const res = await staff('GET', 'requests', { params: { q } });
-        show(out, requestTable(Array.isArray(res) ? res : res.requests ?? [],
-            openDetail));
+        found = Array.isArray(res) ? res : res.requests ?? [];
+        show(out, requestTable(found, openDetail));
     } catch (e) {
         show(out, failed(e, t('console.search_title')));
     }
@@ -286,6 +323,7 @@ async function search(ev) {
 async function openDetail(id) {
     const box = $('detail');
     let r;
+    detailId = id;
     try {
         r = await staff('GET', `requests/${encodeURIComponent(id)}`);
         r = r.request ?? r;
@@ -337,7 +375,7 @@ async function openDetail(id) {
     const notes = r.notes ?? [];
     const orders = await workOrdersOf(id);
     show(box, h('div', { class: 'panel', 'data-detail': id },
-        h('h3', {}, `${id} · ${r.service_name ?? r.service_code ?? ''}`),
+        h('h3', {}, `${id} · ${serviceName(r)}`),
         h('dl', { class: 'facts' },
             h('dt', {}, t('track.status')), h('dd', {},
                 t(`status.${r.status}`)),
@@ -351,7 +389,8 @@ async function openDetail(id) {
                         r.escalation.escalated_at) })
                     : t('console.not_escalated'))),
         h('p', {}, r.description ?? ''),
-        orders ? [h('h4', {}, t('console.workorders')), workOrderList(orders)]
+        orders ? [h('h4', {}, t('console.workorders')),
+            workOrderList(orders, 'detail-workorders')]
             : null,
         h('h4', {}, t('console.notes')),
         notes.length ? h('ul', { id: 'detail-notes' }, notes.map((n) =>
@@ -371,18 +410,62 @@ function gate(feature, form, out, what) {
     show($(out), notAvailable(t(what)));
 }
 
-async function start(me) {
-    $('app').hidden = false;
-    gate('callers', 'caller-form', 'caller', 'console.caller_title');
-    gate('intake', 'intake', 'saved', 'console.intake_title');
-    gate('request_search', 'search-form', 'search-result',
-        'console.search_title');
-    show($('user'), userBar(me));
+// The channel and caller-language lists in the page's language, keeping
+// what is picked.
+function fillLists() {
+    const keep = [$('channel').value, $('caller-lang').value];
     $('channel').replaceChildren(...CHANNELS.map((c) =>
         h('option', { value: c }, t(`channel.${c}`))));
     $('caller-lang').replaceChildren(...CALLER_LANGS.map((l) =>
         h('option', { value: l, lang: l === 'other' ? null : langTag(l) },
             l === 'other' ? t('console.lang_other') : LANG_NAMES[l])));
+    if (keep[0])
+        [$('channel').value, $('caller-lang').value] = keep;
+}
+
+// Draws everything on screen again in the new language, in place: what
+// was typed or picked stays, the service's questions come back in the
+// new language with their answers.
+async function relabel() {
+    if (!me)
+        return;
+    show($('user'), userBar(me));
+    gates();
+    fillLists();
+    const raw = definition ? rawAnswers($('questions'), definition) : {};
+    await loadServices();
+    if (definition && $('service').value) {
+        definition = await open311Get(`services/${encodeURIComponent(
+            $('service').value)}`);
+        buildQuestions($('questions'), definition, raw);
+    }
+    warnEmergency();
+    if (problems)
+        showErrors($('intake'), problems, { focus: false });
+    if (popped)
+        showCaller();
+    if (savedShown)
+        showSaved(false);
+    if (found)
+        show($('search-result'), requestTable(found, openDetail));
+    if (detailId && $('detail').firstChild)
+        await keepValues($('detail'), () => openDetail(detailId));
+}
+
+// Says which parts the server lacks.
+function gates() {
+    gate('callers', 'caller-form', 'caller', 'console.caller_title');
+    gate('intake', 'intake', 'saved', 'console.intake_title');
+    gate('request_search', 'search-form', 'search-result',
+        'console.search_title');
+}
+
+async function start(user) {
+    me = user;
+    $('app').hidden = false;
+    gates();
+    show($('user'), userBar(me));
+    fillLists();
     $('caller-form').addEventListener('submit', findCaller);
     $('service').addEventListener('change', () => pickService());
     $('description').addEventListener('input', warnEmergency);
@@ -397,8 +480,9 @@ async function main() {
     await initI18n(cfg.default_language);
     for (const el of document.querySelectorAll('.city-name'))
         el.textContent = cfg.city ?? '';
+    pageTitle(cfg.city, 'console.title');
     features = cfg.features ?? {};
-    onLangChange(() => location.reload());
+    onLangChange(relabel);
     await signIn($('signin'), start, cfg.features);
     document.body.dataset.ready = 'true';
 }

@@ -11,7 +11,7 @@ import { ApiError, open311Get, staff, staffToken, webConfig } from './api.js';
 import { initI18n, onLangChange, t } from './i18n.js';
 import { signIn } from './session.js';
 import { BUCKETS, fromReports, summarize } from './stats.js';
-import { fmtNum, h, say, setTimeZone, show } from './ui.js';
+import { fmtNum, h, pageTitle, say, setTimeZone, show } from './ui.js';
 
 const $ = (id) => document.getElementById(id);
 const DAY = 86400000;
@@ -49,9 +49,10 @@ function nextDay(v) {
 async function fromReportsApi(from, to) {
     const ask = (by) => staff('GET', 'reports/summary',
         { params: { from, to: nextDay(to), by } });
-    const [svc, dept, chan] = await Promise.all([ask('service'),
-        ask('department'), ask('channel')]);
-    return fromReports(svc, dept, chan);
+    const [svc, dept, chan, services] = await Promise.all([ask('service'),
+        ask('department'), ask('channel'), open311Get('services')]);
+    return fromReports(svc, dept, chan, Object.fromEntries(services.map(
+        (x) => [x.service_code, x.service_name])));
 }
 
 // t(prefix.key), or key itself when there is no such string.
@@ -92,6 +93,13 @@ function chartCard(id, title, rows, type = 'bar') {
         });
     }
     return card;
+}
+
+// A chart's place with a note where there is nothing to draw.
+function noteCard(id, title, text) {
+    return h('section', { class: 'panel', 'data-chart': id },
+        h('h2', {}, title), h('p', { class: 'msg msg-info',
+            'data-state': 'empty' }, text));
 }
 
 function unavailableCard(id, title) {
@@ -141,6 +149,8 @@ function render(s, source) {
         s.close_stats ? chartCard('close', t('dash.time_to_close_hours'),
             [[t('dash.median'), hours(s.close_stats.median_seconds)],
                 [t('dash.p90'), hours(s.close_stats.p90_seconds)]]) : null,
+        !s.close_stats && !s.time_to_close ? noteCard('close',
+            t('dash.time_to_close_hours'), t('dash.none_closed')) : null,
         s.backlog_age ? chartCard('backlog', t('dash.backlog_age'),
             labels.map((l, i) => [l, s.backlog_age[i] ?? 0])) : null);
     say($('dash-msg'), source === 'open311' ? t('dash.public_only') : '',
@@ -203,6 +213,7 @@ async function main() {
     await initI18n(cfg.default_language);
     for (const el of document.querySelectorAll('.city-name'))
         el.textContent = cfg.city ?? '';
+    pageTitle(cfg.city, 'dash.title');
     features = cfg.features ?? {};
     const today = new Date();
     const iso = (d) => `${d.getFullYear()}-${String(d.getMonth() + 1)
@@ -212,9 +223,12 @@ async function main() {
     $('from').value = params.get('from') ??
         iso(new Date(today.getTime() - 29 * DAY));
     $('range').addEventListener('submit', load);
+    // Service names come from the server in the page's language: ask
+    // again. (Before the figures, the sign-in form translates itself.)
     onLangChange(() => {
         if (last)
-            render(...last);
+            return load();
+        return null;
     });
     await load();
     document.body.dataset.ready = 'true';

@@ -144,8 +144,10 @@ function questionOf(form, el) {
 }
 
 // Shows problems ({field, key, params} or {field: null, text}) next to
-// their fields and in the form's .error-summary, which takes the focus.
-export function showErrors(form, problems) {
+// their fields and in the form's .error-summary, which takes the focus
+// unless focus is false (the same problems drawn again in another
+// language).
+export function showErrors(form, problems, { focus = true } = {}) {
     clearErrors(form);
     if (!problems.length)
         return;
@@ -184,5 +186,6 @@ export function showErrors(form, problems) {
     }
     sum.replaceChildren(h('h3', {}, t('form.fix')), h('ul', {}, items));
     sum.hidden = false;
-    sum.focus();
+    if (focus)
+        sum.focus();
 }

@@ -99,6 +99,8 @@ export async function setLang(l) {
     applyI18n(document);
     for (const f of listeners)
         await f(l);
+    // Once every part of the page has been drawn again (tests wait on it).
+    document.body.dataset.lang = l;
 }
 
 // Runs f(lang) after every change of language.
@@ -128,4 +130,5 @@ export async function initI18n(cityDefault) {
     dict = d ?? en;
     document.documentElement.lang = langTag(first);
     applyI18n(document);
+    document.body.dataset.lang = first;
 }

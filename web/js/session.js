@@ -26,7 +26,8 @@ async function whoAmI() {
 // Shows the sign-in form in box until someone signs in, then calls
 // onSignedIn(user). Resolves once the first state is on screen. A server
 // whose /web-config.json says it has no staff API gets the "not available
-// yet" note instead.
+// yet" note instead. The form's texts carry their keys, so a change of
+// language translates them in place.
 export async function signIn(box, onSignedIn, features) {
     let me;
     if (features && features.staff === false) {
@@ -67,18 +68,21 @@ export async function signIn(box, onSignedIn, features) {
                         : t('common.error', { message: e.message }), 'error');
             }
         } },
-    h('h2', {}, t('staff.sign_in_title')),
+    h('h2', { 'data-i18n': 'staff.sign_in_title' }, t('staff.sign_in_title')),
     h('div', { class: 'field' },
-        h('label', { for: 'login' }, t('staff.login')),
+        h('label', { for: 'login', 'data-i18n': 'staff.login' },
+            t('staff.login')),
         h('input', { type: 'text', id: 'login', name: 'login',
             autocomplete: 'username', required: true })),
     h('div', { class: 'field' },
-        h('label', { for: 'password' }, t('staff.password')),
+        h('label', { for: 'password', 'data-i18n': 'staff.password' },
+            t('staff.password')),
         h('input', { type: 'password', id: 'password', name: 'password',
             autocomplete: 'current-password', required: true })),
     msg,
     h('div', { class: 'actions' },
-        h('button', { type: 'submit' }, t('staff.sign_in'))));
+        h('button', { type: 'submit', 'data-i18n': 'staff.sign_in' },
+            t('staff.sign_in'))));
     show(box, form);
 }
 

@@ -93,21 +93,24 @@ export const REPORT_AGES = ['0-1d', '1-3d', '3-7d', '7-30d', 'over_30d'];
 
 // The page's summary from three answers of GET /api/v1/reports/summary
 // (docs/REPORTS.md) for one period, broken down by service, department
-// and channel (each also carries the total).
-export function fromReports(byService, byDepartment, byChannel) {
+// and channel (each also carries the total). serviceNames (code to name)
+// names the services in the page's language; the API names them in the
+// city's.
+export function fromReports(byService, byDepartment, byChannel,
+    serviceNames = {}) {
     const tot = byService.total;
-    const groups = (r) => (r?.groups ?? []).map((g) =>
-        [String(g.name ?? g.key), Number(g.requests)]);
+    const groups = (r, names = {}) => (r?.groups ?? []).map((g) =>
+        [String(names[g.key] ?? g.name ?? g.key), Number(g.requests)]);
     const sla = tot.sla ?? {};
     return {
         total: tot.requests,
         by_status: [['open', tot.requests - tot.closed],
             ['closed', tot.closed]].filter(([, n]) => n > 0),
-        by_service: groups(byService),
+        by_service: groups(byService, serviceNames),
         by_department: groups(byDepartment),
         by_channel: (byChannel?.groups ?? []).map((g) =>
             [String(g.key), Number(g.requests)]),
-        sla: sla.with_due ? { met: sla.met, missed: sla.missed,
+        sla: tot.sla ? { met: sla.met, missed: sla.missed,
             unknown: sla.unknown, percent: sla.compliance === null ||
                 sla.compliance === undefined ? null
                 : Math.round(1000 * sla.compliance) / 10 } : null,

@@ -3,7 +3,7 @@
 // Small DOM helpers shared by the pages: an element builder, date
 // formatting in the city's time zone and the current language, status
 // messages read out by screen readers, and the page header.
-import { currentLang, langTag, t } from './i18n.js';
+import { currentLang, langTag, onLangChange, t } from './i18n.js';
 
 // h('p', {class: 'x', onclick: f}, 'text', child...): builds an element.
 // Attributes starting with "on" become listeners; null/false are skipped.
@@ -88,6 +88,35 @@ export function localToIso(value) {
     return `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())}` +
         `T${pad(d.getHours())}:${pad(d.getMinutes())}:${pad(d.getSeconds())}` +
         `${sign}${pad(off / 60)}:${pad(off % 60)}`;
+}
+
+// Runs redraw (which may be async) and gives every form control under el
+// with an id the value, check or choice it had before, so that drawing a
+// part of the page again (in another language) loses nothing typed.
+export async function keepValues(el, redraw) {
+    const before = new Map([...el.querySelectorAll(
+        'input[id], select[id], textarea[id]')].map((c) => [c.id,
+        c.type === 'checkbox' || c.type === 'radio' ? c.checked : c.value]));
+    await redraw();
+    for (const [id, v] of before) {
+        const c = document.getElementById(id);
+        if (!c || !el.contains(c))
+            continue;
+        if (c.type === 'checkbox' || c.type === 'radio')
+            c.checked = v;
+        else
+            c.value = v;
+    }
+}
+
+// Titles the page "CITY 311 · " and the text of key, in every language
+// the page is switched to.
+export function pageTitle(city, key) {
+    const set = () => {
+        document.title = `${city ?? ''} 311 · ${t(key)}`.trim();
+    };
+    set();
+    onLangChange(set);
 }
 
 // Replaces the children of el.

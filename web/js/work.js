@@ -8,14 +8,27 @@
 import { staff, webConfig } from './api.js';
 import { initI18n, onLangChange, t } from './i18n.js';
 import { signIn, userBar } from './session.js';
-import { fmtDate, fmtNum, h, notAvailable, say, setTimeZone, show }
-    from './ui.js';
+import { fmtDate, fmtNum, h, keepValues, notAvailable, pageTitle, say,
+    setTimeZone, show } from './ui.js';
 
 const $ = (id) => document.getElementById(id);
 const SLA = ['on_track', 'at_risk', 'breached'];
 
 let orders = [];
 let seen = new Set();
+let me = null;
+// Department names by code, as GET me and work orders give them.
+const deptNames = new Map();
+
+// The text of outcome code o in the page's language, else the code.
+function outcomeText(o) {
+    return t(`outcome.${o}`) === `outcome.${o}` ? o : t(`outcome.${o}`);
+}
+
+// A work order's work group: its name, else its code.
+function groupOf(w) {
+    return w.work_group_name ?? w.work_group ?? '—';
+}
 
 // A work order's SLA state: the API's (as of its last sweep), else from
 // its due and at-risk times.
@@ -47,8 +60,8 @@ async function act(w, action, body) {
     try {
         await staff('POST', `workorders/${encodeURIComponent(w.id)}/${action}`,
             { body: body ?? {} });
-        say($('work-msg'), t(`work.done_${action}`, { id: w.id }), 'ok');
         await load();
+        say($('work-msg'), t(`work.done_${action}`, { id: w.id }), 'ok');
         return null;
     } catch (e) {
         say($('work-msg'), e.notAvailable ? t('common.not_available',
@@ -63,16 +76,34 @@ export function outcomesIn(message) {
     return m ? m[1].split(',').map((x) => x.trim()).filter(Boolean) : [];
 }
 
-// Complete: with an optional note; when the step needs an outcome, the
-// server's refusal names them and a choice of them appears.
+// A required choice of outcomes, with its label, in box.
+function outcomeChoice(box, id, outcomes) {
+    const select = h('select', { id, required: true },
+        h('option', { value: '' }, t('form.choose')),
+        outcomes.map((o) => h('option', { value: o }, outcomeText(o))));
+    show(box, h('label', { for: id }, t('work.outcome')), select);
+    box.hidden = false;
+    return select;
+}
+
+// Complete: with an optional note and, when the step takes outcomes (the
+// work order lists them), the outcome. From a server whose work orders do
+// not list them, the refusal names them and a choice of them appears.
 function completeForm(w) {
     const id = `outcome-${w.id}`;
     const box = h('div', { class: 'field', hidden: true });
     const note = h('input', { type: 'text', id: `note-${w.id}` });
-    let select = null;
-    const form = h('form', { class: 'complete', onsubmit: async (ev) => {
+    let select = w.outcomes?.length ? outcomeChoice(box, id, w.outcomes)
+        : null;
+    const form = h('form', { class: 'complete', novalidate: true,
+        onsubmit: async (ev) => {
         ev.preventDefault();
         const body = {};
+        if (select && !select.value) {
+            say($('work-msg'), t('work.choose_outcome_first'), 'error');
+            select.focus();
+            return;
+        }
         if (select?.value)
             body.outcome = select.value;
         if (note.value.trim())
@@ -80,13 +111,7 @@ function completeForm(w) {
         const e = await act(w, 'complete', body);
         const outcomes = e?.status === 400 ? outcomesIn(e.message) : [];
         if (outcomes.length && !select) {
-            select = h('select', { id, required: true },
-                h('option', { value: '' }, t('form.choose')),
-                outcomes.map((o) => h('option', { value: o },
-                    t(`outcome.${o}`) === `outcome.${o}` ? o
-                        : t(`outcome.${o}`))));
-            show(box, h('label', { for: id }, t('work.outcome')), select);
-            box.hidden = false;
+            select = outcomeChoice(box, id, outcomes);
             say($('work-msg'), t('work.choose_outcome'), 'warn');
             select.focus();
         }
@@ -102,7 +127,7 @@ function completeForm(w) {
 function holdForm(w) {
     const id = `reason-${w.id}`;
     const reason = h('input', { type: 'text', id, required: true });
-    return h('form', { class: 'hold', onsubmit: (ev) => {
+    return h('form', { class: 'hold', novalidate: true, onsubmit: (ev) => {
         ev.preventDefault();
         if (!reason.value.trim()) {
             say($('work-msg'), t('work.reason_needed'), 'error');
@@ -149,8 +174,9 @@ function queue() {
                 h('dl', { class: 'facts' },
                     h('dt', {}, t('work.due')), h('dd', {},
                         fmtDate(w.due_datetime)),
-                    h('dt', {}, t('work.group')), h('dd', {},
-                        w.work_group ?? '—'),
+                    h('dt', {}, t('work.department')), h('dd', {},
+                        w.department_name ?? w.department ?? '—'),
+                    h('dt', {}, t('work.group')), h('dd', {}, groupOf(w)),
                     h('dt', {}, t('work.assignee')), h('dd', {},
                         w.assignee ?? '—'),
                     w.hold_reason ? [h('dt', {}, t('work.hold_reason')),
@@ -166,7 +192,8 @@ function supervisor() {
             continue;
         const g = w.work_group ?? '—';
         if (!groups.has(g))
-            groups.set(g, { on_track: 0, at_risk: 0, breached: 0 });
+            groups.set(g, { name: groupOf(w), on_track: 0, at_risk: 0,
+                breached: 0 });
         groups.get(g)[slaOf(w)]++;
     }
     if (!groups.size)
@@ -174,8 +201,8 @@ function supervisor() {
     return h('div', { class: 'table-wrap' }, h('table', { id: 'groups' },
         h('thead', {}, h('tr', {}, h('th', {}, t('work.group')),
             SLA.map((s) => h('th', { class: 'num' }, t(`sla.${s}`))))),
-        h('tbody', {}, [...groups].map(([g, c]) => h('tr', {},
-            h('th', { scope: 'row' }, g),
+        h('tbody', {}, [...groups].map(([g, c]) => h('tr',
+            { 'data-group': g }, h('th', { scope: 'row' }, c.name),
             SLA.map((s) => h('td', { class: 'num', 'data-sla': s },
                 fmtNum(c[s]))))))));
 }
@@ -192,6 +219,15 @@ async function load() {
         const before = new Set(orders.map((w) => w.id));
         orders = Array.isArray(res) ? res : res.work_orders ?? [];
         seen = before.size ? before : new Set(orders.map((w) => w.id));
+        let named = false;
+        for (const w of orders) {
+            if (w.department_name && !deptNames.has(w.department)) {
+                deptNames.set(w.department, w.department_name);
+                named = true;
+            }
+        }
+        if (named)
+            fillDepartments();
         render();
     } catch (e) {
         show($('work'), e.notAvailable ? notAvailable(t('work.title'))
@@ -200,13 +236,38 @@ async function load() {
     }
 }
 
-async function start(me) {
-    $('app').hidden = false;
-    show($('user'), userBar(me));
+// The department filter: the account's departments by name where known,
+// keeping the one picked.
+function fillDepartments() {
+    const keep = $('department').value;
     const depts = me.departments ?? [];
     $('department').replaceChildren(
         h('option', { value: '' }, t('work.all_departments')),
-        ...depts.map((d) => h('option', { value: d }, d)));
+        ...depts.map((d) => h('option', { value: d }, deptNames.get(d) ?? d)));
+    $('department').value = keep;
+}
+
+// Draws the page again in the new language, in place, keeping whatever
+// was typed or picked in the work orders' forms.
+async function relabel() {
+    if (!me)
+        return;
+    show($('user'), userBar(me));
+    fillDepartments();
+    await keepValues($('work'), render);
+    const msg = $('work-msg');
+    if (!msg.hidden)
+        say(msg, '');
+}
+
+async function start(user) {
+    me = user;
+    for (const [code, name] of Object.entries(me.department_names ?? {}))
+        deptNames.set(code, name);
+    $('app').hidden = false;
+    show($('user'), userBar(me));
+    const depts = me.departments ?? [];
+    fillDepartments();
     if (depts.length === 1)
         $('department').value = depts[0];
     const roles = me.roles ?? [];
@@ -223,7 +284,8 @@ async function main() {
     await initI18n(cfg.default_language);
     for (const el of document.querySelectorAll('.city-name'))
         el.textContent = cfg.city ?? '';
-    onLangChange(() => location.reload());
+    pageTitle(cfg.city, 'work.title');
+    onLangChange(relabel);
     await signIn($('signin'), start, cfg.features);
     document.body.dataset.ready = 'true';
 }

@@ -184,3 +184,67 @@ export async function signInAs(page, login) {
     await page.click('#signin-form button[type="submit"]');
     await page.waitForSelector('#app:not([hidden])');
 }
+
+// The texts on the page (text, option labels, aria-label, placeholder and
+// title) that are an English string of the pages whose lang string
+// differs: what a page shows untranslated.
+export async function untranslated(page, lang) {
+    if (lang === 'en')
+        return [];
+    const english = Object.entries(STRINGS.en)
+        .filter(([k, v]) => STRINGS[lang][k] !== v)
+        .map(([, v]) => v.trim());
+    return page.evaluate((list) => {
+        const want = new Set(list);
+        const seen = [];
+        const walk = document.createTreeWalker(document.body,
+            NodeFilter.SHOW_TEXT);
+        for (let n = walk.nextNode(); n; n = walk.nextNode()) {
+            const el = n.parentElement;
+            if (el.closest('script, style, [hidden]'))
+                continue;
+            seen.push(n.textContent.trim());
+        }
+        for (const el of document.querySelectorAll(
+            '[aria-label], [placeholder], [title]'))
+            for (const a of ['aria-label', 'placeholder', 'title'])
+                if (el.hasAttribute(a))
+                    seen.push(el.getAttribute(a).trim());
+        seen.push(document.title.trim());
+        return [...new Set(seen.filter((s) => want.has(s)))];
+    }, english);
+}
+
+// The visible form controls, buttons and links that pressing Tab (up to
+// 400 times, going round the page) never reaches: each one must be.
+export async function unreachable(page) {
+    const want = await page.$$eval('input, select, textarea, button, a[href]',
+        (els) => {
+            let n = 0;
+            for (const e of els) {
+                if (e.offsetParent === null || e.disabled ||
+                    e.closest('[hidden], details:not([open]) > :not(summary)'))
+                    continue;
+                e.dataset.tabProbe = String(n++);
+            }
+            return n;
+        });
+    const reached = new Set();
+    for (let i = 0; i < 400 && reached.size < want; i++) {
+        await page.keyboard.press('Tab');
+        const probe = await page.evaluate(() =>
+            document.activeElement?.dataset?.tabProbe ?? null);
+        if (probe !== null)
+            reached.add(probe);
+    }
+    return page.$$eval('[data-tab-probe]', (els, got) => els
+        .filter((e) => !got.includes(e.dataset.tabProbe))
+        .map((e) => e.id || e.name || e.outerHTML.slice(0, 80)), [...reached]);
+}
+
+// Picks lang in the page's language switch and waits until the page has
+// drawn itself again in it.
+export async function switchLang(page, lang) {
+    await page.selectOption('#lang', lang);
+    await page.waitForSelector(`body[data-lang="${lang}"]`);
+}
