@@ -253,3 +253,22 @@ test('a closed request gives the time to close', async (t) => {
     }
 });
 
+
+// An agent may sign in but not read reports: the page does not ask the
+// reports API to refuse it (no 403 in the console), counts the public
+// data and says why the channel figures are missing.
+for (const lang of LANGS) {
+    test(`an agent sees public counts and why (${lang})`, async (t) => {
+        if (!(await features(env.srv)).reports)
+            return t.skip('the reports API is not on this server yet');
+        addUser(env.srv, `abe-${lang}`, ['agent']);
+        const page = await signedIn(`abe-${lang}`, lang);
+        assert.equal(await page.textContent('#total strong'), '6');
+        assert.equal(await page.textContent('#dash-msg'),
+            tr(lang, 'dash.no_reports_role'));
+        assert.equal(await page.locator('[data-chart="channel"] ' +
+            '[data-state="not-available"]').count(), 1);
+        assert.deepEqual(page.errors, []);
+        await page.close();
+    });
+}

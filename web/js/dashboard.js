@@ -20,6 +20,10 @@ const MAX_PAGES = 50;
 let charts = [];
 let last = null;
 let features = {};
+let user = null; // the signed-in account, once known
+
+// Roles the reports API answers (docs/API.md); others get public counts.
+const REPORT_ROLES = ['supervisor', 'qa', 'admin'];
 
 async function fromOpen311(from, to) {
     const list = [];
@@ -153,8 +157,8 @@ function render(s, source) {
             t('dash.time_to_close_hours'), t('dash.none_closed')) : null,
         s.backlog_age ? chartCard('backlog', t('dash.backlog_age'),
             labels.map((l, i) => [l, s.backlog_age[i] ?? 0])) : null);
-    say($('dash-msg'), source === 'open311' ? t('dash.public_only') : '',
-        'info');
+    say($('dash-msg'), source === 'open311' ? t('dash.public_only')
+        : source === 'no_role' ? t('dash.no_reports_role') : '', 'info');
 }
 
 // Date input value to an ISO instant at the start or end of that day.
@@ -177,19 +181,31 @@ async function load(ev) {
     try {
         let s, source;
         // The reports API wants a signed-in user: ask before calling.
+        const signedIn = (me) => {
+            user = me;
+            return load();
+        };
         if (features.reports && !staffToken()) {
-            await signIn($('signin'), () => load(), features);
+            await signIn($('signin'), signedIn, features);
             say($('dash-msg'), '', 'info');
             return;
         }
+        if (features.reports && !user)
+            user = await staff('GET', 'me').catch(() => null);
+        // An account without a reporting role is not sent to be refused.
+        const mayReport = !user ||
+            (user.roles ?? []).some((r) => REPORT_ROLES.includes(r));
         try {
             if (features.reports === false)
                 throw new ApiError(404, [], { notAvailable: true });
+            if (!mayReport)
+                throw new ApiError(403, [], {});
             s = await fromReportsApi(from, to);
             source = 'reports';
         } catch (e) {
             if (e instanceof ApiError && e.status === 401) {
-                await signIn($('signin'), () => load(), features);
+                user = null;
+                await signIn($('signin'), signedIn, features);
                 say($('dash-msg'), '', 'info');
                 return;
             }
@@ -198,7 +214,7 @@ async function load(ev) {
             if (!e.notAvailable && e.status !== 404 && e.status !== 403)
                 throw e;
             s = await fromOpen311(dayBound(from, false), dayBound(to, true));
-            source = 'open311';
+            source = e.status === 403 ? 'no_role' : 'open311';
         }
         last = [s, source];
         render(s, source);
