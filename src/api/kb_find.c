@@ -94,6 +94,7 @@ find_args(struct http_req *req, bool public, struct find_req *fr)
         return false;
     if (fr->want == NULL)
         fr->want = accept_language(req);
+    fr->want = kb_search_want(fr->want, &req->arena);
     if (fr->q != NULL &&
         (strlen(fr->q) > KB_QUERY_MAX || !kb_text_utf8_ok(fr->q))) {
         staff_error(req, 400, "invalid", "q",

@@ -84,6 +84,26 @@ kb_search_lang_fits(const char *lang, const char *want)
     return strncmp(lang, want, n) == 0 && (lang[n] == '\0' || lang[n] == '-');
 }
 
+/* The language a tag asks for; see kb_search.h. */
+const char *
+kb_search_want(const char *tag, struct arena *a)
+{
+    const char *dash = tag != NULL ? strchr(tag, '-') : NULL;
+    size_t n, i, alpha = 0, digit = 0;
+
+    if (dash == NULL)
+        return tag;
+    n = strcspn(dash + 1, "-");
+    for (i = 1; i <= n; i++) {
+        alpha += (dash[i] >= 'a' && dash[i] <= 'z') ||
+                 (dash[i] >= 'A' && dash[i] <= 'Z');
+        digit += dash[i] >= '0' && dash[i] <= '9';
+    }
+    if ((n == 2 && alpha == 2) || (n == 3 && digit == 3))
+        return arena_strndup(a, tag, (size_t)(dash - tag));
+    return tag;
+}
+
 /* True when term t is among the tags. */
 static bool
 in_tags(const struct kb_article *art, const struct kb_term *t)
@@ -141,6 +161,8 @@ scored_cmp(const void *x, const void *y)
 
     if (a->matched != b->matched)
         return a->matched > b->matched ? -1 : 1;
+    if (a->own != b->own)
+        return a->own ? -1 : 1;
     if (a->boost != b->boost)
         return a->boost > b->boost ? -1 : 1;
     if (a->score != b->score)
@@ -198,6 +220,7 @@ kb_search_rank(const struct kb_term *t, size_t nt, bool any,
         if (nt > 0 && (any ? v[k].matched == 0 : v[k].matched < (int)nt))
             continue;
         v[k].boost = boost_of(&cands[i], b, nb);
+        v[k].own = kb_search_lang_fits(cands[i].lang, want);
         k++;
     }
     qsort(v, k, sizeof(*v), scored_cmp);
@@ -308,17 +331,17 @@ put_escaped(struct buf *b, const char *s, size_t n)
     }
 }
 
-/* The length of the longest term matching at plain[at], or 0. */
+/* The length in plain of the longest term matching at plain[at], or 0. */
 static size_t
 match_len(const char *plain, size_t len, size_t at, const struct kb_term *t,
           size_t nt)
 {
-    size_t i, best = 0;
+    size_t i, m, best = 0;
 
     for (i = 0; i < nt; i++) {
-        if (t[i].len > best && at + t[i].len <= len &&
-            kb_text_find(plain, at + t[i].len, &t[i], at) == (long)at)
-            best = t[i].len;
+        m = kb_text_match_at(plain, len, at, &t[i]);
+        if (m > best)
+            best = m;
     }
     return best;
 }

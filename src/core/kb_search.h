@@ -8,10 +8,10 @@
  *
  * Order: articles that match more terms first (this only differs when no
  * article matched them all and the search was loosened), then articles
- * linked to a service whose keywords or name the query contains (more
- * such keywords first), then by score, then by id. The score adds, for
- * each term, 10 when it is in the title, 6 in the tags and 1 per match in
- * the body up to 5.
+ * in the language asked for, then articles linked to a service whose
+ * keywords or name the query contains (more such keywords first), then by
+ * score, then by id. The score adds, for each term, 10 when it is in the
+ * title, 6 in the tags and 1 per match in the body up to 5.
  */
 #ifndef CIVIC311_KB_SEARCH_H
 #define CIVIC311_KB_SEARCH_H
@@ -42,6 +42,7 @@ struct kb_scored {
     int matched; /* terms found */
     int boost;   /* largest weight among the article's boosted services */
     int score;
+    bool own; /* in the language asked for */
 };
 
 /*
@@ -58,7 +59,7 @@ enum c311_rc kb_search_boosts(const struct city *city, const char *q,
  * every term, or with any set at least one (nt == 0 keeps them all).
  * Sorted in the order above, then reduced to one article per group, at
  * the group's best place: its best match in the language want when one
- * of its matches is in it, else its best match. In a.
+ * of its matches is in it (those come first), else its best match. In a.
  */
 enum c311_rc kb_search_rank(const struct kb_term *t, size_t nt, bool any,
                             const struct kb_article *cands, size_t n,
@@ -69,6 +70,15 @@ enum c311_rc kb_search_rank(const struct kb_term *t, size_t nt, bool any,
 /* True when an article in lang serves a reader who asked for want:
  * equal, or want is the primary subtag of lang ("zh" and "zh-Hans"). */
 bool kb_search_lang_fits(const char *lang, const char *want);
+
+/*
+ * The language a reader's tag asks the knowledge base for, in a: the tag
+ * without a region ("es-MX", "es-419" and "zh-CN" ask for es and zh, as
+ * articles are written once for every region), but with a script
+ * ("zh-Hant" stays, Traditional and Simplified Chinese being written
+ * apart). NULL for NULL or when out of memory.
+ */
+const char *kb_search_want(const char *tag, struct arena *a);
 
 /*
  * Puts each result in the language asked for: an article of the same

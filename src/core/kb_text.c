@@ -8,13 +8,32 @@
 
 #include "core/kb_text.h"
 
-/* Words too common in questions to narrow a search. */
+/*
+ * Words too common in questions to narrow a search: English, then Spanish
+ * (folded: "dónde" is "donde").
+ */
 static const char *const stop_words[] = {
-    "a",    "about", "an",    "and", "are",  "as",   "at",   "be",  "by",
-    "can",  "do",    "does",  "for", "from", "how",  "i",    "if",  "in",
-    "is",   "it",    "me",    "my",  "of",   "on",   "or",   "the", "to",
-    "what", "when",  "where", "who", "why",  "will", "with", "you", "your",
+    "a",    "about", "an",    "and",  "are",    "as",   "at",   "be",    "by",
+    "can",  "do",    "does",  "for",  "from",   "how",  "i",    "if",    "in",
+    "is",   "it",    "me",    "my",   "of",     "on",   "or",   "the",   "to",
+    "what", "when",  "where", "who",  "why",    "will", "with", "you",   "your",
+    "al",   "como",  "con",   "cual", "cuando", "de",   "del",  "donde", "el",
+    "en",   "es",    "esta",  "la",   "las",    "lo",   "los",  "mi",    "mis",
+    "para", "por",   "que",   "se",   "su",     "sus",  "un",   "una",   "y",
 };
+
+/*
+ * What the letters from U+00C0 to U+017F fold to: the ASCII letter they
+ * are without their accent or stroke, or '.' for a letter that has none
+ * (æ, ð, þ, ß, œ, ...).
+ */
+static const char fold_latin[] =
+    "aaaaaa.ceeeeiiii.nooooo.ouuuuy.."  /* U+00C0 À ... U+00DF ß */
+    "aaaaaa.ceeeeiiii.nooooo.ouuuuy.y"  /* U+00E0 à ... U+00FF ÿ */
+    "aaaaaaccccccccddddeeeeeeeeeegggg"  /* U+0100 Ā ... U+011F ğ */
+    "gggghhhhiiiiiiiiii..jjkk.lllllll"  /* U+0120 Ġ ... U+013F Ŀ */
+    "lllnnnnnn...oooooo..rrrrrrssssss"  /* U+0140 ŀ ... U+015F ş */
+    "ssttttttuuuuuuuuuuuuwwyyyzzzzzzs"; /* U+0160 Š ... U+017F ſ */
 
 /* Decodes one code point; see kb_text.h. */
 uint32_t
@@ -128,20 +147,91 @@ run_kind(uint32_t cp)
     return kb_text_is_word(cp) ? 1 : 0;
 }
 
-/* A copy of s[0, len) with ASCII letters lowercased, in a. */
-static char *
-lower_dup(const char *s, size_t len, struct arena *a)
+/* Folds one code point; see kb_text.h. */
+uint32_t
+kb_text_fold(uint32_t cp)
 {
-    char *d = arena_strndup(a, s, len);
-    size_t i;
+    char c;
+
+    if (cp < 0x80)
+        return cp >= 'A' && cp <= 'Z' ? cp - 'A' + 'a' : cp;
+    if (cp >= 0x300 && cp <= 0x36f) /* combining accents */
+        return 0;
+    if (cp < 0xc0 || cp > 0x17f)
+        return cp;
+    c = fold_latin[cp - 0xc0];
+    if (c != '.')
+        return (uint32_t)c;
+    if (cp == 0xc6 || cp == 0xd0 || cp == 0xde) /* Æ Ð Þ */
+        return cp + 0x20;
+    if (cp == 0x132 || cp == 0x14a || cp == 0x152) /* Ĳ Ŋ Œ */
+        return cp + 1;
+    return cp;
+}
+
+/* Writes cp as UTF-8 at d; its length. */
+static size_t
+put_utf8(char *d, uint32_t cp)
+{
+    if (cp < 0x80) {
+        d[0] = (char)cp;
+        return 1;
+    }
+    if (cp < 0x800) {
+        d[0] = (char)(0xc0 | cp >> 6);
+        d[1] = (char)(0x80 | (cp & 0x3f));
+        return 2;
+    }
+    if (cp < 0x10000) {
+        d[0] = (char)(0xe0 | cp >> 12);
+        d[1] = (char)(0x80 | (cp >> 6 & 0x3f));
+        d[2] = (char)(0x80 | (cp & 0x3f));
+        return 3;
+    }
+    d[0] = (char)(0xf0 | cp >> 18);
+    d[1] = (char)(0x80 | (cp >> 12 & 0x3f));
+    d[2] = (char)(0x80 | (cp >> 6 & 0x3f));
+    d[3] = (char)(0x80 | (cp & 0x3f));
+    return 4;
+}
+
+/*
+ * A folded copy of s[0, len) in a, its length in *out_len. Folding never
+ * makes a character longer; a malformed byte is copied as it is.
+ */
+static char *
+fold_dup(const char *s, size_t len, struct arena *a, size_t *out_len)
+{
+    char *d = arena_alloc(a, len + 1);
+    size_t i = 0, n = 0, k;
+    uint32_t cp;
 
     if (d == NULL)
         return NULL;
-    for (i = 0; i < len; i++) {
-        if (d[i] >= 'A' && d[i] <= 'Z')
-            d[i] = (char)(d[i] - 'A' + 'a');
+    while (i < len) {
+        if ((unsigned char)s[i] < 0x80) {
+            d[n++] = (char)kb_text_fold((unsigned char)s[i++]);
+            continue;
+        }
+        cp = kb_text_decode(s + i, len - i, &k);
+        if (cp == 0xfffd && k == 1)
+            d[n++] = s[i];
+        else if ((cp = kb_text_fold(cp)) != 0)
+            n += put_utf8(d + n, cp);
+        i += k;
     }
+    d[n] = '\0';
+    *out_len = n;
     return d;
+}
+
+/* Folds a whole text; see kb_text.h. */
+char *
+kb_text_fold_text(const char *s, struct arena *a)
+{
+    size_t n;
+
+    return fold_dup(s, strlen(s), a, &n);
 }
 
 /* The length of the longest prefix of s[0, len) within max bytes. */
@@ -161,7 +251,7 @@ is_stop_word(const char *w)
 {
     size_t i, n = strlen(w);
 
-    if (n > 5)
+    if (n > 6)
         return false;
     for (i = 0; i < sizeof(stop_words) / sizeof(stop_words[0]); i++) {
         if (stop_words[i][0] == w[0] && strcmp(w, stop_words[i]) == 0)
@@ -219,12 +309,15 @@ term_add(struct term_acc *acc, const char *p, size_t len,
     char *text;
     size_t i;
 
-    len = cut_chars(p, len, KB_TERM_BYTES_MAX);
-    text = lower_dup(p, len, acc->a);
+    text = fold_dup(p, len, acc->a, &len);
     if (text == NULL) {
         acc->nomem = true;
         return false;
     }
+    len = cut_chars(text, len, KB_TERM_BYTES_MAX);
+    text[len] = '\0';
+    if (len == 0) /* only accents that fold away */
+        return true;
     for (i = 0; i < acc->n; i++) {
         if (strcmp(acc->v[i].text, text) == 0)
             return true;
@@ -239,12 +332,54 @@ term_add(struct term_acc *acc, const char *p, size_t len,
     return true;
 }
 
+/* True for a consonant after which Spanish plurals add "es". */
+static bool
+plural_es_after(char c)
+{
+    return c == 'l' || c == 'n' || c == 'r' || c == 'd' || c == 'z';
+}
+
+/*
+ * The length of a folded word with a plural ending cut off: a final "s"
+ * after a letter other than s ("multas", "cars"), or "es" after l, n, r,
+ * d or z that leaves four letters or more ("contenedores", "potholes").
+ * Words of three letters or fewer are left as they are. A word term
+ * matches at the start of words, so the cut one still finds the plural.
+ */
+static size_t
+plural_cut(const char *w, size_t len)
+{
+    char c;
+
+    if (len < 4 || w[len - 1] != 's')
+        return len;
+    c = w[len - 2];
+    if (c < 'a' || c > 'z' || c == 's')
+        return len;
+    if (c == 'e' && len >= 6 && plural_es_after(w[len - 3]) &&
+        w[len - 4] != w[len - 3])
+        return len - 2;
+    return len - 1;
+}
+
 /* each_run() callback for a query. */
 static bool
 terms_run(void *arg, const char *p, size_t len, size_t nchars, int kind)
 {
+    struct term_acc *acc = arg;
+    char *w;
+
     (void)nchars;
-    return term_add(arg, p, len, kind == 2 ? KB_TERM_CJK : KB_TERM_WORD);
+    if (kind == 2)
+        return term_add(acc, p, len, KB_TERM_CJK);
+    w = fold_dup(p, len, acc->a, &len);
+    if (w == NULL) {
+        acc->nomem = true;
+        return false;
+    }
+    if (!is_stop_word(w))
+        len = plural_cut(w, len);
+    return term_add(acc, w, len, KB_TERM_WORD);
 }
 
 /* True when term t is worth keeping beside others. */
@@ -326,7 +461,7 @@ struct lex_acc {
     bool nomem;
 };
 
-/* Adds a lowercased copy of p[0, len) to the lexemes. */
+/* Adds a copy of p[0, len), folded already, to the lexemes. */
 static void
 lex_add(struct lex_acc *acc, const char *p, size_t len)
 {
@@ -345,7 +480,7 @@ lex_add(struct lex_acc *acc, const char *p, size_t len)
         acc->v = nv;
         acc->cap = cap;
     }
-    acc->v[acc->n].text = lower_dup(p, len, acc->a);
+    acc->v[acc->n].text = arena_strndup(acc->a, p, len);
     acc->v[acc->n].in = acc->in;
     if (acc->v[acc->n].text == NULL)
         acc->nomem = true;
@@ -361,6 +496,14 @@ lex_run(void *arg, const char *p, size_t len, size_t nchars, int kind)
     size_t k1, k2, j;
 
     if (kind == 1) {
+        p = fold_dup(p, len, acc->a, &len);
+        if (p == NULL) {
+            acc->nomem = true;
+            return false;
+        }
+        if (len == 0)
+            return true;
+        nchars = kb_text_nchars(p, len);
         if (acc->flags & KB_LEX_WORDS)
             lex_add(acc, p, cut_chars(p, len, KB_TERM_BYTES_MAX));
         if (acc->flags & KB_LEX_PREFIX) {
@@ -425,21 +568,43 @@ kb_text_lexemes(const char *const *texts, size_t ntexts, unsigned flags,
     return C311_OK;
 }
 
-/* True when hay[at, at+t->len) equals the term, ASCII case folded. */
-static bool
-match_at(const char *hay, size_t at, const struct kb_term *t)
+/* The folded code point at hay[at] (0 for an accent that folds away). */
+static uint32_t
+fold_at(const char *hay, size_t len, size_t at, size_t *k)
 {
-    size_t i;
-    char c;
+    unsigned char c = (unsigned char)hay[at];
 
-    for (i = 0; i < t->len; i++) {
-        c = hay[at + i];
-        if (c >= 'A' && c <= 'Z')
-            c = (char)(c - 'A' + 'a');
-        if (c != t->text[i])
-            return false;
+    if (c < 0x80) {
+        *k = 1;
+        return c >= 'A' && c <= 'Z' ? c - 'A' + 'a' : c;
     }
-    return true;
+    return kb_text_fold(kb_text_decode(hay + at, len - at, k));
+}
+
+/*
+ * The number of bytes from hay[at] whose folded text is the term's, with
+ * the accents that fold away after them, or 0.
+ */
+static size_t
+fold_match(const char *hay, size_t len, size_t at, const struct kb_term *t)
+{
+    size_t i = 0, h = at, k, kt;
+    uint32_t c;
+
+    while (i < t->len) {
+        if (h >= len)
+            return 0;
+        c = fold_at(hay, len, h, &k);
+        h += k;
+        if (c == 0 && h - k > at)
+            continue;
+        if (c != kb_text_decode(t->text + i, t->len - i, &kt))
+            return 0;
+        i += kt;
+    }
+    while (h < len && fold_at(hay, len, h, &k) == 0)
+        h += k;
+    return h - at;
 }
 
 /* True when the code point that ends just before hay[at] is a word one. */
@@ -456,43 +621,71 @@ word_before(const char *hay, size_t at)
     return kb_text_is_word(kb_text_decode(hay + start, at - start, &k));
 }
 
+/* The length of a match at hay[at]; see kb_text.h. */
+size_t
+kb_text_match_at(const char *hay, size_t len, size_t at,
+                 const struct kb_term *t)
+{
+    size_t m;
+
+    if (t->len == 0 || at >= len)
+        return 0;
+    m = fold_match(hay, len, at, t);
+    if (m == 0 || (t->kind == KB_TERM_WORD && word_before(hay, at)))
+        return 0;
+    return m;
+}
+
+/* Finds the next match and its length; see kb_text.h. */
+long
+kb_text_match(const char *hay, size_t len, const struct kb_term *t, size_t from,
+              size_t *mlen)
+{
+    unsigned char c, first, upper;
+    size_t at;
+
+    *mlen = 0;
+    if (t->len == 0 || t->len > len)
+        return -1;
+    /*
+     * Looks at the first byte inline: most positions fail there. A folded
+     * text is never longer than the text, so a match needs t->len bytes.
+     * Only U+00C0 to U+017F (lead bytes C3 to C5) fold to another letter.
+     */
+    first = (unsigned char)t->text[0];
+    upper = first >= 'a' && first <= 'z' ? first - 'a' + 'A' : first;
+    for (at = from; at + t->len <= len; at++) {
+        c = (unsigned char)hay[at];
+        if (c != first && c != upper && (c < 0xc3 || c > 0xc5))
+            continue;
+        if ((*mlen = kb_text_match_at(hay, len, at, t)) > 0)
+            return (long)at;
+    }
+    return -1;
+}
+
 /* Finds the next match; see kb_text.h. */
 long
 kb_text_find(const char *hay, size_t len, const struct kb_term *t, size_t from)
 {
-    char first, upper;
-    size_t at;
+    size_t m;
 
-    if (t->len == 0 || t->len > len)
-        return -1;
-    /* Looks for the first byte inline: most positions fail there. */
-    first = t->text[0];
-    upper = first >= 'a' && first <= 'z' ? (char)(first - 'a' + 'A') : first;
-    for (at = from; at + t->len <= len; at++) {
-        if (hay[at] != first && hay[at] != upper)
-            continue;
-        if (!match_at(hay, at, t))
-            continue;
-        if (t->kind == KB_TERM_WORD && word_before(hay, at))
-            continue;
-        return (long)at;
-    }
-    return -1;
+    return kb_text_match(hay, len, t, from, &m);
 }
 
 /* Counts matches up to max. */
 size_t
 kb_text_count(const char *hay, const struct kb_term *t, size_t max)
 {
-    size_t len, n = 0;
+    size_t len, n = 0, m;
     long at = 0;
 
     if (hay == NULL)
         return 0;
     len = strlen(hay);
-    while (n < max && (at = kb_text_find(hay, len, t, (size_t)at)) >= 0) {
+    while (n < max && (at = kb_text_match(hay, len, t, (size_t)at, &m)) >= 0) {
         n++;
-        at += (long)t->len;
+        at += (long)m;
     }
     return n;
 }

@@ -7,7 +7,9 @@
  *
  * A query becomes terms. A word term matches where a word of the text
  * starts with it ("tow" matches "towed", not "stow"); a CJK term matches
- * anywhere ("拖车" matches "被拖车辆"). Case is folded for ASCII letters.
+ * anywhere ("拖车" matches "被拖车辆"). Texts and terms are compared
+ * folded (kb_text_fold()): case and accents of Latin letters are ignored,
+ * so "grua" matches "Grúa" and "grúa" matches "GRUA".
  * The index side gives lexemes (whole words, short word prefixes, CJK
  * unigrams and bigrams) that back ends use to find candidates quickly;
  * kb_text_find() has the final word.
@@ -29,7 +31,7 @@
 enum kb_term_kind { KB_TERM_WORD, KB_TERM_CJK };
 
 struct kb_term {
-    const char *text; /* lowercased (ASCII), NUL-terminated */
+    const char *text; /* folded, NUL-terminated */
     size_t len;       /* bytes */
     size_t nchars;    /* code points */
     enum kb_term_kind kind;
@@ -47,6 +49,18 @@ size_t kb_text_nchars(const char *s, size_t len);
  */
 uint32_t kb_text_decode(const char *s, size_t n, size_t *len);
 
+/*
+ * The code point search compares in place of cp: ASCII letters
+ * lowercased; the Latin letters from U+00C0 to U+017F with an accent or
+ * stroke as their ASCII letter, lowercased ("Ñ" and "ñ" as "n"), others
+ * there lowercased (Æ as æ); 0 for a combining accent (U+0300 to U+036F),
+ * which is left out. Every other code point is itself.
+ */
+uint32_t kb_text_fold(uint32_t cp);
+
+/* s with every code point folded, in a; NULL when out of memory. */
+char *kb_text_fold_text(const char *s, struct arena *a);
+
 /* True for CJK ideographs, kana and Hangul syllables. */
 bool kb_text_is_cjk(uint32_t cp);
 
@@ -54,9 +68,10 @@ bool kb_text_is_cjk(uint32_t cp);
 bool kb_text_is_word(uint32_t cp);
 
 /*
- * Splits a query into at most KB_TERMS_MAX distinct terms, in a. Common
- * English words ("how", "the", "my" ...) and one-letter words are dropped
- * when the query has other terms. *n is 0 for a query with no words.
+ * Splits a query into at most KB_TERMS_MAX distinct terms, folded, in a.
+ * Common English and Spanish words ("how", "the", "my", "donde", "el",
+ * "mi" ...) and one-letter words are dropped when the query has other
+ * terms. *n is 0 for a query with no words.
  */
 enum c311_rc kb_text_terms(const char *q, struct arena *a, struct kb_term **out,
                            size_t *n);
@@ -70,7 +85,7 @@ enum c311_rc kb_text_relax(const struct kb_term *t, size_t n, struct arena *a,
                            struct kb_term **out, size_t *nout);
 
 /* What kb_text_lexemes() gives. */
-#define KB_LEX_WORDS  0x1 /* whole words, lowercased, cut to 64 bytes */
+#define KB_LEX_WORDS  0x1 /* whole words, folded, cut to 64 bytes */
 #define KB_LEX_PREFIX 0x2 /* the 1- and 2-character prefixes of words */
 #define KB_LEX_CJK    0x4 /* CJK unigrams and bigrams */
 
@@ -97,6 +112,17 @@ enum c311_rc kb_text_lexemes(const char *const *texts, size_t ntexts,
  */
 long kb_text_find(const char *hay, size_t len, const struct kb_term *t,
                   size_t from);
+
+/*
+ * As kb_text_find(), and *mlen is the match's length in hay, which may
+ * differ from the term's ("Grúa" is 5 bytes, its term "grua" 4).
+ */
+long kb_text_match(const char *hay, size_t len, const struct kb_term *t,
+                   size_t from, size_t *mlen);
+
+/* The length in hay of a match of t that starts at hay[at], or 0. */
+size_t kb_text_match_at(const char *hay, size_t len, size_t at,
+                        const struct kb_term *t);
 
 /*
  * The query as reports group it, in a: ASCII letters lowercased, runs of

@@ -1403,3 +1403,45 @@ kb_store_reindex(struct store *st, int64_t *n, char **cause)
     } while (rc == C311_OK && w.n == REINDEX_BATCH);
     return rc;
 }
+
+/* Sets *pending to whether kb_index_pending has a row. */
+static enum c311_rc
+pending_work(struct sqlx *x, void *arg, char **cause)
+{
+    struct sqlx_rows r;
+    enum c311_rc rc;
+
+    rc = sqlx_exec(x, "SELECT count(*) FROM kb_index_pending", NULL, 0, &r,
+                   cause);
+    if (rc == C311_OK)
+        *(bool *)arg = sqlx_int(&r, 0, 0) > 0;
+    return rc;
+}
+
+/* Empties kb_index_pending. */
+static enum c311_rc
+pending_done_work(struct sqlx *x, void *arg, char **cause)
+{
+    (void)arg;
+    return sqlx_exec(x, "DELETE FROM kb_index_pending", NULL, 0, NULL, cause);
+}
+
+/* Rebuilds the index if a migration asked for it; see kb_store.h. */
+enum c311_rc
+kb_store_reindex_pending(struct store *st, int64_t *n, char **cause)
+{
+    struct arena a = ARENA_INIT;
+    bool pending = false;
+    enum c311_rc rc;
+
+    *n = -1;
+    rc = sqlx_run(st, false, pending_work, &pending, &a, cause);
+    arena_free(&a);
+    if (rc != C311_OK || !pending)
+        return rc;
+    rc = kb_store_reindex(st, n, cause);
+    if (rc == C311_OK)
+        rc = sqlx_run(st, true, pending_done_work, NULL, &a, cause);
+    arena_free(&a);
+    return rc;
+}

@@ -198,4 +198,13 @@ enum c311_rc kb_store_report(struct store *st, int64_t from, int64_t to,
  */
 enum c311_rc kb_store_reindex(struct store *st, int64_t *n, char **cause);
 
+/*
+ * Rebuilds the search index as kb_store_reindex() does when a migration
+ * changed how it is built and left a row in kb_index_pending (the rows
+ * are removed once it is done), which store_open() checks. *n is the
+ * number of articles indexed, or -1 when nothing was pending.
+ */
+enum c311_rc kb_store_reindex_pending(struct store *st, int64_t *n,
+                                      char **cause);
+
 #endif

@@ -441,6 +441,18 @@ static const char migration_8[] =
     "CREATE INDEX request_description_trgm ON request"
     " USING gin (lower(description) public.gin_trgm_ops);";
 
+/*
+ * Version 9: knowledge base search ignores accents (core/kb_text.h folds
+ * "Grúa" to "grua"). The lexemes of the search and heads columns are
+ * computed by civic311, so the table stays as it is; kb_index_pending asks
+ * store_open() to recompute them for the articles already there.
+ */
+static const char migration_9[] =
+    "CREATE TABLE kb_index_pending (since bigint NOT NULL);"
+    "INSERT INTO kb_index_pending (since)"
+    " SELECT extract(epoch FROM now())::bigint"
+    " WHERE EXISTS (SELECT 1 FROM kb_article);";
+
 static const struct migration migrations[] = {
     {1, "requests, answers, api keys, events", migration_1},
     {2, "work orders, escalations, outbox, tow records", migration_2},
@@ -451,6 +463,7 @@ static const struct migration migrations[] = {
     {6, "knowledge base: articles, versions, search index, usage", migration_6},
     {7, "index of request locations", migration_7},
     {8, "trigram index of request descriptions", migration_8},
+    {9, "knowledge base search without accents", migration_9},
 };
 
 #define NMIGRATIONS (sizeof(migrations) / sizeof(migrations[0]))

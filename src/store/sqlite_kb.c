@@ -2,8 +2,9 @@
 /*
  * The knowledge base index on SQLite. Terms of three characters or more
  * are looked up in kb_fts, an FTS5 table with the trigram tokenizer over
- * title, tags and body (kept in step with kb_article by triggers), which
- * finds any substring of three characters or more, Chinese included.
+ * the folded title, tags and body (core/kb_text.h: no case, no accents),
+ * which finds any substring of three characters or more, Chinese
+ * included. Its rowid is the article's id.
  * Shorter terms have no trigram: for them kb_gram holds, per article, the
  * one- and two-character prefixes of its words and every CJK character
  * and pair of characters (拖车), with a weight saying where they occur (4
@@ -22,7 +23,29 @@
 #include "store/backend.h"
 #include "store/kb_backend.h"
 
-/* Rebuilds the short grams of article id; kb_fts follows by trigger. */
+/* Adds the folded texts of article id to kb_fts. */
+static enum c311_rc
+fts_write(struct sqlx *x, int64_t id, const char *title, const char *tags,
+          const char *body, char **cause)
+{
+    const char *ft = kb_text_fold_text(title, x->a);
+    const char *fg = tags != NULL ? kb_text_fold_text(tags, x->a) : NULL;
+    const char *fb = kb_text_fold_text(body, x->a);
+
+    if (ft == NULL || fb == NULL || (tags != NULL && fg == NULL))
+        return store__fail(cause, C311_ERR_NOMEM, "out of memory");
+    {
+        const struct sqlx_val p[] = {SQLX_I(id), SQLX_T(ft), SQLX_T(fg),
+                                     SQLX_T(fb)};
+
+        return sqlx_exec(x,
+                         "INSERT INTO kb_fts (rowid, title, tags, body)"
+                         " VALUES ($1, $2, $3, $4)",
+                         p, 4, NULL, cause);
+    }
+}
+
+/* Rebuilds the folded texts and the short grams of article id. */
 static enum c311_rc
 sqlite_kb_index(struct sqlx *x, int64_t id, const char *title, const char *tags,
                 const char *body, char **cause)
@@ -38,6 +61,11 @@ sqlite_kb_index(struct sqlx *x, int64_t id, const char *title, const char *tags,
 
     rc = sqlx_exec(x, "DELETE FROM kb_gram WHERE article_id = $1", del, 1, NULL,
                    cause);
+    if (rc == C311_OK)
+        rc = sqlx_exec(x, "DELETE FROM kb_fts WHERE rowid = $1", del, 1, NULL,
+                       cause);
+    if (rc == C311_OK)
+        rc = fts_write(x, id, title, tags, body, cause);
     if (rc != C311_OK)
         goto out;
     rc = kb_text_lexemes(texts, 3, KB_LEX_PREFIX | KB_LEX_CJK, x->a, &lex, &n);

@@ -463,6 +463,24 @@ static const char migration_4[] =
  */
 static const char migration_8[] = "SELECT 1;";
 
+/*
+ * Version 9: knowledge base search ignores accents (core/kb_text.h folds
+ * "Grúa" to "grua"). kb_fts holds the folded title, tags and body, which
+ * store/sqlite_kb.c writes with the short grams, instead of following
+ * kb_article by triggers; kb_index_pending asks store_open() to rebuild
+ * the index of the articles already there (folding is not SQL).
+ */
+static const char migration_9[] =
+    "DROP TRIGGER kb_article_fts_insert;"
+    "DROP TRIGGER kb_article_fts_delete;"
+    "DROP TRIGGER kb_article_fts_update;"
+    "DROP TABLE kb_fts;"
+    "CREATE VIRTUAL TABLE kb_fts USING fts5(title, tags, body,"
+    " tokenize = 'trigram');"
+    "CREATE TABLE kb_index_pending (since INTEGER NOT NULL) STRICT;"
+    "INSERT INTO kb_index_pending (since) SELECT unixepoch()"
+    " WHERE EXISTS (SELECT 1 FROM kb_article);";
+
 static const struct migration migrations[] = {
     {1, "requests, answers, api keys, events", migration_1},
     {2, "work orders, escalations, outbox, tow records", migration_2},
@@ -473,6 +491,7 @@ static const struct migration migrations[] = {
     {6, "knowledge base: articles, versions, search index, usage", migration_6},
     {7, "index of request locations", migration_7},
     {8, "trigram index of request descriptions (PostgreSQL)", migration_8},
+    {9, "knowledge base search without accents", migration_9},
 };
 
 #define NMIGRATIONS (sizeof(migrations) / sizeof(migrations[0]))

@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "store/backend.h"
+#include "store/kb_store.h"
 #include "store/store.h"
 
 struct store {
@@ -57,6 +58,7 @@ store_open(const char *dsn, const struct store_options *opt, struct store **out,
     const char *target;
     struct store *st;
     enum c311_rc rc;
+    int64_t n;
 
     *out = NULL;
     if (opt == NULL)
@@ -83,6 +85,12 @@ store_open(const char *dsn, const struct store_options *opt, struct store **out,
     rc = ops->open(target, opt, &st->impl, cause);
     if (rc != C311_OK) {
         free(st);
+        return rc;
+    }
+    /* A migration may have changed how the knowledge base is indexed. */
+    rc = kb_store_reindex_pending(st, &n, cause);
+    if (rc != C311_OK) {
+        store_close(st);
         return rc;
     }
     *out = st;

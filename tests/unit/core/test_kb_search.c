@@ -160,15 +160,56 @@ Test(kb_search, one_per_group_in_the_language_wanted)
     cr_assert_eq(r[0].art->id, 1, "no language wanted: the best match");
 }
 
+Test(kb_search, matches_in_the_language_wanted_come_first)
+{
+    static struct kb_article mixed[] = {
+        {.id = 10,
+         .group_id = 10,
+         .lang = "en",
+         .c = {.title = "ID card", .body = "Bring an ID."}},
+        {.id = 11,
+         .group_id = 11,
+         .lang = "es",
+         .c = {.title = "Idiomas", .body = "idioma, idioma, idioma"}},
+    };
+    struct kb_scored *r;
+    struct kb_term *t;
+    size_t nt, n;
+
+    /* "id" starts words of both: 10 + 1 in English, 10 + 3 in Spanish. */
+    t = terms("id", &nt);
+    cr_assert_eq(
+        kb_search_rank(t, nt, false, mixed, 2, NULL, 0, NULL, &arena, &r, &n),
+        C311_OK);
+    cr_assert_eq(n, 2);
+    cr_assert_eq(r[0].art->id, 11, "no language wanted: the best score");
+    cr_assert_eq(r[0].score, 13);
+    cr_assert_eq(
+        kb_search_rank(t, nt, false, mixed, 2, NULL, 0, "en", &arena, &r, &n),
+        C311_OK);
+    cr_assert_eq(r[0].art->id, 10, "English asked for: the English match");
+    cr_assert(r[0].own);
+    cr_assert_eq(r[1].art->id, 11);
+    cr_assert_not(r[1].own);
+}
+
 Test(kb_search, prefer_replaces_and_orders)
 {
-    struct kb_scored r[3] = {
-        {&arts[2], 1, 0, 5}, {&arts[0], 1, 0, 4}, {&arts[3], 1, 0, 3}};
+    struct kb_scored r[3] = {{&arts[2], 1, 0, 5, false},
+                             {&arts[0], 1, 0, 4, false},
+                             {&arts[3], 1, 0, 3, false}};
     int64_t *via;
 
     cr_assert(kb_search_lang_fits("zh-Hans", "zh"));
     cr_assert_not(kb_search_lang_fits("zh", "zh-Hans"));
     cr_assert_not(kb_search_lang_fits("zu", "z"));
+    cr_assert_str_eq(kb_search_want("es-MX", &arena), "es");
+    cr_assert_str_eq(kb_search_want("es-419", &arena), "es");
+    cr_assert_str_eq(kb_search_want("zh-CN", &arena), "zh");
+    cr_assert_str_eq(kb_search_want("zh-Hant", &arena), "zh-Hant");
+    cr_assert_str_eq(kb_search_want("zh-Hant-TW", &arena), "zh-Hant-TW");
+    cr_assert_str_eq(kb_search_want("es", &arena), "es");
+    cr_assert_null(kb_search_want(NULL, &arena));
     cr_assert_eq(kb_search_prefer(r, 3, "zh", &arts[1], 1, &arena, &via),
                  C311_OK);
     cr_assert_eq(r[0].art->id, 2, "the translation, moved first");

@@ -204,3 +204,86 @@ Test(kb_text, normalize)
     cr_assert_str_eq(kb_text_normalize("拖车", &arena), "拖车");
     cr_assert_str_eq(kb_text_normalize("   ", &arena), "");
 }
+
+Test(kb_text, fold_drops_case_and_accents_of_latin_letters)
+{
+    cr_assert_eq(kb_text_fold('A'), 'a');
+    cr_assert_eq(kb_text_fold('7'), '7');
+    cr_assert_eq(kb_text_fold(0xfa), 'u');      /* ú */
+    cr_assert_eq(kb_text_fold(0xda), 'u');      /* Ú */
+    cr_assert_eq(kb_text_fold(0xd1), 'n');      /* Ñ */
+    cr_assert_eq(kb_text_fold(0xfc), 'u');      /* ü */
+    cr_assert_eq(kb_text_fold(0xff), 'y');      /* ÿ */
+    cr_assert_eq(kb_text_fold(0x10c), 'c');     /* Č */
+    cr_assert_eq(kb_text_fold(0x142), 'l');     /* ł */
+    cr_assert_eq(kb_text_fold(0x17e), 'z');     /* ž */
+    cr_assert_eq(kb_text_fold(0x17f), 's');     /* ſ */
+    cr_assert_eq(kb_text_fold(0xc6), 0xe6);     /* Æ is æ */
+    cr_assert_eq(kb_text_fold(0xe6), 0xe6);     /* æ has no ASCII letter */
+    cr_assert_eq(kb_text_fold(0x152), 0x153);   /* Œ is œ */
+    cr_assert_eq(kb_text_fold(0xdf), 0xdf);     /* ß stays */
+    cr_assert_eq(kb_text_fold(0x301), 0);       /* a combining accent */
+    cr_assert_eq(kb_text_fold(0x62d6), 0x62d6); /* 拖 */
+    cr_assert_eq(kb_text_fold(0x416), 0x416);   /* Cyrillic Ж: itself */
+    cr_assert_str_eq(kb_text_fold_text("Grúa: CALEFACCIÓN, año", &arena),
+                     "grua: calefaccion, ano");
+    cr_assert_str_eq(kb_text_fold_text("gru\xcc\x81"
+                                       "a 拖车",
+                                       &arena),
+                     "grua 拖车");
+    cr_assert_str_eq(kb_text_fold_text("bad \xe6\x8b end", &arena),
+                     "bad \xe6\x8b end");
+}
+
+Test(kb_text, terms_are_folded_and_spanish_common_words_dropped)
+{
+    cr_assert_str_eq(terms("Grúa coche"), "grua|coche");
+    cr_assert_str_eq(terms("CALEFACCIÓN"), "calefaccion");
+    cr_assert_str_eq(terms("¿Dónde está mi coche remolcado?"),
+                     "coche|remolcado");
+    cr_assert_str_eq(terms("recogida de la basura"), "recogida|basura");
+    cr_assert_str_eq(terms("\xcc\x81"), "", "only an accent: no term");
+    cr_assert_str_eq(terms("de la"), "de|la", "only common words: kept");
+}
+
+Test(kb_text, lexemes_are_folded)
+{
+    const char *texts[] = {"Grúa", "Ñu", ""};
+
+    cr_assert_str_eq(lexemes(texts, 2, KB_LEX_WORDS), "grua:1 nu:2");
+    cr_assert_str_eq(lexemes(texts, 2, KB_LEX_PREFIX), "g:1 gr:1 n:2 nu:2");
+}
+
+Test(kb_text, matches_ignore_accents_on_either_side)
+{
+    const char *hay = "La GRÚA llevó el auto; calefacción y grua\xcc\x81s.";
+    struct kb_term grua = term("grua", KB_TERM_WORD);
+    struct kb_term cal = term("calefaccion", KB_TERM_WORD);
+    struct kb_term llevo = term("llevo", KB_TERM_WORD);
+    struct kb_term rua = term("rua", KB_TERM_WORD);
+    size_t m;
+
+    cr_assert_eq(kb_text_match(hay, strlen(hay), &grua, 0, &m), 3);
+    cr_assert_eq(m, 5, "GRÚA is five bytes");
+    cr_assert_eq(kb_text_match(hay, strlen(hay), &grua, 4, &m), 40);
+    cr_assert_eq(m, 6, "grua and the combining accent after it");
+    cr_assert_eq(kb_text_find(hay, strlen(hay), &cal, 0), 25);
+    cr_assert_eq(kb_text_find(hay, strlen(hay), &llevo, 0), 9);
+    cr_assert_eq(kb_text_count(hay, &grua, 10), 2);
+    cr_assert_eq(kb_text_find(hay, strlen(hay), &rua, 0), -1,
+                 "not at the start of a word");
+    cr_assert_eq(kb_text_match_at(hay, strlen(hay), 3, &grua), 5);
+    cr_assert_eq(kb_text_match_at(hay, strlen(hay), 4, &rua), 0);
+}
+
+Test(kb_text, plural_endings_are_cut_from_query_words)
+{
+    cr_assert_str_eq(terms("multas farolas baches"), "multa|farola|bache");
+    cr_assert_str_eq(terms("contenedores árboles ratones"),
+                     "contenedor|arbol|raton");
+    cr_assert_str_eq(terms("calles towed cars potholes"),
+                     "calle|towed|car|pothol");
+    cr_assert_str_eq(terms("fines mattress bus 311s"),
+                     "fine|mattress|bus|311s");
+    cr_assert_str_eq(terms("does"), "does", "a common word stays whole");
+}

@@ -48,15 +48,28 @@ seed(const struct kb_file *f, const char *key, const char *lang)
 
 Test(kb_file, the_demo_file_loads)
 {
-    const struct kb_seed *en, *zh;
+    static const char *const langs[] = {"en", "zh", "es"};
+    const struct kb_seed *en, *zh, *es;
     struct kb_file *f = NULL;
+    size_t i;
 
     cr_assert_eq(kb_file_load(DEMO_KB, city, &f, &rep), C311_OK);
+    /* 36 groups, each in English, Chinese and Spanish, in that order. */
     cr_assert_eq(f->ngroups, 36);
-    cr_assert_eq(f->n, 72);
+    cr_assert_eq(f->n, 108);
     cr_assert_str_eq(f->v[0].key, "towed-car");
-    cr_assert_str_eq(f->v[0].lang, "en");
-    cr_assert_str_eq(f->v[1].lang, "zh");
+    for (i = 0; i < f->n; i++) {
+        cr_assert_str_eq(f->v[i].lang, langs[i % 3], "article %zu", i);
+        cr_assert_str_eq(f->v[i].key, f->v[i - i % 3].key);
+        cr_assert_not_null(f->v[i].c.category, "%s", f->v[i].key);
+    }
+    es = seed(f, "towed-car", "es");
+    cr_assert_not_null(es);
+    cr_assert_str_eq(es->c.title,
+                     "Auto remolcado: dónde está y cómo recuperarlo");
+    cr_assert_str_eq(es->c.category, "Vehículos y estacionamiento");
+    cr_assert_eq(es->c.nservices, 3);
+    cr_assert_str_eq(es->c.services[2], "ILLEGAL_PARKING");
     en = seed(f, "bulky-item-pickup", "en");
     zh = seed(f, "bulky-item-pickup", "zh");
     cr_assert_not_null(en);

@@ -440,3 +440,38 @@ Test(S(store_kb), uses_searches_and_the_report)
     store_close(st);
     arena_free(&a);
 }
+
+Test(S(store_kb), accents_are_ignored_and_a_pending_rebuild_runs_at_open)
+{
+    struct store *st = fixture_open();
+    char *err = NULL;
+
+    add(st, 0, "es", "La grúa", "Calefacción central. Ñandú.", NULL,
+        KB_PUBLISHED);
+    add(st, 0, "en", "Towed car", "Grand central.", NULL, KB_PUBLISHED);
+    /* Long terms (trigrams, words) and short ones (grams), both ways. */
+    cr_assert_str_eq(found(st, "grua", false, NULL), "1");
+    cr_assert_str_eq(found(st, "GRÚA", false, NULL), "1");
+    cr_assert_str_eq(found(st, "calefaccion", false, NULL), "1");
+    cr_assert_str_eq(found(st, "nandu central", false, NULL), "1");
+    cr_assert_str_eq(found(st, "ña", false, NULL), "1");
+    cr_assert_str_eq(found(st, "GR", false, NULL), "1 2");
+    store_close(st);
+
+    /* An index written before folding, which a migration left pending. */
+    cr_assert(fixture_exec(fixture_pg
+                               ? "UPDATE kb_article SET search = '',"
+                                 " heads = '';"
+                                 "INSERT INTO kb_index_pending VALUES (0)"
+                               : "DELETE FROM kb_fts; DELETE FROM kb_gram;"
+                                 "INSERT INTO kb_index_pending VALUES (0)",
+                           &err),
+              "%s", err ? err : "?");
+    st = fixture_open();
+    cr_assert_str_eq(found(st, "grua", false, NULL), "1");
+    cr_assert_str_eq(found(st, "ña", false, NULL), "1");
+    cr_assert_str_eq(found(st, "towed", false, NULL), "2");
+    store_close(st);
+    cr_assert_eq(fixture_sql_int("SELECT count(*) FROM kb_index_pending"), 0,
+                 "done: no longer pending");
+}
