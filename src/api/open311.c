@@ -427,8 +427,8 @@ request_json(const struct city *city, const struct sr *r, const char *lang,
     put(o, "service_code", jstr(r->service_code), &ok);
     put(o, "description", jstr(r->description), &ok);
     put(o, "agency_responsible",
-        jstr(catalog_agency(city, r->service_code, r->agency_responsible,
-                            lang)),
+        jstr(
+            catalog_agency(city, r->service_code, r->agency_responsible, lang)),
         &ok);
     put(o, "service_notice", jstr(r->service_notice), &ok);
     put(o, "requested_datetime", jtime(r->requested_at), &ok);

@@ -171,8 +171,7 @@ session_delete(struct http_req *req)
  * code; a department no longer configured is left out.
  */
 static json_t *
-department_names(const struct city *c, const struct staff *s,
-                 const char *lang)
+department_names(const struct city *c, const struct staff *s, const char *lang)
 {
     const struct department *d;
     const char *name;
@@ -207,9 +206,9 @@ session_me(struct http_req *req)
     isotime_format_local(me->session_expires_at, when);
     v = staff_json(me);
     if (v != NULL &&
-        (json_object_set_new(v, "department_names",
-                             department_names(app_of(req)->city, me,
-                                              staff_lang(req))) < 0 ||
+        (json_object_set_new(
+             v, "department_names",
+             department_names(app_of(req)->city, me, staff_lang(req))) < 0 ||
          json_object_set_new(v, "session_expires_at", json_string(when)) < 0)) {
         json_decref(v);
         v = NULL;

@@ -253,8 +253,7 @@ catalog_text(const struct city *c, const struct i18n *t, const char *lang)
 {
     if (t == NULL || t->n == 0)
         return NULL;
-    return i18n_get(t, lang != NULL ? lang : c->default_lang,
-                    c->default_lang);
+    return i18n_get(t, lang != NULL ? lang : c->default_lang, c->default_lang);
 }
 
 /* True when one of the texts of t is text; see catalog.h. */
@@ -318,8 +317,8 @@ catalog_status_note(const struct city *c, const char *service_code,
 
 /* A work order's step name in lang; see catalog.h. */
 const char *
-catalog_step_name(const struct city *c, const char *workflow,
-                  const char *step, const char *stored, const char *lang)
+catalog_step_name(const struct city *c, const char *workflow, const char *step,
+                  const char *stored, const char *lang)
 {
     const struct workflow *wf = catalog_workflow(c, workflow);
     const struct workflow_step *st = wf != NULL ? catalog_step(wf, step) : NULL;

@@ -52,9 +52,9 @@ struct service_attr {
     bool variable; /* false: informational, no answer expected */
     bool required;
     int order;
-    struct i18n description; /* the question asked */
+    struct i18n description;          /* the question asked */
     struct i18n datatype_description; /* a hint on the answer's form */
-    struct attr_value *values; /* list datatypes only */
+    struct attr_value *values;        /* list datatypes only */
     size_t nvalues;
     int line; /* where it was defined in the config, for messages */
 };
