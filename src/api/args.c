@@ -58,6 +58,20 @@ args_lang_ok(const char *s)
     return run > 0 && run <= 8;
 }
 
+const char *
+args_accept_language(const char *header, struct arena *a)
+{
+    char *tag;
+
+    if (header == NULL)
+        return NULL;
+    header += strspn(header, " \t");
+    tag = arena_strndup(a, header, strcspn(header, ",; \t"));
+    if (tag == NULL || !args_lang_ok(tag))
+        return NULL;
+    return tag;
+}
+
 bool
 args_decimal(const char *s, double *out)
 {

@@ -26,6 +26,13 @@ enum c311_rc args_split_list(const char *s, struct arena *a,
 bool args_lang_ok(const char *s);
 
 /*
+ * The first language of an Accept-Language value ("es-MX,es;q=0.9" gives
+ * "es-MX", copied into a), or NULL when there is none usable. Quality
+ * weights are not weighed: clients list their preferred language first.
+ */
+const char *args_accept_language(const char *header, struct arena *a);
+
+/*
  * Parses a plain decimal number ("40.712776", "-73.9"): digits, one
  * optional sign and point, no exponent, no spaces. True on success.
  */

@@ -40,7 +40,8 @@ filing_fill(const struct app *app, const struct service *svc, struct sr *r,
     r->service_name =
         i18n_get(&svc->name, city->default_lang, city->default_lang);
     r->status = SR_OPEN;
-    r->agency_responsible = dept != NULL ? dept->name : NULL;
+    r->agency_responsible =
+        dept != NULL ? catalog_text(city, &dept->name, NULL) : NULL;
     if (r->requested_at == 0)
         r->requested_at = now;
     r->updated_at = now;

@@ -110,26 +110,6 @@ check_jurisdiction(struct http_req *req, struct problems *p)
 }
 
 /*
- * The first language of an Accept-Language header ("es-MX,es;q=0.9" gives
- * "es-MX"), or NULL when there is none usable. Quality weights are not
- * weighed: clients list their preferred language first.
- */
-static const char *
-accept_language(struct http_req *req)
-{
-    const char *h = http_header(req, "Accept-Language");
-    char *tag;
-
-    if (h == NULL)
-        return NULL;
-    h += strspn(h, " \t");
-    tag = arena_strndup(&req->arena, h, strcspn(h, ",; \t"));
-    if (tag == NULL || !args_lang_ok(tag))
-        return NULL;
-    return tag;
-}
-
-/*
  * The language asked for with `lang`, else the Accept-Language header,
  * else the city's default.
  */
@@ -139,7 +119,8 @@ lang_of(struct http_req *req, struct problems *p)
     const char *lang = http_param(req, "lang");
 
     if (lang == NULL)
-        lang = accept_language(req);
+        lang = args_accept_language(http_header(req, "Accept-Language"),
+                                    &req->arena);
     if (lang == NULL)
         return ctx_of(req)->city->default_lang;
     if (!args_lang_ok(lang)) {
@@ -282,7 +263,7 @@ service_json(const struct city *city, const struct service *svc,
     put(o, "metadata", json_boolean(svc->nattrs > 0), &ok);
     put(o, "type", json_string(service_type_name(svc->type)), &ok);
     put(o, "keywords", jstr(keywords_of(svc, a)), &ok);
-    put(o, "group", jstr(svc->group), &ok);
+    put(o, "group", jstr(catalog_text(city, &svc->group, lang)), &ok);
     if (!ok) {
         json_decref(o);
         return NULL;
@@ -351,7 +332,8 @@ attr_json(const struct city *city, const struct service_attr *at,
     put(o, "code", json_string(at->code), &ok);
     put(o, "datatype", json_string(attr_datatype_name(at->datatype)), &ok);
     put(o, "required", json_boolean(at->required), &ok);
-    put(o, "datatype_description", jstr(at->datatype_description), &ok);
+    put(o, "datatype_description",
+        jstr(catalog_text(city, &at->datatype_description, lang)), &ok);
     put(o, "order", json_integer(at->order), &ok);
     put(o, "description",
         jstr(i18n_get(&at->description, lang, city->default_lang)), &ok);
@@ -428,26 +410,26 @@ request_json(const struct city *city, const struct sr *r, const char *lang,
              bool with_answers)
 {
     const struct service *svc = catalog_service(city, r->service_code);
-    const struct department *dept;
-    const char *name = r->service_name, *agency = r->agency_responsible;
+    const char *name = r->service_name;
     json_t *o = json_object();
     bool ok = o != NULL;
 
     if (!ok)
         return NULL;
-    if (svc != NULL) {
+    if (svc != NULL)
         name = i18n_get(&svc->name, lang, city->default_lang);
-        dept = catalog_department(city, svc->department);
-        if ((agency == NULL || agency[0] == '\0') && dept != NULL)
-            agency = dept->name;
-    }
     put(o, "service_request_id", jstr(r->public_id), &ok);
     put(o, "status", json_string(sr_status_name(r->status)), &ok);
-    put(o, "status_notes", jstr(r->status_notes), &ok);
+    put(o, "status_notes",
+        jstr(catalog_status_note(city, r->service_code, r->status_notes, lang)),
+        &ok);
     put(o, "service_name", jstr(name), &ok);
     put(o, "service_code", jstr(r->service_code), &ok);
     put(o, "description", jstr(r->description), &ok);
-    put(o, "agency_responsible", jstr(agency), &ok);
+    put(o, "agency_responsible",
+        jstr(
+            catalog_agency(city, r->service_code, r->agency_responsible, lang)),
+        &ok);
     put(o, "service_notice", jstr(r->service_notice), &ok);
     put(o, "requested_datetime", jtime(r->requested_at), &ok);
     put(o, "updated_datetime", jtime(r->updated_at), &ok);

@@ -51,7 +51,7 @@ department_of(const struct city *city, const struct store_report_row *row,
     d = code != NULL ? catalog_department(city, code) : NULL;
     if (d != NULL) {
         *key = d->code;
-        *name = d->name;
+        *name = catalog_text(city, &d->name, NULL);
         return;
     }
     *key = *name = row->agency != NULL ? row->agency : "(none)";
@@ -230,6 +230,28 @@ top_json(const struct report *r)
     return list;
 }
 
+/* Names the groups and top services of r in lang; see reports.h. */
+void
+reports_translate(struct report *r, const struct city *city, const char *lang)
+{
+    const struct department *d;
+    const struct service *svc;
+    size_t i;
+
+    for (i = 0; i < r->ngroups; i++) {
+        if (r->by == REPORT_BY_DEPARTMENT &&
+            (d = catalog_department(city, r->groups[i].key)) != NULL)
+            r->groups[i].name = catalog_text(city, &d->name, lang);
+        else if (r->by == REPORT_BY_SERVICE &&
+                 (svc = catalog_service(city, r->groups[i].key)) != NULL)
+            r->groups[i].name = catalog_text(city, &svc->name, lang);
+    }
+    for (i = 0; i < r->ntop; i++) {
+        if ((svc = catalog_service(city, r->top[i].code)) != NULL)
+            r->top[i].name = catalog_text(city, &svc->name, lang);
+    }
+}
+
 /* The whole report. */
 json_t *
 reports_json(const struct report *r)
@@ -319,6 +341,7 @@ reports_summary(struct http_req *req)
         staff_store_failed(req, rc, cause, "building a report");
         return;
     }
+    reports_translate(&r, app_of(req)->city, staff_lang(req));
     http_reply_value(req, 200, reports_json(&r), "report", "item");
 }
 

@@ -44,6 +44,14 @@ enum c311_rc reports_build(const struct app *app, int64_t from, int64_t to,
  */
 bool reports_parse_time(const char *s, int64_t *out);
 
+/*
+ * Gives the department and service names of r (its groups, its busiest
+ * services) in lang, NULL meaning the city's default language; other
+ * groups keep their names.
+ */
+void reports_translate(struct report *r, const struct city *city,
+                       const char *lang);
+
 /* The report as JSON (see docs/REPORTS.md); NULL when memory runs out. */
 json_t *reports_json(const struct report *r);
 

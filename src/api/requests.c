@@ -508,6 +508,8 @@ requests_escalation_json(const struct casework_info *ci)
 /* Everything the full view shows, loaded. */
 struct requests_view {
     struct sr *r;
+    const struct city *city;
+    const char *lang; /* of the names from the configuration */
     const struct service *svc;
     const struct department *dept;
     struct casework_info ci;
@@ -525,12 +527,18 @@ requests_plain_json(json_t *o, const struct requests_view *v, bool *ok)
 
     staff_put(o, "service_request_id", staff_jstr(r->public_id), ok);
     staff_put(o, "status", json_string(sr_status_name(r->status)), ok);
-    staff_put(o, "status_notes", staff_jstr(r->status_notes), ok);
+    staff_put(o, "status_notes",
+              staff_jstr(catalog_status_note(v->city, r->service_code,
+                                             r->status_notes, v->lang)),
+              ok);
     staff_put(o, "service_code", staff_jstr(r->service_code), ok);
     staff_put(o, "service_name", staff_jstr(r->service_name), ok);
     staff_put(o, "department",
               staff_jstr(v->dept != NULL ? v->dept->code : NULL), ok);
-    staff_put(o, "agency_responsible", staff_jstr(r->agency_responsible), ok);
+    staff_put(o, "agency_responsible",
+              staff_jstr(catalog_agency(v->city, r->service_code,
+                                        r->agency_responsible, v->lang)),
+              ok);
     staff_put(o, "description", staff_jstr(r->description), ok);
     staff_put(o, "requested_datetime", staff_jtime(r->requested_at), ok);
     staff_put(o, "updated_datetime", staff_jtime(r->updated_at), ok);
@@ -607,6 +615,8 @@ requests_find_id(struct http_req *req, const struct staff *me, const char *id,
         requests_load_failed(req, rc, cause);
         return false;
     }
+    v->city = city;
+    v->lang = staff_lang(req);
     v->svc = catalog_service(city, v->r->service_code);
     v->dept =
         v->svc != NULL ? catalog_department(city, v->svc->department) : NULL;

@@ -167,20 +167,22 @@ session_delete(struct http_req *req)
 }
 
 /*
- * The names the city configuration gives the departments of s, by code;
- * a department no longer configured is left out.
+ * The names the city configuration gives the departments of s in lang, by
+ * code; a department no longer configured is left out.
  */
 static json_t *
-department_names(const struct city *c, const struct staff *s)
+department_names(const struct city *c, const struct staff *s, const char *lang)
 {
     const struct department *d;
+    const char *name;
     json_t *o = json_object();
     size_t i;
 
     for (i = 0; o != NULL && i < s->ndepartments; i++) {
         d = catalog_department(c, s->departments[i]);
-        if (d != NULL && d->name != NULL &&
-            json_object_set_new(o, d->code, json_string(d->name)) < 0) {
+        name = d != NULL ? catalog_text(c, &d->name, lang) : NULL;
+        if (name != NULL &&
+            json_object_set_new(o, d->code, json_string(name)) < 0) {
             json_decref(o);
             o = NULL;
         }
@@ -204,8 +206,9 @@ session_me(struct http_req *req)
     isotime_format_local(me->session_expires_at, when);
     v = staff_json(me);
     if (v != NULL &&
-        (json_object_set_new(v, "department_names",
-                             department_names(app_of(req)->city, me)) < 0 ||
+        (json_object_set_new(
+             v, "department_names",
+             department_names(app_of(req)->city, me, staff_lang(req))) < 0 ||
          json_object_set_new(v, "session_expires_at", json_string(when)) < 0)) {
         json_decref(v);
         v = NULL;

@@ -10,6 +10,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "api/args.h"
 #include "api/staff.h"
 #include "http/params.h"
 #include "store/users.h"
@@ -201,6 +202,13 @@ staff_jstr(const char *s)
         return json_null();
     v = json_string(s);
     return v != NULL ? v : json_null();
+}
+
+const char *
+staff_lang(struct http_req *req)
+{
+    return args_accept_language(http_header(req, "Accept-Language"),
+                                &req->arena);
 }
 
 json_t *

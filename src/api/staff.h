@@ -121,6 +121,13 @@ bool staff_reply_problems(struct http_req *req, struct staff_problems *p);
 /* A string, or null for NULL and "". */
 json_t *staff_jstr(const char *s);
 
+/*
+ * The language names from the configuration are given in: the first of
+ * the Accept-Language header when it is a language tag, else NULL (the
+ * city's default language).
+ */
+const char *staff_lang(struct http_req *req);
+
 /* A datetime in the jurisdiction's zone, or null for 0. */
 json_t *staff_jtime(int64_t t);
 

@@ -63,11 +63,11 @@ outcomes_json(const struct city *c, const struct work_order *wo)
 }
 
 /*
- * A work order as the API shows it, with the names of its department and
- * work group and its step's outcomes from the configuration c.
+ * A work order as the API shows it, with the names of its step, department
+ * and work group in lang and its step's outcomes from the configuration c.
  */
 static json_t *
-wo_json(const struct city *c, const struct work_order *wo)
+wo_json(const struct city *c, const struct work_order *wo, const char *lang)
 {
     const struct department *d = catalog_department(c, wo->department);
     const struct work_group *g = catalog_work_group(c, wo->work_group);
@@ -80,11 +80,15 @@ wo_json(const struct city *c, const struct work_order *wo)
     json_object_set_new(o, "service_code", jstr(wo->service_code));
     json_object_set_new(o, "workflow", jstr(wo->workflow));
     json_object_set_new(o, "step", jstr(wo->step));
-    json_object_set_new(o, "name", jstr(wo->name));
+    json_object_set_new(
+        o, "name",
+        jstr(catalog_step_name(c, wo->workflow, wo->step, wo->name, lang)));
     json_object_set_new(o, "department", jstr(wo->department));
-    json_object_set_new(o, "department_name", jstr(d ? d->name : NULL));
+    json_object_set_new(o, "department_name",
+                        jstr(d ? catalog_text(c, &d->name, lang) : NULL));
     json_object_set_new(o, "work_group", jstr(wo->work_group));
-    json_object_set_new(o, "work_group_name", jstr(g ? g->name : NULL));
+    json_object_set_new(o, "work_group_name",
+                        jstr(g ? catalog_text(c, &g->name, lang) : NULL));
     json_object_set_new(o, "assignee", jstr(wo->assignee));
     json_object_set_new(o, "status", json_string(wo_status_name(wo->status)));
     json_object_set_new(o, "priority",
@@ -109,13 +113,14 @@ wo_json(const struct city *c, const struct work_order *wo)
 
 /* A list of work orders as a JSON array. */
 static json_t *
-wo_list_json(const struct city *c, const struct work_order *v, size_t n)
+wo_list_json(const struct city *c, const struct work_order *v, size_t n,
+             const char *lang)
 {
     json_t *a = json_array();
     size_t i;
 
     for (i = 0; a != NULL && i < n; i++)
-        json_array_append_new(a, wo_json(c, &v[i]));
+        json_array_append_new(a, wo_json(c, &v[i], lang));
     return a;
 }
 
@@ -303,7 +308,7 @@ act(struct http_req *req, struct act_arg *t, int status)
     }
     free(cause);
     wo = t->out;
-    v = wo_json(t->city, wo);
+    v = wo_json(t->city, wo, staff_lang(req));
     http_reply_value(req, status, v, "work_order", "item");
 }
 
@@ -582,11 +587,14 @@ list_reply(struct http_req *req, const struct staff *me, struct list_arg *l,
         return;
     }
     if (one)
-        http_reply_value(req, 200, wo_json(app_of(req)->city, &l->v[0]),
+        http_reply_value(req, 200,
+                         wo_json(app_of(req)->city, &l->v[0], staff_lang(req)),
                          "work_order", "item");
     else
-        http_reply_value(req, 200, wo_list_json(app_of(req)->city, l->v, l->n),
-                         "work_orders", "work_order");
+        http_reply_value(
+            req, 200,
+            wo_list_json(app_of(req)->city, l->v, l->n, staff_lang(req)),
+            "work_orders", "work_order");
 }
 
 enum c311_rc
@@ -601,7 +609,7 @@ workorders_of_request_json(struct http_req *req, const char *public_id,
     rc = sqlx_run(app_of(req)->st, false, list_work, &l, &req->arena, cause);
     if (rc != C311_OK)
         return rc;
-    *out = wo_list_json(app_of(req)->city, l.v, l.n);
+    *out = wo_list_json(app_of(req)->city, l.v, l.n, staff_lang(req));
     return *out != NULL ? C311_OK : C311_ERR_NOMEM;
 }
 

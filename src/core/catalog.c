@@ -247,6 +247,87 @@ i18n_get(const struct i18n *t, const char *lang, const char *fallback_lang)
     return t->v[0].text;
 }
 
+/* A text of the city's configuration in lang; see catalog.h. */
+const char *
+catalog_text(const struct city *c, const struct i18n *t, const char *lang)
+{
+    if (t == NULL || t->n == 0)
+        return NULL;
+    return i18n_get(t, lang != NULL ? lang : c->default_lang, c->default_lang);
+}
+
+/* True when one of the texts of t is text; see catalog.h. */
+bool
+i18n_has(const struct i18n *t, const char *text)
+{
+    size_t i;
+
+    for (i = 0; t != NULL && text != NULL && i < t->n; i++) {
+        if (strcmp(t->v[i].text, text) == 0)
+            return true;
+    }
+    return false;
+}
+
+/* The name of a request's department in lang; see catalog.h. */
+const char *
+catalog_agency(const struct city *c, const char *service_code,
+               const char *stored, const char *lang)
+{
+    const struct service *svc;
+    const struct department *d;
+    size_t i;
+
+    if (stored == NULL || stored[0] == '\0') {
+        svc = catalog_service(c, service_code);
+        d = svc != NULL ? catalog_department(c, svc->department) : NULL;
+        return d != NULL ? catalog_text(c, &d->name, lang) : stored;
+    }
+    for (i = 0; i < c->ndepartments; i++) {
+        if (i18n_has(&c->departments[i].name, stored))
+            return catalog_text(c, &c->departments[i].name, lang);
+    }
+    return stored;
+}
+
+/* A request's public status note in lang; see catalog.h. */
+const char *
+catalog_status_note(const struct city *c, const char *service_code,
+                    const char *stored, const char *lang)
+{
+    const struct service *svc = catalog_service(c, service_code);
+    const struct workflow *wf;
+    const struct workflow_step *st;
+    size_t i, j;
+
+    if (stored == NULL || svc == NULL ||
+        (wf = catalog_workflow(c, svc->workflow)) == NULL)
+        return stored;
+    for (i = 0; i < wf->nsteps; i++) {
+        st = &wf->steps[i];
+        if (i18n_has(&st->note, stored))
+            return catalog_text(c, &st->note, lang);
+        for (j = 0; j < st->noutcomes; j++) {
+            if (i18n_has(&st->outcomes[j].note, stored))
+                return catalog_text(c, &st->outcomes[j].note, lang);
+        }
+    }
+    return stored;
+}
+
+/* A work order's step name in lang; see catalog.h. */
+const char *
+catalog_step_name(const struct city *c, const char *workflow, const char *step,
+                  const char *stored, const char *lang)
+{
+    const struct workflow *wf = catalog_workflow(c, workflow);
+    const struct workflow_step *st = wf != NULL ? catalog_step(wf, step) : NULL;
+
+    if (st == NULL || (stored != NULL && !i18n_has(&st->name, stored)))
+        return stored;
+    return catalog_text(c, &st->name, lang);
+}
+
 /* Returns the GeoReport name of a datatype. */
 const char *
 attr_datatype_name(enum attr_datatype t)

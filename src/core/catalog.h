@@ -52,9 +52,9 @@ struct service_attr {
     bool variable; /* false: informational, no answer expected */
     bool required;
     int order;
-    struct i18n description; /* the question asked */
-    const char *datatype_description;
-    struct attr_value *values; /* list datatypes only */
+    struct i18n description;          /* the question asked */
+    struct i18n datatype_description; /* a hint on the answer's form */
+    struct attr_value *values;        /* list datatypes only */
     size_t nvalues;
     int line; /* where it was defined in the config, for messages */
 };
@@ -63,7 +63,7 @@ struct service {
     const char *code;
     struct i18n name;
     struct i18n description;
-    const char *group;
+    struct i18n group; /* the heading it is listed under */
     const char **keywords;
     size_t nkeywords;
     enum service_type type;
@@ -82,7 +82,7 @@ enum assign_policy {
 
 struct work_group {
     const char *code;
-    const char *name;
+    struct i18n name;
     const char *department;
     int line;
     const char *lead;     /* login told when an order is at risk, or NULL */
@@ -148,7 +148,7 @@ struct escalation_level {
 
 struct department {
     const char *code;
-    const char *name;
+    struct i18n name;
     const char *calendar; /* id of its business calendar, may be NULL */
     const char *email;
     const char *phone;
@@ -190,7 +190,7 @@ struct step_outcome {
     const char *code;
     const char **next; /* step ids started */
     size_t nnext;
-    const char *note; /* public status note if the request closes */
+    struct i18n note; /* public status note if the request closes */
     int line;
 };
 
@@ -200,7 +200,7 @@ struct step_outcome {
  */
 struct workflow_step {
     const char *id;
-    const char *name;
+    struct i18n name;
     const char *work_group; /* NULL when route decides */
     struct route_rule *route;
     size_t nroute;
@@ -212,7 +212,7 @@ struct workflow_step {
     size_t nnext;
     struct step_outcome *outcomes; /* when set, completion names one */
     size_t noutcomes;
-    const char *note; /* public status note if the request closes */
+    struct i18n note; /* public status note if the request closes */
     bool tow;         /* the work is on a towed vehicle (tow records) */
     int line;
 };
@@ -312,6 +312,35 @@ const char *assign_policy_name(enum assign_policy p);
  */
 const char *i18n_get(const struct i18n *t, const char *lang,
                      const char *fallback_lang);
+
+/*
+ * The text of t for lang (NULL: the city's default language), falling
+ * back as i18n_get() does; NULL when t has no text at all.
+ */
+const char *catalog_text(const struct city *c, const struct i18n *t,
+                         const char *lang);
+
+/* True when one of the texts of t is text, in whatever language. */
+bool i18n_has(const struct i18n *t, const char *text);
+
+/*
+ * Stored texts shown in lang (NULL: the default language). A request
+ * keeps the name of its department and its public status note as written
+ * when it was filed or closed, in the default language; a work order keeps
+ * its step's name. When such a text is, word for word, one the
+ * configuration gives (a department's name, a note of a step or outcome of
+ * the service's workflow, the step's name) in any language, these give it
+ * in lang; any other text (typed by staff, imported from another system,
+ * from an older configuration) comes back as stored. An empty agency gives
+ * the name of the service's department.
+ */
+const char *catalog_agency(const struct city *c, const char *service_code,
+                           const char *stored, const char *lang);
+const char *catalog_status_note(const struct city *c, const char *service_code,
+                                const char *stored, const char *lang);
+const char *catalog_step_name(const struct city *c, const char *workflow,
+                              const char *step, const char *stored,
+                              const char *lang);
 
 const char *attr_datatype_name(enum attr_datatype t);
 bool attr_datatype_parse(const char *name, enum attr_datatype *out);

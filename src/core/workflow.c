@@ -204,7 +204,7 @@ workflow_route(const struct city *c, const struct workflow_step *st,
 enum c311_rc
 workflow_complete(const struct workflow_step *st, const char *outcome,
                   struct arena *a, const char ***next, size_t *nnext,
-                  const char **note)
+                  const struct i18n **note)
 {
     const struct step_outcome *o = NULL;
     const char **v;
@@ -212,7 +212,7 @@ workflow_complete(const struct workflow_step *st, const char *outcome,
 
     *next = NULL;
     *nnext = 0;
-    *note = st->note;
+    *note = st->note.n > 0 ? &st->note : NULL;
     if (outcome != NULL && *outcome == '\0')
         outcome = NULL;
     for (i = 0; outcome != NULL && i < st->noutcomes; i++) {
@@ -223,6 +223,8 @@ workflow_complete(const struct workflow_step *st, const char *outcome,
         return C311_ERR_INVALID;
     if (st->noutcomes == 0 && outcome != NULL)
         return C311_ERR_INVALID; /* an outcome the step does not have */
+    if (o != NULL && o->note.n > 0)
+        *note = &o->note;
     n = st->nnext + (o != NULL ? o->nnext : 0);
     if (n == 0)
         return C311_OK;
@@ -232,8 +234,6 @@ workflow_complete(const struct workflow_step *st, const char *outcome,
         v[i] = st->next[i];
     for (i = 0; o != NULL && i < o->nnext; i++)
         v[st->nnext + i] = o->next[i];
-    if (o != NULL && o->note != NULL)
-        *note = o->note;
     *next = v;
     *nnext = n;
     return C311_OK;

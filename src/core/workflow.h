@@ -52,6 +52,6 @@ const char *workflow_route(const struct city *c, const struct workflow_step *st,
 enum c311_rc workflow_complete(const struct workflow_step *st,
                                const char *outcome, struct arena *a,
                                const char ***next, size_t *nnext,
-                               const char **note);
+                               const struct i18n **note);
 
 #endif

@@ -164,7 +164,7 @@ plan_wo(struct sqlx *x, const struct city *c, const char *workflow,
     wo->sla_state = SLA_ON_TRACK;
     if (step != NULL) {
         wo->step = step->id;
-        wo->name = step->name;
+        wo->name = catalog_text(c, &step->name, NULL);
         wo->priority = step->priority;
         wo->sla = step->has_sla ? step->sla_text : NULL;
     }
@@ -252,7 +252,7 @@ engine_file(struct sqlx *x, const struct city *c, const struct service *svc,
             r->expected_at = wos[i].due_at;
     }
     if (n > 0 && (dept = catalog_department(c, wos[0].department)) != NULL)
-        r->agency_responsible = dept->name;
+        r->agency_responsible = catalog_text(c, &dept->name, NULL);
 
     rc = store_wo_request_insert(x, r, cause);
     if (rc != C311_OK)
@@ -553,7 +553,8 @@ engine_complete(struct sqlx *x, const struct city *c, int64_t id,
 {
     const struct workflow *wf;
     const struct workflow_step *st = NULL;
-    const char **next = NULL, *public_note = NULL;
+    const char **next = NULL;
+    const struct i18n *public_note = NULL;
     size_t nnext = 0, open;
     struct work_order *wo;
     struct sr *r;
@@ -596,7 +597,8 @@ engine_complete(struct sqlx *x, const struct city *c, int64_t id,
     if (rc == C311_OK)
         rc = expected_of(x, r, &open, cause);
     if (rc == C311_OK && open == 0 && r->status == SR_OPEN)
-        rc = close_request(x, r, public_note, who->name, now, cause);
+        rc = close_request(x, r, catalog_text(c, public_note, NULL), who->name,
+                           now, cause);
     else if (rc == C311_OK)
         rc = store_wo_request_update(x, r, cause);
     *out = wo;

@@ -261,7 +261,10 @@ is_lang_tag(const char *s)
     return *s == '\0';
 }
 
-/* Reads a text that is a plain string (English) or a language mapping. */
+/*
+ * Reads a text that is a plain string, in the city's default language, or
+ * a mapping of language tag to text.
+ */
 static void
 get_i18n(struct loader *ld, const struct field *f, struct i18n *out)
 {
@@ -277,7 +280,7 @@ get_i18n(struct loader *ld, const struct field *f, struct i18n *out)
     if (m->type == YAML_SCALAR_NODE) {
         if ((t = alloc_array(ld, 1, sizeof(*t))) == NULL)
             return;
-        t->lang = "en";
+        t->lang = ld->c->default_lang != NULL ? ld->c->default_lang : "en";
         t->text = keep(ld, text_of(m));
         out->v = t;
         out->n = 1;
@@ -1053,7 +1056,7 @@ load_outcomes(struct loader *ld, struct workflow_step *st,
         o->line = line_of(m);
         o->code = get_string(ld, &of[0]);
         o->next = get_string_list(ld, &of[1], &o->nnext);
-        o->note = get_string(ld, &of[2]);
+        get_i18n(ld, &of[2], &o->note);
         if (!check_code(ld, &of[0], "outcome code", o->code))
             continue;
         for (j = 0; j < st->noutcomes; j++) {
@@ -1085,7 +1088,7 @@ load_step(struct loader *ld, yaml_node_t *m, struct workflow_step *st)
     read_fields(ld, m, "step", f, 10);
     st->line = line_of(m);
     st->id = get_string(ld, &f[0]);
-    st->name = get_string(ld, &f[1]);
+    get_i18n(ld, &f[1], &st->name);
     st->work_group = get_string(ld, &f[2]);
     st->priority = PRIO_NORMAL;
     if (f[4].val != NULL)
@@ -1093,7 +1096,7 @@ load_step(struct loader *ld, yaml_node_t *m, struct workflow_step *st)
     get_priority(ld, &f[5], &st->priority);
     st->next = get_string_list(ld, &f[6], &st->nnext);
     load_outcomes(ld, st, &f[7]);
-    st->note = get_string(ld, &f[8]);
+    get_i18n(ld, &f[8], &st->note);
     st->tow = get_bool(ld, &f[9], false);
     if (st->work_group != NULL && f[3].val != NULL)
         problem(ld, f[3].line, "step has both 'work_group' and 'route'");
@@ -1368,7 +1371,7 @@ load_department(struct loader *ld, yaml_node_t *m, struct department *d)
     load_escalation(ld, d, &f[7]);
     d->line = line_of(m);
     d->code = get_string(ld, &f[0]);
-    d->name = get_string(ld, &f[1]);
+    get_i18n(ld, &f[1], &d->name);
     d->calendar = get_string(ld, &f[2]);
     d->email = get_string(ld, &f[3]);
     d->phone = get_string(ld, &f[4]);
@@ -1437,7 +1440,7 @@ load_work_groups(struct loader *ld, const struct field *sect)
         read_fields(ld, m, "work group", f, 6);
         g->line = line_of(m);
         g->code = get_string(ld, &f[0]);
-        g->name = get_string(ld, &f[1]);
+        get_i18n(ld, &f[1], &g->name);
         g->department = get_string(ld, &f[2]);
         g->lead = get_string(ld, &f[3]);
         g->members = get_string_list(ld, &f[4], &g->nmembers);
@@ -1525,7 +1528,7 @@ load_attr(struct loader *ld, yaml_node_t *m, struct service_attr *at,
     at->order = get_int(ld, &f[3], position);
     at->variable = get_bool(ld, &f[4], true);
     get_i18n(ld, &f[5], &at->description);
-    at->datatype_description = get_string(ld, &f[6]);
+    get_i18n(ld, &f[6], &at->datatype_description);
 
     if (dt != NULL && !attr_datatype_parse(dt, &at->datatype)) {
         problem(ld, f[1].line,
@@ -1623,7 +1626,7 @@ load_service(struct loader *ld, yaml_node_t *m, struct service *svc)
     svc->code = get_string(ld, &f[0]);
     get_i18n(ld, &f[1], &svc->name);
     get_i18n(ld, &f[2], &svc->description);
-    svc->group = get_string(ld, &f[3]);
+    get_i18n(ld, &f[3], &svc->group);
     svc->keywords = get_string_list(ld, &f[4], &svc->nkeywords);
     type = get_string(ld, &f[5]);
     if (type != NULL && !service_type_parse(type, &svc->type))

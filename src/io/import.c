@@ -631,7 +631,9 @@ map_service(struct rowctx *rc)
     if (dept != NULL)
         d = catalog_department(city, dept);
     rc->out->department = d != NULL ? d->code : NULL;
-    r->agency_responsible = d != NULL ? d->name : *name != '\0' ? name : agency;
+    r->agency_responsible = d != NULL       ? catalog_text(city, &d->name, NULL)
+                            : *name != '\0' ? name
+                                            : agency;
     return C311_OK;
 }
 

@@ -102,6 +102,12 @@ test('Open311 serves an imported request with its UTC times, status and ' +
         long: r.long,
         media_url: null,
     });
+    // In Chinese: the department the import mapped it to is named in
+    // Chinese; the note, text from the source, stays as it came.
+    const [zh] = expectJson(
+        await ctx.srv.get(`${API}/requests/54046813.json?lang=zh`), 200);
+    assert.equal(zh.agency_responsible, '警察局');
+    assert.equal(zh.status_notes, r.status_notes);
     assert.ok(Math.abs(r.lat - 40.81237834836466) < 1e-12, String(r.lat));
     assert.ok(Math.abs(r.long + 73.95240115039357) < 1e-12, String(r.long));
     assert.equal(attributes.length, 22);

@@ -6,7 +6,8 @@
 // shown before anything is sent, the receipt and the tracking page.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { DESKTOP, LANGS, PHONE, openPage, shot, tr, unlabelled, useBrowser }
+import { DESKTOP, LANGS, PHONE, addUser, cityText, features, openPage, seed,
+    shot, switchLang, tr, unlabelled, untranslated, useBrowser }
     from './lib/browser.mjs';
 
 const env = useBrowser('portal');
@@ -34,6 +35,11 @@ for (const lang of LANGS) {
             assert.equal(await page.textContent('[data-tab="report"]'),
                 tr(lang, 'portal.tab_report'));
             await shot(page, `portal-catalogue-${lang}-360`);
+            // So are the groups the catalogue is listed under.
+            const heading = cityText(lang, 'Vehicles and Parking');
+            assert.ok((await page.$$eval('.group h3',
+                (hs) => hs.map((x) => x.textContent))).includes(heading));
+            assert.deepEqual(await untranslated(page, lang), []);
 
             // Service names come from Open311 in the page's language.
             const name = { en: 'Abandoned Vehicle', zh: '废弃车辆',
@@ -45,6 +51,13 @@ for (const lang of LANGS) {
             await page.waitForSelector('#request-form:not([hidden])');
             assert.equal(await page.textContent('#form-title'), name);
             assert.deepEqual(await unlabelled(page), []);
+            // The questions' hints, as the configuration words them.
+            assert.equal(await page.textContent('#attr-MAKE-hint'),
+                cityText(lang, 'for example Toyota, Ford, Honda'));
+            assert.equal(await page.textContent('#attr-FIRST_SEEN-hint'),
+                cityText(lang, 'date and time, for example ' +
+                    '2026-03-01T09:00:00-05:00'));
+            assert.deepEqual(await untranslated(page, lang), []);
 
             // Nothing filled: every required question and the location are
             // flagged before anything is sent.
@@ -109,8 +122,11 @@ for (const lang of LANGS) {
                 tr(lang, 'status.open'));
             assert.equal(await page.textContent('#track-notes'),
                 tr(lang, 'track.notes_none'));
-            assert.ok((await page.textContent(`[data-request="${id}"]`))
-                .includes(stored.agency_responsible));
+            // The department, named in the page's language.
+            assert.equal(stored.agency_responsible, 'Police Department');
+            assert.equal(await page.textContent('#track-dept'),
+                cityText(lang, 'Police Department'));
+            assert.deepEqual(await untranslated(page, lang), []);
             await shot(page, `portal-track-${lang}-360`);
             assert.deepEqual(page.errors, []);
             await page.close();
@@ -130,6 +146,9 @@ test('the language switch changes the page and is remembered', async () => {
         '[data-service="POTHOLE"] .name')?.textContent === 'Bache');
     assert.equal(await page.textContent('#report-h'),
         tr('es', 'portal.report_title'));
+    await page.waitForFunction((g) => [...document.querySelectorAll(
+        '.group h3')].some((x) => x.textContent === g),
+    cityText('es', 'Streets and Sidewalks'));
     await page.reload();
     await page.waitForSelector('body[data-ready="true"]');
     assert.equal(await page.inputValue('#lang'), 'es');
@@ -139,6 +158,51 @@ test('the language switch changes the page and is remembered', async () => {
     assert.deepEqual(page.errors, []);
     await page.close();
 });
+
+test('a closed request\'s department and note follow the page\'s language',
+    async (t) => {
+        const f = await features(env.srv);
+        if (!f.staff || !f.workorders)
+            return t.skip('the work-order API is not on this server yet');
+        const [id] = await seed(env.srv, [{ service_code: 'MISSED_COLLECTION',
+            address_string: '3 Elm Street', 'attribute[MATERIAL]': 'trash' }]);
+        // A crew member collects it: the request closes with the step's
+        // note.
+        addUser(env.srv, 'track-crew', ['crew'], ['SANITATION']);
+        const s = await env.srv.request('POST', '/api/v1/session', {
+            body: JSON.stringify({ login: 'track-crew',
+                password: 'password-track-crew' }),
+            headers: { 'content-type': 'application/json' } });
+        assert.equal(s.status, 201, s.text);
+        const auth = { authorization: `Bearer ${s.json.token}`,
+            'content-type': 'application/json' };
+        const wos = await env.srv.get(`/api/v1/requests/${id}/workorders`,
+            { headers: auth });
+        assert.equal(wos.status, 200, wos.text);
+        const done = await env.srv.request('POST',
+            `/api/v1/workorders/${wos.json[0].id}/complete`,
+            { body: '{}', headers: auth });
+        assert.equal(done.status, 200, done.text);
+
+        const page = await openPage(env, `/#track/${id}`,
+            { viewport: DESKTOP, lang: 'zh' });
+        await page.waitForSelector(`[data-request="${id}"]`);
+        assert.equal(await page.textContent('#track-status'),
+            tr('zh', 'status.closed'));
+        assert.equal(await page.textContent('#track-dept'), '环境卫生局');
+        assert.equal(await page.textContent('#track-notes'), '物品已收走。');
+        assert.deepEqual(await untranslated(page, 'zh'), []);
+        await shot(page, 'portal-track-closed-zh-desktop');
+        // The language switch asks again.
+        await switchLang(page, 'es');
+        await page.waitForFunction(() => document.querySelector(
+            '#track-notes')?.textContent === 'Se recogió el material.');
+        assert.equal(await page.textContent('#track-dept'),
+            'Departamento de Sanidad');
+        assert.deepEqual(await untranslated(page, 'es'), []);
+        assert.deepEqual(page.errors, []);
+        await page.close();
+    });
 
 test('an unknown request number says so', async () => {
     const page = await openPage(env, '/#track', { viewport: DESKTOP,

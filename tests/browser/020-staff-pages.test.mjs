@@ -12,8 +12,8 @@
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { test } from 'node:test';
-import { DESKTOP, LANGS, PHONE, addUser, features, openPage, seed, shot,
-    signInAs, switchLang, tr, unlabelled, untranslated, useBrowser }
+import { DESKTOP, LANGS, PHONE, addUser, cityText, features, openPage, seed,
+    shot, signInAs, switchLang, tr, unlabelled, untranslated, useBrowser }
     from './lib/browser.mjs';
 
 const env = useBrowser('staff');
@@ -146,7 +146,7 @@ for (const [i, lang] of LANGS.entries()) {
             assert.equal(await page.textContent('[data-saved] h3'),
                 tr(lang, 'console.saved', { id }));
             assert.equal(await page.textContent('#saved-dept'),
-                'Department of Transportation');
+                cityText(lang, 'Department of Transportation'));
             if (f.workorders) {
                 // A pothole goes to the roadway crews, due in 2 business
                 // days (tests/api/120-workflow checks the time itself).
@@ -154,7 +154,8 @@ for (const [i, lang] of LANGS.entries()) {
                     (lis) => lis.map((l) => l.textContent));
                 assert.equal(items.length, 1);
                 assert.match(items[0], new RegExp(
-                    ` · Roadway and Sidewalk Repair · ${tr(lang,
+                    ` · ${cityText(lang, 'Roadway and Sidewalk Repair')} · ${
+                        tr(lang,
                         'wo.status.open')} · ${tr(lang, 'work.due')}: `));
                 assert.notEqual(await page.textContent('#saved-expected'),
                     tr(lang, 'track.expected_none'));
@@ -355,15 +356,19 @@ for (const [i, lang] of LANGS.entries()) {
         assert.deepEqual(await page.$$eval('#department option', (os) =>
             os.map((o) => [o.value, o.textContent])), [
             ['', tr(lang, 'work.all_departments')],
-            ['SANITATION', 'Department of Sanitation'],
-            ['POLICE', 'Police Department']]);
+            ['SANITATION', cityText(lang, 'Department of Sanitation')],
+            ['POLICE', cityText(lang, 'Police Department')]]);
         const card = page.locator('[data-workorder]', { hasText: id });
         await card.waitFor();
         const woId = await card.getAttribute('data-workorder');
         const text = await card.textContent();
-        assert.match(text, /Inspect the reported vehicle/);
-        assert.match(text, /Precinct Patrol/);
-        assert.match(text, /Police Department/);
+        // The step, work group and department in the page's language.
+        const inspect = cityText(lang, 'Inspect the reported vehicle');
+        assert.equal(await card.locator('h3').textContent(),
+            `${id} · ${inspect}`);
+        assert.ok(text.includes(cityText(lang, 'Precinct Patrol')), text);
+        assert.ok(text.includes(cityText(lang, 'Police Department')), text);
+        assert.deepEqual(await untranslated(page, lang), []);
         assert.doesNotMatch(text, /PD_PATROL|POLICE/);
         assert.equal(await card.getAttribute('data-sla'), 'on_track');
         assert.match(text, new RegExp(tr(lang, 'sla.on_track')));
@@ -417,13 +422,15 @@ for (const [i, lang] of LANGS.entries()) {
             .click();
         await say('work.done_complete');
         const follow = page.locator('[data-workorder]', { hasText: id })
-            .filter({ hasText: 'Tow the vehicle to the pound' });
+            .filter({ hasText: cityText(lang,
+                'Tow the vehicle to the pound') });
         await follow.waitFor();
         const followText = await follow.textContent();
         assert.match(followText, new RegExp(tr(lang, 'work.new')));
-        assert.match(followText, /Tow Pound and Vehicle Enforcement/);
+        assert.ok(followText.includes(cityText(lang,
+            'Tow Pound and Vehicle Enforcement')), followText);
         assert.equal(await page.locator('[data-workorder]', { hasText: id })
-            .filter({ hasText: 'Inspect the reported vehicle' }).count(), 0);
+            .filter({ hasText: inspect }).count(), 0);
         const done = (await workOrdersOf(token, id))
             .find((w) => w.step === 'INSPECT');
         assert.equal(done.outcome, 'tow');
@@ -446,10 +453,11 @@ for (const [i, lang] of LANGS.entries()) {
             tr(lang, 'sla.on_track'), tr(lang, 'sla.at_risk'),
             tr(lang, 'sla.breached')]);
         const rows = await groupCounts(sup);
-        assert.deepEqual(rows['Tow Pound and Vehicle Enforcement'],
-            [String(i + 1), '0', '0']);
+        assert.deepEqual(rows[cityText(lang,
+            'Tow Pound and Vehicle Enforcement')], [String(i + 1), '0', '0']);
         // (other tests of this file leave work for other groups)
-        assert.equal('Street Cleaning and Enforcement' in rows, false);
+        assert.equal(cityText(lang, 'Street Cleaning and Enforcement') in rows,
+            false);
         assert.equal(Object.keys(rows).some((g) => /^[A-Z_]+$/.test(g)),
             false);
         assert.deepEqual(await untranslated(sup, lang), []);
@@ -498,6 +506,16 @@ test('work: switching the language keeps a half-filled hold or completion',
             tr(lang, 'outcome.branch_only'));
             assert.match(await card.textContent(),
                 new RegExp(tr(lang, 'wo.status.in_progress')));
+            // The server's names are asked again in the new language.
+            assert.equal(await card.locator('h3').textContent(),
+                `${id} · ${cityText(lang, 'Remove the fallen tree or branch')}`);
+            const text = await card.textContent();
+            assert.ok(text.includes(cityText(lang, 'Forestry')), text);
+            assert.ok(text.includes(cityText(lang,
+                'Department of Parks and Recreation')), text);
+            assert.equal(await page.textContent(
+                '#department option[value="PARKS"]'),
+            cityText(lang, 'Department of Parks and Recreation'));
             assert.deepEqual(await untranslated(page, lang), []);
         }
         await card.getByRole('button', { name: tr('es', 'work.complete') })
@@ -575,9 +593,9 @@ test('work: at-risk and breached work orders are marked, soonest due first',
             const count = (g, s) => String(list.filter((w) =>
                 w.work_group === g && state(w) === s).length);
             const rows = await groupCounts(sup);
-            for (const [g, name] of [['PD_TOWING',
-                'Tow Pound and Vehicle Enforcement'],
-            ['PD_PATROL', 'Precinct Patrol']])
+            for (const [g, name] of [['PD_TOWING', cityText(lang,
+                'Tow Pound and Vehicle Enforcement')],
+            ['PD_PATROL', cityText(lang, 'Precinct Patrol')]])
                 assert.deepEqual(rows[name], ['on_track', 'at_risk',
                     'breached'].map((s) => count(g, s)), name);
             assert.deepEqual(await untranslated(sup, lang), []);

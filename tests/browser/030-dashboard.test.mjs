@@ -8,8 +8,8 @@
 // reports API saying they are not available yet.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { DESKTOP, LANGS, PHONE, addUser, features, openPage, seed, shot,
-    switchLang, tr, untranslated, useBrowser } from './lib/browser.mjs';
+import { DESKTOP, LANGS, PHONE, addUser, cityText, features, openPage, seed,
+    shot, switchLang, tr, untranslated, useBrowser } from './lib/browser.mjs';
 
 const SEED = [['POTHOLE', 3], ['STREETLIGHT_OUT', 1],
     ['MISSED_COLLECTION', 2]];
@@ -52,8 +52,8 @@ for (const lang of LANGS) {
         // Departments as the server routed the requests (the work engine
         // may route by work group): the demo city gives 4 and 2.
         const depts = {};
-        for (const r of (await env.srv.get('/open311/v2/requests.json'))
-            .json)
+        for (const r of (await env.srv.get(
+            `/open311/v2/requests.json?lang=${lang}`)).json)
             depts[r.agency_responsible] = String(
                 Number(depts[r.agency_responsible] ?? 0) + 1);
         assert.deepEqual(await table(page, 'department'), depts);
@@ -151,10 +151,11 @@ for (const lang of LANGS) {
             assert.deepEqual(await table(page, 'service'), {
                 [names.POTHOLE]: '3', [names.MISSED_COLLECTION]: '2',
                 [names.STREETLIGHT_OUT]: '1' });
-            // Potholes and street lights are the roads department's.
+            // Potholes and street lights are the roads department's,
+            // named in the page's language.
             assert.deepEqual(await table(page, 'department'), {
-                'Department of Transportation': '4',
-                'Department of Sanitation': '2' });
+                [cityText(lang, 'Department of Transportation')]: '4',
+                [cityText(lang, 'Department of Sanitation')]: '2' });
             // Filed through Open311, all six.
             assert.deepEqual(await table(page, 'channel'),
                 { [tr(lang, 'channel.open311')]: '6' });
@@ -177,11 +178,14 @@ for (const lang of LANGS) {
             assert.deepEqual(await untranslated(page, lang), []);
             await shot(page, `dashboard-reports-${lang}-desktop`);
 
-            // Another language in place: the services follow.
+            // Another language in place: the services and departments
+            // follow.
             const other = lang === 'zh' ? 'es' : 'zh';
             await switchLang(page, other);
             const others = await serviceNames(other);
             assert.equal((await table(page, 'service'))[others.POTHOLE], '3');
+            assert.equal((await table(page, 'department'))[cityText(other,
+                'Department of Transportation')], '4');
             assert.equal(await page.textContent('[data-chart="sla"] h2'),
                 tr(other, 'dash.sla'));
             await switchLang(page, lang);

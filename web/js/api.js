@@ -3,6 +3,9 @@
 // Talking to the civic311 server: the page config (/web-config.json), the
 // Open311 API (/open311/v2/, form posts with the portal's key) and the
 // staff API (/api/v1/, JSON with a bearer token kept for the browser tab).
+// Both are asked in the page's language: Open311 with `lang`, the staff
+// API with Accept-Language (it names departments, work groups and steps
+// in it).
 //
 // A staff route the server does not have yet answers 404 with the Open311
 // error list of the static file handler (a JSON array); such a failure is
@@ -100,7 +103,8 @@ export async function staff(method, path, { params, body } = {}) {
     const q = params ? `?${new URLSearchParams(
         Object.entries(params).filter(([, v]) => v !== undefined && v !== ''))}`
         : '';
-    const headers = { accept: 'application/json' };
+    const headers = { accept: 'application/json',
+        'accept-language': currentLang() };
     const token = staffToken();
     if (token)
         headers.authorization = `Bearer ${token}`;

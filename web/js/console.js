@@ -265,6 +265,19 @@ async function workOrdersOf(id) {
     }
 }
 
+// The saved request and its work orders asked again, for the names of its
+// department, steps and work groups in the page's language; as they were
+// when the server does not answer.
+async function savedAgain([r, orders]) {
+    const id = r.service_request_id;
+    try {
+        const again = await staff('GET', `requests/${encodeURIComponent(id)}`);
+        return [again, orders ? await workOrdersOf(id) ?? orders : orders];
+    } catch {
+        return [r, orders];
+    }
+}
+
 // The saved request: its department, expected date and work orders.
 function showSaved(focus = true) {
     const [r, orders] = savedShown;
@@ -444,8 +457,10 @@ async function relabel() {
         showErrors($('intake'), problems, { focus: false });
     if (popped)
         showCaller();
-    if (savedShown)
+    if (savedShown) {
+        savedShown = await savedAgain(savedShown);
         showSaved(false);
+    }
     if (found)
         show($('search-result'), requestTable(found, openDetail));
     if (detailId && $('detail').firstChild)

@@ -37,19 +37,15 @@ function showTab() {
 
 // ---- catalogue
 
-// The group's name in the current language (the API sends English).
+// The group's name: Open311 gives it in the page's language.
 function groupName(g) {
-    if (!g)
-        return t('portal.group_other');
-    const key = `group.${g}`;
-    const s = t(key);
-    return s === key ? g : s;
+    return g || t('portal.group_other');
 }
 
 // True when every word of q is in the service's name, description,
 // keywords or group.
 export function matches(s, q) {
-    const hay = [s.service_name, s.description, s.keywords, s.group,
+    const hay = [s.service_name, s.description, s.keywords,
         groupName(s.group)].join(' ').toLowerCase();
     return q.toLowerCase().split(/\s+/).filter(Boolean)
         .every((w) => hay.includes(w));
@@ -236,7 +232,7 @@ async function track(id) {
                 h('dd', {}, h('span', { class: `status status-${r.status}`,
                     id: 'track-status' }, t(`status.${r.status}`))),
                 h('dt', {}, t('track.department')),
-                h('dd', {}, r.agency_responsible ?? '—'),
+                h('dd', { id: 'track-dept' }, r.agency_responsible ?? '—'),
                 h('dt', {}, t('track.requested')),
                 h('dd', {}, fmtDate(r.requested_datetime)),
                 h('dt', {}, t('track.expected')),

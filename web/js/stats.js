@@ -94,8 +94,8 @@ export const REPORT_AGES = ['0-1d', '1-3d', '3-7d', '7-30d', 'over_30d'];
 // The page's summary from three answers of GET /api/v1/reports/summary
 // (docs/REPORTS.md) for one period, broken down by service, department
 // and channel (each also carries the total). serviceNames (code to name)
-// names the services in the page's language; the API names them in the
-// city's.
+// names the services in the page's language, as the API does when asked
+// in it.
 export function fromReports(byService, byDepartment, byChannel,
     serviceNames = {}) {
     const tot = byService.total;

@@ -247,11 +247,44 @@ function fillDepartments() {
     $('department').value = keep;
 }
 
+// Asks again for the names the server gives in the page's language: the
+// account's departments, and the steps, departments and work groups of
+// the work orders on screen. The list itself stays as it is.
+async function rename() {
+    try {
+        const user = await staff('GET', 'me');
+        for (const [code, name] of Object.entries(
+            user.department_names ?? {}))
+            deptNames.set(code, name);
+    } catch {
+        // the names already shown stay
+    }
+    try {
+        const res = await staff('GET', 'workorders', { params: {
+            department: $('department').value, status: 'unfinished',
+            limit: 1000 } });
+        const named = new Map((Array.isArray(res) ? res
+            : res.work_orders ?? []).map((w) => [w.id, w]));
+        orders = orders.map((w) => {
+            const n = named.get(w.id);
+            return n ? { ...w, name: n.name, department_name:
+                n.department_name, work_group_name: n.work_group_name } : w;
+        });
+        for (const w of orders) {
+            if (w.department_name)
+                deptNames.set(w.department, w.department_name);
+        }
+    } catch {
+        // the names already shown stay
+    }
+}
+
 // Draws the page again in the new language, in place, keeping whatever
 // was typed or picked in the work orders' forms.
 async function relabel() {
     if (!me)
         return;
+    await rename();
     show($('user'), userBar(me));
     fillDepartments();
     await keepValues($('work'), render);

@@ -30,6 +30,40 @@ export function tr(lang, key, params = {}) {
     return s.replace(/\{(\w+)\}/g, (m, k) => params[k] ?? m);
 }
 
+// The city configuration the server runs with.
+const CITY_CONFIG = process.env.CIVIC311_TEST_CONFIG ??
+    path.join(repoRoot, 'config', 'demo-city.yaml');
+
+// A YAML scalar as written in the configuration, without its quotes.
+function unquote(s) {
+    s = s.trim();
+    return s.startsWith('"') ? JSON.parse(s) : s;
+}
+
+// The texts the configuration writes in English, Chinese and Spanish (as
+// `key:` with en, zh and es lines under it, or `{en: ..., zh: ..., es:
+// ...}`), as [en, zh, es]: names, descriptions, groups, hints and notes
+// that the server gives the pages in the page's language.
+export const CITY_TEXTS = (() => {
+    const yaml = fs.readFileSync(CITY_CONFIG, 'utf8');
+    const out = [];
+    for (const m of yaml.matchAll(
+        /^( *)[a-z_]+:\n\1 {2}en: (.+)\n\1 {2}zh: (.+)\n\1 {2}es: (.+)$/gm))
+        out.push([m[2], m[3], m[4]].map(unquote));
+    const v = String.raw`("(?:[^"\\]|\\.)*"|[^,{}"]+)`;
+    for (const m of yaml.matchAll(new RegExp(
+        String.raw`\{en: ${v}, zh: ${v}, es: ${v}\}`, 'g')))
+        out.push([m[1], m[2], m[3]].map(unquote));
+    return out;
+})();
+
+// The configuration's text in lang for what it writes as en in English.
+export function cityText(lang, en) {
+    const t = CITY_TEXTS.find(([e]) => e === en);
+    assert.ok(t, `the configuration has no translated text '${en}'`);
+    return t[LANGS.indexOf(lang)];
+}
+
 // Starts Chromium on a new empty profile.
 export async function launchBrowser() {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'civic311-chromium-'));
@@ -187,13 +221,17 @@ export async function signInAs(page, login) {
 
 // The texts on the page (text, option labels, aria-label, placeholder and
 // title) that are an English string of the pages whose lang string
-// differs: what a page shows untranslated.
+// differs: what a page shows untranslated. The city's names, groups,
+// hints and notes count too (CITY_TEXTS), also as a part of a line that
+// joins several with " · ".
 export async function untranslated(page, lang) {
     if (lang === 'en')
         return [];
+    const i = LANGS.indexOf(lang);
     const english = Object.entries(STRINGS.en)
         .filter(([k, v]) => STRINGS[lang][k] !== v)
-        .map(([, v]) => v.trim());
+        .map(([, v]) => v.trim())
+        .concat(CITY_TEXTS.filter((t) => t[i] !== t[0]).map((t) => t[0]));
     return page.evaluate((list) => {
         const want = new Set(list);
         const seen = [];
@@ -203,7 +241,8 @@ export async function untranslated(page, lang) {
             const el = n.parentElement;
             if (el.closest('script, style, [hidden]'))
                 continue;
-            seen.push(n.textContent.trim());
+            seen.push(n.textContent.trim(),
+                ...n.textContent.split(' · ').map((s) => s.trim()));
         }
         for (const el of document.querySelectorAll(
             '[aria-label], [placeholder], [title]'))

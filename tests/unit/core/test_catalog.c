@@ -29,24 +29,33 @@ static struct service_attr attrs[] = {
      true,
      1,
      {NULL, 0},
-     NULL,
+     {NULL, 0},
      yes_no,
      2,
      0},
-    {"MAKE", ATTR_STRING, true, true, 2, {NULL, 0}, NULL, NULL, 0, 0},
-    {"YEAR", ATTR_NUMBER, true, false, 3, {NULL, 0}, NULL, NULL, 0, 0},
+    {"MAKE", ATTR_STRING, true, true, 2, {NULL, 0}, {NULL, 0}, NULL, 0, 0},
+    {"YEAR", ATTR_NUMBER, true, false, 3, {NULL, 0}, {NULL, 0}, NULL, 0, 0},
     {"MISSING_PARTS",
      ATTR_MULTIVALUELIST,
      true,
      false,
      4,
      {NULL, 0},
-     NULL,
+     {NULL, 0},
      parts,
      4,
      0},
-    {"FIRST_SEEN", ATTR_DATETIME, true, false, 5, {NULL, 0}, NULL, NULL, 0, 0},
-    {"NOTE", ATTR_TEXT, false, false, 6, {NULL, 0}, NULL, NULL, 0, 0},
+    {"FIRST_SEEN",
+     ATTR_DATETIME,
+     true,
+     false,
+     5,
+     {NULL, 0},
+     {NULL, 0},
+     NULL,
+     0,
+     0},
+    {"NOTE", ATTR_TEXT, false, false, 6, {NULL, 0}, {NULL, 0}, NULL, 0, 0},
 };
 
 static const struct service svc = {
@@ -282,8 +291,8 @@ Test(catalog, type_names_round_trip)
 Test(catalog, lookups_by_code)
 {
     struct department deps[] = {
-        {"PARKS", "Parks", NULL, NULL, NULL, 3, NULL, NULL, 0, NULL, 0},
-        {"POLICE", "Police", "24x7", NULL, NULL, 9, NULL, NULL, 0, NULL, 0}};
+        {"PARKS", {NULL, 0}, NULL, NULL, NULL, 3, NULL, NULL, 0, NULL, 0},
+        {"POLICE", {NULL, 0}, "24x7", NULL, NULL, 9, NULL, NULL, 0, NULL, 0}};
     struct calendar cals[] = {{"24x7", "UTC", NULL, 0, NULL, 0, 1}};
     struct city c;
 

@@ -64,30 +64,41 @@ Test(workflow, follow_ups_by_outcome)
 {
     static const char *always[] = {"REPORT"};
     static const char *tow[] = {"TOW", "HOLD"};
+    struct i18n_text done[] = {{"en", "Done."}, {"es", "Hecho."}};
+    struct i18n_text gone[] = {{"en", "Not found."}};
     struct step_outcome outs[] = {
-        {"tow", tow, 2, NULL, 1},
-        {"not_found", NULL, 0, "Not found.", 2},
+        {"tow", tow, 2, {NULL, 0}, 1},
+        {"not_found", NULL, 0, {gone, 1}, 2},
     };
     struct workflow_step st = {0};
     struct arena a = ARENA_INIT;
-    const char **next, *note;
+    const char **next;
+    const struct i18n *note;
     size_t n;
 
     st.next = always;
     st.nnext = 1;
     st.outcomes = outs;
     st.noutcomes = 2;
-    st.note = "Done.";
+    st.note = (struct i18n){done, 2};
     cr_assert_eq(workflow_complete(&st, "tow", &a, &next, &n, &note), C311_OK);
     cr_assert_eq(n, 3);
     cr_assert_str_eq(next[0], "REPORT");
     cr_assert_str_eq(next[1], "TOW");
     cr_assert_str_eq(next[2], "HOLD");
-    cr_assert_str_eq(note, "Done.");
+    cr_assert_eq(note, &st.note);
+    cr_assert_str_eq(i18n_get(note, "es", "en"), "Hecho.");
     cr_assert_eq(workflow_complete(&st, "not_found", &a, &next, &n, &note),
                  C311_OK);
     cr_assert_eq(n, 1);
-    cr_assert_str_eq(note, "Not found.");
+    cr_assert_str_eq(i18n_get(note, "en", "en"), "Not found.");
+    /* An outcome's note holds when nothing follows it, too. */
+    st.nnext = 0;
+    cr_assert_eq(workflow_complete(&st, "not_found", &a, &next, &n, &note),
+                 C311_OK);
+    cr_assert_eq(n, 0);
+    cr_assert_str_eq(i18n_get(note, "en", "en"), "Not found.");
+    st.nnext = 1;
     cr_assert_eq(workflow_complete(&st, "other", &a, &next, &n, &note),
                  C311_ERR_INVALID);
     cr_assert_eq(workflow_complete(&st, NULL, &a, &next, &n, &note),
@@ -99,6 +110,10 @@ Test(workflow, follow_ups_by_outcome)
     /* A step without outcomes takes none: a typed one is a mistake. */
     cr_assert_eq(workflow_complete(&st, "tow", &a, &next, &n, &note),
                  C311_ERR_INVALID);
+    /* A step without a note gives none. */
+    st.note = (struct i18n){NULL, 0};
+    cr_assert_eq(workflow_complete(&st, NULL, &a, &next, &n, &note), C311_OK);
+    cr_assert_null(note);
     arena_free(&a);
 }
 

@@ -105,7 +105,8 @@ Test(config, demo_city_departments)
     load_ok(DEMO_CITY);
     for (i = 0; i < 9; i++)
         cr_assert_str_eq(city->departments[i].code, codes[i]);
-    cr_assert_str_eq(dept("SANITATION")->name, "Department of Sanitation");
+    cr_assert_str_eq(i18n_get(&dept("SANITATION")->name, "en", "en"),
+                     "Department of Sanitation");
     cr_assert_str_eq(dept("SANITATION")->calendar, "business");
     cr_assert_str_eq(dept("POLICE")->calendar, "24x7");
     cr_assert_str_eq(dept("POLICE")->phone, "+1-555-0102");
@@ -172,7 +173,7 @@ Test(config, demo_city_abandoned_vehicle)
     cr_assert_str_eq(i18n_get(&s->name, "fr", "en"), "Abandoned Vehicle");
     cr_assert_eq(s->type, SERVICE_REALTIME);
     cr_assert_str_eq(s->department, "POLICE");
-    cr_assert_str_eq(s->group, "Vehicles and Parking");
+    cr_assert_str_eq(i18n_get(&s->group, "en", "en"), "Vehicles and Parking");
     cr_assert_eq(s->nkeywords, 6);
     cr_assert_str_eq(s->keywords[0], "abandoned");
 
@@ -253,7 +254,7 @@ Test(config, minimal_city_defaults_and_order)
     cr_assert_str_eq(s->name.v[0].lang, "en");
     cr_assert_str_eq(s->name.v[0].text, "Broken bench");
     cr_assert_eq(s->description.n, 0);
-    cr_assert_null(s->group);
+    cr_assert_eq(s->group.n, 0);
     cr_assert_eq(s->nkeywords, 0);
 
     /* Sorted by order, not by position in the file. */
@@ -275,7 +276,7 @@ Test(config, bad_fields)
     static const char *const want[] = {
         "6: bad language tag 'English' (expected a tag such as en, zh, es)",
         "7: unknown key 'mayor' in jurisdiction",
-        "10: 'name' must be a string",
+        "10: 'name' must be a string or a mapping of language to text",
         "11: missing required field 'code' in department",
         "12: each department must be a mapping",
         "15: bad language tag in 'name' (expected a tag such as en, zh, es)",
@@ -287,6 +288,120 @@ Test(config, bad_fields)
         NULL};
 
     expect_problems(FIXTURE("bad-fields.yaml"), want);
+}
+
+Test(config, translated_names_notes_groups_and_hints)
+{
+    const struct workflow_step *cut, *sweep;
+    const struct service *s;
+    const struct work_group *g;
+
+    load_ok(FIXTURE("good-translated.yaml"));
+    cr_assert_str_eq(city->default_lang, "es");
+    cr_assert_str_eq(catalog_text(city, &dept("PARKS")->name, "zh"), "公园局");
+    cr_assert_str_eq(catalog_text(city, &dept("PARKS")->name, NULL),
+                     "Departamento de Parques");
+    /* A plain string is in the default language, the fallback of all. */
+    cr_assert_eq(dept("ROADS")->name.n, 1);
+    cr_assert_str_eq(dept("ROADS")->name.v[0].lang, "es");
+    cr_assert_str_eq(catalog_text(city, &dept("ROADS")->name, "zh"),
+                     "Departamento de Calles");
+
+    g = catalog_work_group(city, "FORESTRY");
+    cr_assert_str_eq(catalog_text(city, &g->name, "zh-CN"), "林务组");
+    cr_assert_str_eq(catalog_text(city, &g->name, "en"), "Forestry");
+    g = catalog_work_group(city, "CREWS");
+    cr_assert_str_eq(catalog_text(city, &g->name, "en"), "Cuadrillas");
+
+    cut = catalog_step(catalog_workflow(city, "TREE"), "CUT");
+    sweep = catalog_step(catalog_workflow(city, "TREE"), "SWEEP");
+    cr_assert_str_eq(catalog_text(city, &cut->name, "zh"), "移除树木");
+    cr_assert_str_eq(catalog_text(city, &cut->note, "es"),
+                     "Se retiró el árbol.");
+    cr_assert_eq(cut->outcomes[0].note.n, 0);
+    cr_assert_str_eq(catalog_text(city, &cut->outcomes[1].note, "zh"),
+                     "未发现树木。");
+    /* No Spanish text: the default language lacks one, so English. */
+    cr_assert_str_eq(catalog_text(city, &cut->outcomes[1].note, "es"),
+                     "No tree was found.");
+    cr_assert_str_eq(catalog_text(city, &sweep->name, "en"), "Barrer");
+    cr_assert_str_eq(sweep->note.v[0].lang, "es");
+
+    s = service("TREE");
+    cr_assert_str_eq(catalog_text(city, &s->group, "es"), "Árboles y parques");
+    cr_assert_str_eq(catalog_text(city, &s->group, "zh"), "树木和公园");
+    cr_assert_str_eq(
+        catalog_text(city, &s->attrs[0].datatype_description, "zh"),
+        "例如 3 米");
+    cr_assert_str_eq(
+        catalog_text(city, &s->attrs[0].datatype_description, "fr"),
+        "por ejemplo 3 metros");
+    s = service("BENCH");
+    cr_assert_str_eq(catalog_text(city, &s->group, "en"), "Mobiliario urbano");
+    cr_assert_str_eq(
+        catalog_text(city, &s->attrs[0].datatype_description, "zh"),
+        "una calle y un número");
+}
+
+Test(config, stored_texts_shown_per_language)
+{
+    load_ok(FIXTURE("good-translated.yaml"));
+    /* Stored in any language, shown in the one asked for. */
+    cr_assert_str_eq(
+        catalog_agency(city, "TREE", "Departamento de Parques", "zh"),
+        "公园局");
+    cr_assert_str_eq(catalog_agency(city, "BENCH", "公园局", "en"),
+                     "Parks Department");
+    /* Empty: the service's department; unknown: as stored. */
+    cr_assert_str_eq(catalog_agency(city, "BENCH", "", "en"),
+                     "Departamento de Calles");
+    cr_assert_str_eq(catalog_agency(city, "TREE", "NYPD", "zh"), "NYPD");
+    cr_assert_null(catalog_agency(city, "GONE", NULL, "zh"));
+
+    cr_assert_str_eq(
+        catalog_status_note(city, "TREE", "Se retiró el árbol.", "zh"),
+        "树木已移除。");
+    cr_assert_str_eq(
+        catalog_status_note(city, "TREE", "No tree was found.", "zh"),
+        "未发现树木。");
+    cr_assert_str_eq(
+        catalog_status_note(city, "TREE", "Se barrió la calle.", "en"),
+        "Se barrió la calle.");
+    /* Typed by staff, or a service without a workflow: as stored. */
+    cr_assert_str_eq(catalog_status_note(city, "TREE", "Crews came by.", "zh"),
+                     "Crews came by.");
+    cr_assert_str_eq(
+        catalog_status_note(city, "BENCH", "Se retiró el árbol.", "zh"),
+        "Se retiró el árbol.");
+    cr_assert_null(catalog_status_note(city, "TREE", NULL, "zh"));
+
+    cr_assert_str_eq(
+        catalog_step_name(city, "TREE", "CUT", "Retirar el árbol", "zh"),
+        "移除树木");
+    /* An ad hoc task, a renamed step, a step no longer configured. */
+    cr_assert_str_eq(catalog_step_name(city, NULL, "TASK", "Call back", "zh"),
+                     "Call back");
+    cr_assert_str_eq(catalog_step_name(city, "TREE", "CUT", "Cut it", "zh"),
+                     "Cut it");
+    cr_assert_str_eq(catalog_step_name(city, "TREE", "GONE", "Old", "zh"),
+                     "Old");
+}
+
+Test(config, bad_translations)
+{
+    static const char *const want[] = {
+        "8: 'name' has no text in any language",
+        "10: bad language tag in 'name' (expected a tag such as en, zh, es)",
+        "12: 'name' must be a string or a mapping of language to text",
+        "17: 'name' text for 'en' must be a string",
+        "19: 'note' must be a string or a mapping of language to text",
+        "21: bad language tag in 'note' (expected a tag such as en, zh, es)",
+        "28: 'group' has no text in any language",
+        "34: 'datatype_description' must be a string or a mapping of "
+        "language to text",
+        NULL};
+
+    expect_problems(FIXTURE("bad-translations.yaml"), want);
 }
 
 Test(config, bad_references)
