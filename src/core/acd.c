@@ -348,8 +348,9 @@ struct item {
 
 /*
  * A hash of n bytes, eight at a time (multiply and fold, as in common
- * non-cryptographic hashes): only used in this process to find equal
- * lines and callids quickly, so byte order does not matter.
+ * non-cryptographic hashes): finds equal lines and callids quickly, and
+ * is a stored line's identity (acd_line_hash), read in the machine's
+ * byte order: little-endian on every platform the store runs on.
  */
 static uint64_t
 hash_bytes(const char *s, size_t n)
@@ -365,6 +366,13 @@ hash_bytes(const char *s, size_t n)
     memcpy(&w, s, n);
     h = (h ^ w) * UINT64_C(0xc4ceb9fe1a85ec53);
     return h ^ (h >> 29);
+}
+
+/* The stored identity of a canonical line. */
+uint64_t
+acd_line_hash(const char *line, size_t len)
+{
+    return hash_bytes(line, len);
 }
 
 /* Orders items by hash, then text, then appearance: equal lines meet. */
@@ -698,8 +706,8 @@ summarise_durations(struct acd_call *c)
 }
 
 /* Fills the call's own times and outcome from its legs. */
-static void
-summarise(struct acd_call *c)
+void
+acd_call_summarise(struct acd_call *c)
 {
     const struct acd_leg *last = &c->legs[c->nlegs - 1];
     const struct acd_leg *first_answered = NULL;
@@ -765,19 +773,35 @@ collect(const char *callid, const char *text, size_t len, struct arena *a,
     return C311_OK;
 }
 
+/* Orders hashes ascending. */
+static int
+hash_cmp(const void *x, const void *y)
+{
+    uint64_t a = *(const uint64_t *)x, b = *(const uint64_t *)y;
+
+    return (a > b) - (a < b);
+}
+
 /* Writes the items' lines, in order, as the call's event set. */
 static enum c311_rc
 write_events(struct acd_call *c, const struct item *v, size_t n,
              struct arena *a)
 {
     size_t i, len = 0;
+    uint64_t *h;
     char *p;
 
     for (i = 0; i < n; i++)
         len += v[i].len + 1;
     p = arena_alloc(a, len + 1);
-    if (p == NULL)
+    h = arena_alloc(a, (n + 1) * sizeof(*h));
+    if (p == NULL || h == NULL)
         return C311_ERR_NOMEM;
+    for (i = 0; i < n; i++)
+        h[i] = v[i].hash;
+    qsort(h, n, sizeof(*h), hash_cmp);
+    c->hashes = h;
+    c->nhashes = n;
     c->events = p;
     c->events_len = len;
     for (i = 0; i < n; i++) {
@@ -811,8 +835,244 @@ acd_call_build(const char *callid, const char *text, size_t len,
         return C311_ERR_NOMEM;
     if (out->nlegs == 0)
         return C311_ERR_INVALID;
-    summarise(out);
+    acd_call_summarise(out);
     return write_events(out, v, n, a);
+}
+
+/* ---- legs as text ---- */
+
+/*
+ * Legs text: one line per leg, then one per ring, fields between '|'
+ * (no name in a canonical line holds '|' or a line break):
+ *   L|queue|entered|derived|answered|ended|outcome|wait|talk|agent|hangup|
+ *     transfer|rings
+ *   R|at|queue|agent|ms
+ */
+
+/* Writes v in decimal at p; returns the end. */
+static char *
+put_int(char *p, int64_t v)
+{
+    char tmp[24];
+    uint64_t u = v < 0 ? (uint64_t)0 - (uint64_t)v : (uint64_t)v;
+    size_t n = 0;
+
+    if (v < 0)
+        *p++ = '-';
+    do {
+        tmp[n++] = (char)('0' + u % 10);
+        u /= 10;
+    } while (u != 0);
+    while (n > 0)
+        *p++ = tmp[--n];
+    return p;
+}
+
+/* Writes s (NULL as nothing) and a bar at p; returns the end. */
+static char *
+put_str(char *p, const char *s, char sep)
+{
+    size_t n = s != NULL ? strlen(s) : 0;
+
+    memcpy(p, s != NULL ? s : "", n);
+    p[n] = sep;
+    return p + n + 1;
+}
+
+/* Bytes a string takes in legs text, with its separator. */
+static size_t
+str_room(const char *s)
+{
+    return (s != NULL ? strlen(s) : 0) + 1;
+}
+
+/* Writes the legs and rings of c as text. */
+char *
+acd_call_legs_text(const struct acd_call *c, struct arena *a)
+{
+    const struct acd_leg *l;
+    const struct acd_ring *r;
+    size_t room = 1, i;
+    char *out, *p;
+
+    for (i = 0; i < c->nlegs; i++) {
+        l = &c->legs[i];
+        room += 2 + 10 * 22 + str_room(l->queue) + str_room(l->agent) +
+                str_room(l->transfer_to);
+    }
+    for (i = 0; i < c->nrings; i++)
+        room += 2 + 2 * 22 + str_room(c->rings[i].queue) +
+                str_room(c->rings[i].agent);
+    out = p = arena_alloc(a, room);
+    if (out == NULL)
+        return NULL;
+    for (i = 0; i < c->nlegs; i++) {
+        l = &c->legs[i];
+        *p++ = 'L';
+        *p++ = '|';
+        p = put_str(p, l->queue, '|');
+        p = put_int(p, l->entered);
+        *p++ = '|';
+        *p++ = l->entered_derived ? '1' : '0';
+        *p++ = '|';
+        p = put_int(p, l->answered);
+        *p++ = '|';
+        p = put_int(p, l->ended);
+        *p++ = '|';
+        p = put_int(p, l->outcome);
+        *p++ = '|';
+        p = put_int(p, l->wait);
+        *p++ = '|';
+        p = put_int(p, l->talk);
+        *p++ = '|';
+        p = put_str(p, l->agent, '|');
+        p = put_int(p, l->hangup);
+        *p++ = '|';
+        p = put_str(p, l->transfer_to, '|');
+        p = put_int(p, l->rings);
+        *p++ = '\n';
+    }
+    for (i = 0; i < c->nrings; i++) {
+        r = &c->rings[i];
+        *p++ = 'R';
+        *p++ = '|';
+        p = put_int(p, r->at);
+        *p++ = '|';
+        p = put_str(p, r->queue, '|');
+        p = put_str(p, r->agent, '|');
+        p = put_int(p, r->ms);
+        *p++ = '\n';
+    }
+    *p = '\0';
+    return out;
+}
+
+/* Reads a decimal field (maybe negative) that ends the field list f. */
+static bool
+field_int(const char *s, int64_t *out)
+{
+    bool neg = *s == '-';
+    int64_t v = 0;
+    size_t i = neg;
+
+    if (s[i] == '\0')
+        return false;
+    for (; s[i] != '\0'; i++) {
+        if (s[i] < '0' || s[i] > '9' || i > 19)
+            return false;
+        v = v * 10 + (s[i] - '0');
+    }
+    *out = neg ? -v : v;
+    return true;
+}
+
+/* Cuts line at its bars into at most max fields; returns their number. */
+static size_t
+cut_fields(char *line, char **f, size_t max)
+{
+    size_t n = 0;
+    char *bar;
+
+    for (;;) {
+        if (n == max)
+            return max + 1;
+        f[n++] = line;
+        bar = strchr(line, '|');
+        if (bar == NULL)
+            return n;
+        *bar = '\0';
+        line = bar + 1;
+    }
+}
+
+/* Reads one "L|..." line into l. */
+static bool
+leg_line(char **f, size_t nf, struct acd_leg *l)
+{
+    int64_t v[9];
+    static const int at[9] = {2, 3, 4, 5, 6, 7, 8, 10, 12};
+    size_t i;
+
+    if (nf != 13)
+        return false;
+    for (i = 0; i < 9; i++) {
+        if (!field_int(f[at[i]], &v[i]))
+            return false;
+    }
+    if (v[4] < 0 || v[4] >= ACD_NOUTCOMES || v[7] < ACD_HANGUP_NONE ||
+        v[7] > ACD_HANGUP_TRANSFER || v[8] < 0)
+        return false;
+    memset(l, 0, sizeof(*l));
+    l->queue = f[1];
+    l->entered = v[0];
+    l->entered_derived = v[1] != 0;
+    l->answered = v[2];
+    l->ended = v[3];
+    l->outcome = (enum acd_outcome)v[4];
+    l->wait = v[5];
+    l->talk = v[6];
+    l->agent = f[9][0] != '\0' ? f[9] : NULL;
+    l->hangup = (enum acd_hangup)v[7];
+    l->transfer_to = f[11][0] != '\0' ? f[11] : NULL;
+    l->rings = (unsigned)v[8];
+    return true;
+}
+
+/* Reads one "R|..." line into r. */
+static bool
+ring_line(char **f, size_t nf, struct acd_ring *r)
+{
+    if (nf != 5 || !field_int(f[1], &r->at) || !field_int(f[4], &r->ms))
+        return false;
+    r->queue = f[2];
+    r->agent = f[3];
+    return true;
+}
+
+/* Reads legs text back into a call. */
+enum c311_rc
+acd_call_from_legs(const char *callid, const char *caller, const char *text,
+                   struct arena *a, struct acd_call *out)
+{
+    size_t nl = 0, nr = 0, nf;
+    char *copy, *p, *nlp, *f[14];
+    const char *q;
+
+    memset(out, 0, sizeof(*out));
+    for (q = text; *q != '\0'; q++) {
+        if (*q == '\n') {
+            nl += q[1] == 'L';
+            nr += q[1] == 'R';
+        }
+    }
+    nl += text[0] == 'L';
+    nr += text[0] == 'R';
+    copy = arena_strdup(a, text);
+    out->legs = arena_alloc(a, (nl + 1) * sizeof(*out->legs));
+    out->rings = arena_alloc(a, (nr + 1) * sizeof(*out->rings));
+    if (copy == NULL || out->legs == NULL || out->rings == NULL)
+        return C311_ERR_NOMEM;
+    out->callid = callid;
+    out->caller = caller;
+    for (p = copy; *p != '\0'; p = nlp + 1) {
+        nlp = strchr(p, '\n');
+        if (nlp == NULL)
+            return C311_ERR_INVALID;
+        *nlp = '\0';
+        nf = cut_fields(p, f, NELEMS(f));
+        if (p[0] == 'L' && p[1] == '\0' && out->nlegs < nl &&
+            leg_line(f, nf, &out->legs[out->nlegs]))
+            out->nlegs++;
+        else if (p[0] == 'R' && p[1] == '\0' && out->nrings < nr &&
+                 ring_line(f, nf, &out->rings[out->nrings]))
+            out->nrings++;
+        else
+            return C311_ERR_INVALID;
+    }
+    if (out->nlegs == 0)
+        return C311_ERR_INVALID;
+    acd_call_summarise(out);
+    return C311_OK;
 }
 
 /* ---- streams ---- */
@@ -1275,6 +1535,7 @@ take_from(struct acd_stream *s, struct list *l, bool all, size_t max,
     while (*n < max && (h = l->head) != NULL && (all || held_ready(s, h))) {
         if (!hand_out(h, a, &v[*n]))
             return false;
+        v[*n].done = h->ended && s->clock - h->touched >= s->opts.grace;
         (*n)++;
         held_unlink(s, h);
         held_free(h);

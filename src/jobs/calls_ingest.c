@@ -11,10 +11,10 @@
 #include "jobs/calls_ingest.h"
 
 /* Calls written per transaction. */
-#define INGEST_BATCH 2000
+#define INGEST_BATCH 100000
 
 /* Bytes read from a file at a time. */
-#define INGEST_CHUNK (1 << 20)
+#define INGEST_CHUNK (8 << 20)
 
 /* Makes the stream and the reader of an ingest. */
 enum c311_rc

@@ -16,6 +16,15 @@
 /* Calls read per page by calls_scan. */
 #define CALLS_PAGE 2000
 
+/* Orders hashes ascending. */
+static int
+hash_cmp(const void *x, const void *y)
+{
+    uint64_t a = *(const uint64_t *)x, b = *(const uint64_t *)y;
+
+    return (a > b) - (a < b);
+}
+
 /* Largest JSON text of one batch of calls. */
 #define CALLS_BATCH_JSON_MAX (256u << 20)
 
@@ -25,6 +34,10 @@
 struct put_item {
     struct acd_call call;
     const char *caller;
+    const char *legs;   /* acd_call_legs_text */
+    const char *digest; /* hashes of a call stored without its lines */
+    bool keep;          /* its event set is kept: it may still grow */
+    bool done;          /* the stream handed it out as over */
     bool valid;
     bool inserted;
 };
@@ -74,21 +87,35 @@ json_int(struct buf *b, int64_t v, bool known)
         buf_puts(b, "null");
 }
 
+/* The agent who answered c first, or NULL. */
+static const char *
+first_agent(const struct acd_call *c)
+{
+    size_t i;
+
+    for (i = 0; i < c->nlegs; i++) {
+        if (c->legs[i].answered != 0)
+            return c->legs[i].agent;
+    }
+    return NULL;
+}
+
+/* The event set stored for an item: "" once the call is over. */
+static const char *
+stored_events(const struct put_item *it)
+{
+    return it->keep ? it->call.events : "";
+}
+
 /*
- * Appends the summary and event set of a call as a JSON array, in the
- * order of CALL_COLUMNS.
+ * Appends the summary, event set, legs and digest of a call as a JSON
+ * array, in the order of CALL_COLUMNS.
  */
 static void
 call_json(struct buf *b, const struct put_item *it)
 {
     const struct acd_call *c = &it->call;
-    const char *agent = NULL;
-    size_t i;
 
-    for (i = 0; i < c->nlegs && agent == NULL; i++) {
-        if (c->legs[i].answered != 0)
-            agent = c->legs[i].agent;
-    }
     buf_putc(b, '[');
     json_text(b, c->callid);
     buf_putc(b, ',');
@@ -96,7 +123,7 @@ call_json(struct buf *b, const struct put_item *it)
     buf_putc(b, ',');
     json_text(b, c->legs[0].queue);
     buf_putc(b, ',');
-    json_text(b, agent);
+    json_text(b, first_agent(c));
     buf_putc(b, ',');
     json_int(b, c->entered, true);
     buf_putc(b, ',');
@@ -110,13 +137,20 @@ call_json(struct buf *b, const struct put_item *it)
     buf_putc(b, ',');
     json_int(b, c->talk, c->talk >= 0);
     buf_putc(b, ',');
-    json_text(b, c->events);
+    if (it->keep)
+        json_text(b, c->events);
+    else
+        buf_puts(b, "\"\"");
+    buf_putc(b, ',');
+    json_text(b, it->legs);
+    buf_putc(b, ',');
+    json_text(b, it->digest);
     buf_putc(b, ']');
 }
 
 #define CALL_COLUMNS                                                           \
     "callid, caller, queue, agent, entered_at, answered_at, ended_at,"         \
-    " outcome, wait_s, talk_s, events"
+    " outcome, wait_s, talk_s, events, legs, digest"
 
 /*
  * The calls of a JSON array of call_json arrays as rows, in each back
@@ -124,12 +158,12 @@ call_json(struct buf *b, const struct put_item *it)
  */
 #define SQLITE_ROWS                                                            \
     "SELECT value->>0, value->>1, value->>2, value->>3, value->>4,"            \
-    " value->>5, value->>6, value->>7, value->>8, value->>9, value->>10"       \
-    " FROM json_each($1) WHERE true"
+    " value->>5, value->>6, value->>7, value->>8, value->>9, value->>10,"      \
+    " value->>11, value->>12 FROM json_each($1) WHERE true"
 #define PG_ROWS                                                                \
     "SELECT e->>0, e->>1, e->>2, e->>3, (e->>4)::bigint, (e->>5)::bigint,"     \
-    " (e->>6)::bigint, e->>7, (e->>8)::bigint, (e->>9)::bigint, e->>10"        \
-    " FROM jsonb_array_elements($1) AS e"
+    " (e->>6)::bigint, e->>7, (e->>8)::bigint, (e->>9)::bigint, e->>10,"       \
+    " e->>11, e->>12 FROM jsonb_array_elements($1) AS e"
 
 /* True when x runs on PostgreSQL. */
 static bool
@@ -195,14 +229,21 @@ batch_json(struct put_arg *w, struct buf *b, char **cause)
  * they are and not marked inserted.
  */
 static enum c311_rc
-insert_batch(struct sqlx *x, struct put_arg *w, const char *json, char **cause)
+insert_batch_json(struct sqlx *x, struct put_arg *w, char **cause)
 {
-    struct sqlx_val p[1] = {SQLX_J(json)};
+    struct buf b = BUF_INIT(CALLS_BATCH_JSON_MAX);
+    struct sqlx_val p[1];
     struct sqlx_rows rows;
     struct put_item *it;
     enum c311_rc rc;
     size_t i;
 
+    rc = batch_json(w, &b, cause);
+    if (rc != C311_OK || b.len <= 2) {
+        buf_release(&b);
+        return rc;
+    }
+    p[0] = SQLX_J(b.data);
     rc = sqlx_exec(x,
                    on_pg(x) ? "INSERT INTO call (" CALL_COLUMNS ") " PG_ROWS
                               " ON CONFLICT (callid) DO NOTHING"
@@ -211,6 +252,7 @@ insert_batch(struct sqlx *x, struct put_arg *w, const char *json, char **cause)
                               " ON CONFLICT (callid) DO NOTHING"
                               " RETURNING callid",
                    p, 1, &rows, cause);
+    buf_release(&b);
     if (rc != C311_OK)
         return rc;
     for (i = 0; i < rows.nrows; i++) {
@@ -219,6 +261,46 @@ insert_batch(struct sqlx *x, struct put_arg *w, const char *json, char **cause)
             it->inserted = true;
     }
     return C311_OK;
+}
+
+/* Inserts the batch: one prepared statement on SQLite, JSON otherwise. */
+static enum c311_rc
+insert_batch(struct sqlx *x, struct put_arg *w, char **cause)
+{
+    struct store__call_row *rows;
+    const struct acd_call *c;
+    struct put_item *it;
+    bool *done;
+    size_t i, k = 0;
+    enum c311_rc rc;
+
+    if (on_pg(x))
+        return insert_batch_json(x, w, cause);
+    rows = arena_alloc(x->a, (w->n + 1) * sizeof(*rows));
+    done = arena_alloc(x->a, (w->n + 1) * sizeof(*done));
+    if (rows == NULL || done == NULL)
+        return store__fail(cause, C311_ERR_NOMEM, "out of memory");
+    for (i = 0; i < w->n; i++) {
+        it = &w->items[i];
+        if (!it->valid)
+            continue;
+        c = &it->call;
+        rows[k] = (struct store__call_row){
+            c->callid,         it->caller,
+            c->legs[0].queue,  first_agent(c),
+            c->entered,        c->answered,
+            c->ended,          acd_outcome_name(c->outcome),
+            c->wait,           c->talk,
+            stored_events(it), it->legs,
+            it->digest};
+        k++;
+    }
+    rc = store__sqlite_calls_insert(x, rows, k, done, cause);
+    for (i = 0, k = 0; rc == C311_OK && i < w->n; i++) {
+        if (w->items[i].valid)
+            w->items[i].inserted = done[k++];
+    }
+    return rc;
 }
 
 /*
@@ -238,33 +320,142 @@ caller_of(const struct put_arg *w, struct put_item *it, struct arena *a)
     return it->call.caller == NULL || it->caller != NULL;
 }
 
+/* The hashes as hex text, 16 digits each. */
+static char *
+digest_text(const uint64_t *h, size_t n, struct arena *a)
+{
+    static const char hex[] = "0123456789abcdef";
+    char *out = arena_alloc(a, 16 * n + 1), *p = out;
+    size_t i;
+    int k;
+
+    if (out == NULL)
+        return NULL;
+    for (i = 0; i < n; i++) {
+        for (k = 15; k >= 0; k--)
+            *p++ = hex[(h[i] >> (4 * k)) & 15];
+    }
+    *p = '\0';
+    return out;
+}
+
+/* Reads digest text back into hashes in a; sets *n. */
+static uint64_t *
+digest_read(const char *s, struct arena *a, size_t *n)
+{
+    size_t len = s != NULL ? strlen(s) : 0, i;
+    uint64_t *v = arena_alloc(a, (len / 16 + 1) * sizeof(*v));
+    char one[17];
+
+    *n = 0;
+    if (v == NULL)
+        return NULL;
+    for (i = 0; i + 16 <= len; i += 16) {
+        memcpy(one, s + i, 16);
+        one[16] = '\0';
+        v[(*n)++] = strtoull(one, NULL, 16);
+    }
+    return v;
+}
+
+/* True when h is among the n ascending hashes of v. */
+static bool
+has_hash(const uint64_t *v, size_t n, uint64_t h)
+{
+    size_t lo = 0, hi = n, mid;
+
+    while (lo < hi) {
+        mid = (lo + hi) / 2;
+        if (v[mid] == h)
+            return true;
+        if (v[mid] < h)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return false;
+}
+
 /*
- * Merges item it with the event set stored under its callid: rebuilds the
- * call from both and rewrites the row when the set grew.
+ * Fills what an item stores besides its summary: its legs, and either its
+ * event set (kept while more lines may come) or the hashes of its lines.
+ */
+static bool
+item_forms(struct put_item *it, bool done, struct arena *a)
+{
+    it->done = done;
+    it->keep = !done || it->call.ended == 0;
+    it->legs = acd_call_legs_text(&it->call, a);
+    it->digest =
+        it->keep ? NULL : digest_text(it->call.hashes, it->call.nhashes, a);
+    return it->legs != NULL && (it->keep || it->digest != NULL);
+}
+
+/* Orders legs by entry. */
+static int
+leg_cmp(const void *x, const void *y)
+{
+    const struct acd_leg *a = x, *b = y;
+
+    return (a->entered > b->entered) - (a->entered < b->entered);
+}
+
+/*
+ * Adds the legs and rings rebuilt from new lines to a call stored without
+ * its lines (legs text legs, line hashes dv): the new lines cannot be
+ * replayed among the old ones, so their legs join the call's as they are.
  */
 static enum c311_rc
-merge_one(struct sqlx *x, struct put_arg *w, struct put_item *it,
-          const char *stored, char **cause)
+add_legs(struct put_item *it, const char *caller, const char *legs,
+         const uint64_t *dv, size_t dn, struct arena *a)
+{
+    struct acd_call old, *c = &it->call;
+    struct acd_leg *l;
+    struct acd_ring *r;
+    uint64_t *h;
+    size_t i, n;
+    enum c311_rc rc;
+
+    rc = acd_call_from_legs(c->callid, caller, legs, a, &old);
+    if (rc != C311_OK)
+        return rc;
+    l = arena_alloc(a, (old.nlegs + c->nlegs) * sizeof(*l));
+    r = arena_alloc(a, (old.nrings + c->nrings + 1) * sizeof(*r));
+    h = arena_alloc(a, (dn + c->nhashes + 1) * sizeof(*h));
+    if (l == NULL || r == NULL || h == NULL)
+        return C311_ERR_NOMEM;
+    memcpy(l, old.legs, old.nlegs * sizeof(*l));
+    memcpy(l + old.nlegs, c->legs, c->nlegs * sizeof(*l));
+    qsort(l, old.nlegs + c->nlegs, sizeof(*l), leg_cmp);
+    memcpy(r, old.rings, old.nrings * sizeof(*r));
+    if (c->nrings > 0)
+        memcpy(r + old.nrings, c->rings, c->nrings * sizeof(*r));
+    memcpy(h, dv, dn * sizeof(*h));
+    for (i = 0, n = dn; i < c->nhashes; i++) {
+        if (!has_hash(dv, dn, c->hashes[i]))
+            h[n++] = c->hashes[i];
+    }
+    qsort(h, n, sizeof(*h), hash_cmp);
+    c->legs = l;
+    c->nlegs = old.nlegs + c->nlegs;
+    c->rings = r;
+    c->nrings = old.nrings + c->nrings;
+    c->hashes = h;
+    c->nhashes = n;
+    if (c->caller == NULL)
+        c->caller = caller;
+    acd_call_summarise(c);
+    return C311_OK;
+}
+
+/* Rewrites the stored row of item it. */
+static enum c311_rc
+rewrite(struct sqlx *x, struct put_item *it, char **cause)
 {
     struct buf b = BUF_INIT(CALLS_BATCH_JSON_MAX);
     struct sqlx_val p[1];
     enum c311_rc rc;
-    char *both;
 
-    both = arena_printf(x->a, "%s%s", stored, it->call.events);
-    if (both == NULL)
-        return store__fail(cause, C311_ERR_NOMEM, "out of memory");
-    if (acd_call_build(it->call.callid, both, strlen(both), x->a, &it->call) !=
-        C311_OK)
-        return store__fail(cause, C311_ERR_NOMEM, "out of memory");
-    if (strcmp(it->call.events, stored) == 0) {
-        w->stats.unchanged++;
-        return C311_OK;
-    }
-    /* The caller id may be in the stored lines only. */
-    if (!caller_of(w, it, x->a))
-        return store__fail(cause, C311_ERR_NOMEM, "out of memory");
-    w->stats.merged++;
     buf_putc(&b, '[');
     call_json(&b, it);
     buf_putc(&b, ']');
@@ -285,8 +476,77 @@ merge_one(struct sqlx *x, struct put_arg *w, struct put_item *it,
 }
 
 /*
- * Merges the items a batch found stored already: reads their stored event
- * sets in one statement, then rebuilds each.
+ * Merges item it with a call stored without its lines (row cells: caller,
+ * legs, digest): nothing when every line is known already.
+ */
+static enum c311_rc
+merge_over(struct sqlx *x, struct put_arg *w, struct put_item *it,
+           const char *caller, const char *legs, const char *digest,
+           char **cause)
+{
+    const uint64_t *dv;
+    size_t dn, i;
+    enum c311_rc rc;
+
+    dv = digest_read(digest, x->a, &dn);
+    if (dv == NULL)
+        return store__fail(cause, C311_ERR_NOMEM, "out of memory");
+    for (i = 0; i < it->call.nhashes && has_hash(dv, dn, it->call.hashes[i]);
+         i++)
+        ;
+    if (i == it->call.nhashes || legs == NULL) {
+        w->stats.unchanged++;
+        return C311_OK;
+    }
+    rc = add_legs(it, caller, legs, dv, dn, x->a);
+    if (rc == C311_ERR_INVALID) { /* unreadable legs: keep the row */
+        w->stats.unchanged++;
+        return C311_OK;
+    }
+    if (rc != C311_OK)
+        return store__fail(cause, rc, "out of memory");
+    it->keep = false;
+    it->caller = caller;
+    if (!caller_of(w, it, x->a) ||
+        (it->legs = acd_call_legs_text(&it->call, x->a)) == NULL ||
+        (it->digest = digest_text(it->call.hashes, it->call.nhashes, x->a)) ==
+            NULL)
+        return store__fail(cause, C311_ERR_NOMEM, "out of memory");
+    w->stats.merged++;
+    return rewrite(x, it, cause);
+}
+
+/*
+ * Merges item it with the event set stored under its callid: rebuilds the
+ * call from both and rewrites the row when the set grew.
+ */
+static enum c311_rc
+merge_one(struct sqlx *x, struct put_arg *w, struct put_item *it,
+          const char *stored, char **cause)
+{
+    bool done = it->done;
+    char *both;
+
+    both = arena_printf(x->a, "%s%s", stored, it->call.events);
+    if (both == NULL)
+        return store__fail(cause, C311_ERR_NOMEM, "out of memory");
+    if (acd_call_build(it->call.callid, both, strlen(both), x->a, &it->call) !=
+        C311_OK)
+        return store__fail(cause, C311_ERR_NOMEM, "out of memory");
+    if (strcmp(it->call.events, stored) == 0) {
+        w->stats.unchanged++;
+        return C311_OK;
+    }
+    /* The caller id may be in the stored lines only. */
+    if (!caller_of(w, it, x->a) || !item_forms(it, done, x->a))
+        return store__fail(cause, C311_ERR_NOMEM, "out of memory");
+    w->stats.merged++;
+    return rewrite(x, it, cause);
+}
+
+/*
+ * Merges the items a batch found stored already: reads their stored rows
+ * in one statement, then rebuilds each.
  */
 static enum c311_rc
 merge_batch(struct sqlx *x, struct put_arg *w, char **cause)
@@ -294,6 +554,7 @@ merge_batch(struct sqlx *x, struct put_arg *w, char **cause)
     struct buf b = BUF_INIT(CALLS_BATCH_JSON_MAX);
     struct sqlx_rows rows;
     struct put_item *it;
+    const char *ev;
     enum c311_rc rc = C311_OK;
     size_t i, k = 0;
 
@@ -312,16 +573,25 @@ merge_batch(struct sqlx *x, struct put_arg *w, char **cause)
                         : C311_OK;
     }
     rc = sqlx_exec(x,
-                   on_pg(x) ? "SELECT callid, events FROM call WHERE callid"
+                   on_pg(x) ? "SELECT callid, events, caller, legs, digest"
+                              " FROM call WHERE callid"
                               " IN (SELECT jsonb_array_elements_text($1))"
-                            : "SELECT callid, events FROM call WHERE callid"
+                            : "SELECT callid, events, caller, legs, digest"
+                              " FROM call WHERE callid"
                               " IN (SELECT value FROM json_each($1))",
                    (struct sqlx_val[]){SQLX_J(b.data)}, 1, &rows, cause);
     buf_release(&b);
     for (i = 0; rc == C311_OK && i < rows.nrows; i++) {
         it = item_of(w, sqlx_cell(&rows, i, 0));
-        if (it != NULL && !it->inserted)
-            rc = merge_one(x, w, it, sqlx_cell(&rows, i, 1), cause);
+        if (it == NULL || it->inserted)
+            continue;
+        ev = sqlx_cell(&rows, i, 1);
+        if (ev != NULL && *ev != '\0')
+            rc = merge_one(x, w, it, ev, cause);
+        else
+            rc = merge_over(x, w, it, sqlx_cell(&rows, i, 2),
+                            sqlx_cell(&rows, i, 3), sqlx_cell(&rows, i, 4),
+                            cause);
     }
     return rc;
 }
@@ -362,7 +632,6 @@ static enum c311_rc
 put_work(struct sqlx *x, void *arg, char **cause)
 {
     struct put_arg *w = arg;
-    struct buf b = BUF_INIT(CALLS_BATCH_JSON_MAX);
     enum c311_rc rc;
     size_t i;
 
@@ -370,10 +639,7 @@ put_work(struct sqlx *x, void *arg, char **cause)
     memset(&w->stats, 0, sizeof(w->stats));
     for (i = 0; i < w->n; i++)
         w->items[i].inserted = false;
-    rc = batch_json(w, &b, cause);
-    if (rc == C311_OK && b.len > 2)
-        rc = insert_batch(x, w, b.data, cause);
-    buf_release(&b);
+    rc = insert_batch(x, w, cause);
     if (rc == C311_OK)
         rc = merge_batch(x, w, cause);
     for (i = 0; i < w->n; i++) {
@@ -405,7 +671,7 @@ build_items(struct put_arg *w, const struct acd_pending_call *v,
             return C311_ERR_NOMEM;
         }
         it->valid = true;
-        if (!caller_of(w, it, a))
+        if (!caller_of(w, it, a) || !item_forms(it, v[i].done, a))
             return C311_ERR_NOMEM;
     }
     w->index = arena_alloc(a, (w->n + 1) * sizeof(*w->index));
@@ -509,21 +775,29 @@ query(struct store *st, const char *sql, const struct sqlx_val *p, size_t n,
     return rc;
 }
 
-/* Rebuilds the calls of one page and hands them to fn. */
+/*
+ * Reads the calls of one page, from their legs or, for calls stored
+ * without legs, by replaying their event set, and hands them to fn.
+ */
 static enum c311_rc
 scan_page(const struct sqlx_rows *r, struct arena *a, calls_scan_fn fn,
           void *arg, char **cause)
 {
     struct calls_row row;
     struct acd_call c;
-    const char *ev;
+    const char *ev, *legs;
     enum c311_rc rc;
     size_t i;
 
     for (i = 0; i < r->nrows; i++) {
         read_row(r, i, &row);
+        legs = sqlx_cell(r, i, 12);
         ev = sqlx_cell(r, i, 11);
-        rc = acd_call_build(row.callid, ev, strlen(ev), a, &c);
+        rc = C311_ERR_INVALID;
+        if (legs != NULL)
+            rc = acd_call_from_legs(row.callid, row.caller, legs, a, &c);
+        if (rc == C311_ERR_INVALID && ev != NULL && *ev != '\0')
+            rc = acd_call_build(row.callid, ev, strlen(ev), a, &c);
         if (rc == C311_ERR_INVALID)
             continue;
         if (rc != C311_OK)
@@ -555,7 +829,8 @@ calls_scan(struct store *st, int64_t from, int64_t to, calls_scan_fn fn,
         p[3] = SQLX_I(after_id);
         p[4] = SQLX_I(CALLS_PAGE);
         rc = query(st,
-                   "SELECT " ROW_COLUMNS ", events FROM call"
+                   "SELECT " ROW_COLUMNS ","
+                   " CASE WHEN legs IS NULL THEN events END, legs FROM call"
                    " WHERE entered_at >= $1 AND entered_at < $2"
                    " AND (entered_at > $3 OR (entered_at = $3 AND id > $4))"
                    " ORDER BY entered_at, id LIMIT $5",

@@ -441,6 +441,17 @@ static const char migration_8[] =
     "CREATE INDEX request_description_trgm ON request"
     " USING gin (lower(description) public.gin_trgm_ops);";
 
+/*
+ * Version 9: a call keeps its legs and rings as compact text (legs, see
+ * acd_call_legs_text), so reports read them instead of replaying the
+ * call's lines. Once a call is over its event set is no longer kept
+ * (events is ''): digest holds the hashes of its lines (16 hex digits
+ * each), so lines read again are known. Calls stored before keep their
+ * event set and no legs; they are read by replaying it.
+ */
+static const char migration_9[] = "ALTER TABLE call ADD COLUMN legs text;"
+                                  "ALTER TABLE call ADD COLUMN digest text;";
+
 static const struct migration migrations[] = {
     {1, "requests, answers, api keys, events", migration_1},
     {2, "work orders, escalations, outbox, tow records", migration_2},
@@ -451,6 +462,7 @@ static const struct migration migrations[] = {
     {6, "knowledge base: articles, versions, search index, usage", migration_6},
     {7, "index of request locations", migration_7},
     {8, "trigram index of request descriptions", migration_8},
+    {9, "legs and line digests of calls", migration_9},
 };
 
 #define NMIGRATIONS (sizeof(migrations) / sizeof(migrations[0]))
