@@ -10,11 +10,14 @@
 #include "core/contact.h"
 #include "jobs/calls_ingest.h"
 
-/* Calls written per transaction. */
-#define INGEST_BATCH 100000
+/*
+ * Calls written per transaction: few transactions, each a few MiB of
+ * rows. Ready calls wait in a batch until it is full (or the input ends).
+ */
+#define INGEST_BATCH 20000
 
 /* Bytes read from a file at a time. */
-#define INGEST_CHUNK (8 << 20)
+#define INGEST_CHUNK (1 << 20)
 
 /* Makes the stream and the reader of an ingest. */
 enum c311_rc
@@ -27,9 +30,14 @@ calls_ingest_init(struct calls_ingest *g, struct store *st,
     if (g->stream == NULL)
         return C311_ERR_NOMEM;
     g->reader = queuelog_reader_new(fmt, g->stream);
-    if (g->reader == NULL) {
+    g->batch = calls_batch_new(calls_ingest_e164);
+    if (g->reader == NULL || g->batch == NULL) {
+        queuelog_reader_free(g->reader);
         acd_stream_free(g->stream);
+        calls_batch_free(g->batch);
+        g->reader = NULL;
         g->stream = NULL;
+        g->batch = NULL;
         return C311_ERR_NOMEM;
     }
     return C311_OK;
@@ -41,8 +49,10 @@ calls_ingest_free(struct calls_ingest *g)
 {
     queuelog_reader_free(g->reader);
     acd_stream_free(g->stream);
+    calls_batch_free(g->batch);
     g->reader = NULL;
     g->stream = NULL;
+    g->batch = NULL;
 }
 
 /* Feeds bytes to the reader, turning a failure into a cause. */
@@ -83,48 +93,38 @@ calls_ingest_e164(const char *caller, char *out, size_t size)
     return strcpy(out, e164);
 }
 
-/* Rebuilds calls without storing them, counting them as new. */
-static void
-check_only(struct calls_ingest *g, const struct acd_pending_call *v, size_t n,
-           struct arena *a)
-{
-    struct acd_call c;
-    size_t i;
-
-    for (i = 0; i < n; i++) {
-        if (acd_call_build(v[i].callid, v[i].text, v[i].len, a, &c) == C311_OK)
-            g->stats.inserted++;
-        else
-            g->stats.invalid++;
-    }
-}
-
-/* Takes ready calls in batches and stores or checks them. */
+/*
+ * Takes ready calls (all held calls when all is set) into the batch, and
+ * writes it when it is full or all is set. Without a store, counts the
+ * batch's calls as new (calls_batch_write).
+ */
 enum c311_rc
 calls_ingest_flush(struct calls_ingest *g, bool all, char **cause)
 {
     struct acd_pending_call *v;
     struct acd_span *spans;
     struct arena a = ARENA_INIT;
-    size_t n, nspans;
+    size_t n, nspans, room;
     enum c311_rc rc;
 
     do {
-        rc = acd_stream_take(g->stream, all, INGEST_BATCH, &a, &v, &n);
+        room = INGEST_BATCH - calls_batch_len(g->batch);
+        rc = acd_stream_take(g->stream, all, room, &a, &v, &n);
         if (rc == C311_OK)
             rc = acd_stream_take_spans(g->stream, &a, &spans, &nspans);
+        if (rc == C311_OK)
+            rc = calls_batch_add(g->batch, v, n);
+        if (rc == C311_OK)
+            rc = calls_batch_add_spans(g->batch, spans, nspans);
+        arena_free(&a);
         if (rc != C311_OK) {
             *cause = strdup("out of memory");
             break;
         }
-        if (g->st != NULL)
-            rc = calls_put(g->st, v, n, spans, nspans, calls_ingest_e164,
-                           &g->stats, cause);
-        else
-            check_only(g, v, n, &a);
-        arena_free(&a);
-    } while (rc == C311_OK && n == INGEST_BATCH);
-    arena_free(&a);
+        if (!all && calls_batch_len(g->batch) < INGEST_BATCH)
+            break;
+        rc = calls_batch_write(g->st, g->batch, &g->stats, cause);
+    } while (rc == C311_OK && n == room);
     return rc;
 }
 
@@ -163,15 +163,26 @@ enum c311_rc
 calls_ingest_file(struct calls_ingest *g, const char *path, char **cause)
 {
     FILE *f = strcmp(path, "-") == 0 ? stdin : fopen(path, "rb");
-    enum c311_rc rc;
+    enum c311_rc rc, rc2;
+    char *cause2 = NULL;
+    bool bulk;
 
     if (f == NULL) {
         if (asprintf(cause, "cannot open %s: %s", path, strerror(errno)) < 0)
             *cause = NULL;
         return C311_ERR_IO;
     }
-    rc = ingest_stream(g, f, path, cause);
+    rc = g->st != NULL ? calls_load_begin(g->st, &bulk, cause) : C311_OK;
+    if (rc == C311_OK)
+        rc = ingest_stream(g, f, path, cause);
     if (f != stdin)
         fclose(f);
+    /* The indexes are back even when the import failed half way. */
+    rc2 = g->st != NULL ? calls_indexes_ensure(g->st, &cause2) : C311_OK;
+    if (rc == C311_OK && rc2 != C311_OK) {
+        *cause = cause2;
+        return rc2;
+    }
+    free(cause2);
     return rc;
 }

@@ -20,6 +20,7 @@ struct calls_ingest {
     struct store *st;
     struct acd_stream *stream;
     struct queuelog_reader *reader;
+    struct calls_batch *batch; /* ready calls not yet written */
     struct calls_put_stats stats;
 };
 

@@ -30,26 +30,40 @@ hash_cmp(const void *x, const void *y)
 
 /* ---- writing ---- */
 
-/* One call of a batch: its rebuilt form, and what became of it. */
+/*
+ * One call of a batch: the row it stores, copied out of its rebuilt form
+ * so that a batch takes a few hundred bytes a call, and what became of
+ * it.
+ */
 struct put_item {
-    struct acd_call call;
-    const char *caller;
+    const char *callid, *caller, *queue, *agent;
+    int64_t entered, answered, ended;
+    enum acd_outcome outcome;
+    int64_t wait, talk;
+    const char *events; /* the event set, kept in the row while it may grow */
     const char *legs;   /* acd_call_legs_text */
-    const char *digest; /* hashes of a call stored without its lines */
-    bool keep;          /* its event set is kept: it may still grow */
-    bool done;          /* the stream handed it out as over */
-    bool valid;
+    const char *digest; /* line hashes, stored once the lines are not */
+    const uint64_t *hashes;
+    size_t nhashes;
+    bool keep; /* the event set is stored: more lines may come */
+    bool done; /* the stream handed it out as over */
     bool inserted;
 };
 
-struct put_arg {
+struct calls_batch {
+    struct arena a;
     struct put_item *items;
-    size_t n;
-    struct put_item **index; /* the valid items by callid */
-    size_t nvalid;
-    const struct acd_span *spans;
-    size_t nspans;
+    size_t n, cap;
+    size_t invalid;
+    struct acd_span *spans;
+    size_t nspans, capspans;
     calls_caller_fn norm;
+};
+
+/* What a write works on: a batch, its index by callid and its counts. */
+struct put_arg {
+    struct calls_batch *b;
+    struct put_item **index; /* the items by callid */
     struct calls_put_stats stats;
 };
 
@@ -104,41 +118,39 @@ first_agent(const struct acd_call *c)
 static const char *
 stored_events(const struct put_item *it)
 {
-    return it->keep ? it->call.events : "";
+    return it->keep ? it->events : "";
 }
 
 /*
- * Appends the summary, event set, legs and digest of a call as a JSON
- * array, in the order of CALL_COLUMNS.
+ * Appends the row of an item as a JSON array, in the order of
+ * CALL_COLUMNS.
  */
 static void
 call_json(struct buf *b, const struct put_item *it)
 {
-    const struct acd_call *c = &it->call;
-
     buf_putc(b, '[');
-    json_text(b, c->callid);
+    json_text(b, it->callid);
     buf_putc(b, ',');
     json_text(b, it->caller);
     buf_putc(b, ',');
-    json_text(b, c->legs[0].queue);
+    json_text(b, it->queue);
     buf_putc(b, ',');
-    json_text(b, first_agent(c));
+    json_text(b, it->agent);
     buf_putc(b, ',');
-    json_int(b, c->entered, true);
+    json_int(b, it->entered, true);
     buf_putc(b, ',');
-    json_int(b, c->answered, c->answered != 0);
+    json_int(b, it->answered, it->answered != 0);
     buf_putc(b, ',');
-    json_int(b, c->ended, c->ended != 0);
+    json_int(b, it->ended, it->ended != 0);
     buf_putc(b, ',');
-    json_text(b, acd_outcome_name(c->outcome));
+    json_text(b, acd_outcome_name(it->outcome));
     buf_putc(b, ',');
-    json_int(b, c->wait, c->wait >= 0);
+    json_int(b, it->wait, it->wait >= 0);
     buf_putc(b, ',');
-    json_int(b, c->talk, c->talk >= 0);
+    json_int(b, it->talk, it->talk >= 0);
     buf_putc(b, ',');
     if (it->keep)
-        json_text(b, c->events);
+        json_text(b, it->events);
     else
         buf_puts(b, "\"\"");
     buf_putc(b, ',');
@@ -172,28 +184,26 @@ on_pg(const struct sqlx *x)
     return x->exec == store__pg_exec;
 }
 
-/* Orders batch items by callid, invalid ones last. */
+/* Orders batch items by callid. */
 static int
 item_cmp(const void *x, const void *y)
 {
     const struct put_item *a = *(struct put_item *const *)x;
     const struct put_item *b = *(struct put_item *const *)y;
 
-    if (a->valid != b->valid)
-        return a->valid ? -1 : 1;
-    return a->valid ? strcmp(a->call.callid, b->call.callid) : 0;
+    return strcmp(a->callid, b->callid);
 }
 
 /* Finds the item of callid in the batch's index, or NULL. */
 static struct put_item *
 item_of(struct put_arg *w, const char *callid)
 {
-    size_t lo = 0, hi = w->nvalid, mid;
+    size_t lo = 0, hi = w->b->n, mid;
     int c;
 
     while (callid != NULL && lo < hi) {
         mid = (lo + hi) / 2;
-        c = strcmp(callid, w->index[mid]->call.callid);
+        c = strcmp(callid, w->index[mid]->callid);
         if (c == 0)
             return w->index[mid];
         if (c < 0)
@@ -204,23 +214,38 @@ item_of(struct put_arg *w, const char *callid)
     return NULL;
 }
 
-/* Writes the valid items of the batch as one JSON array into b. */
+/* Writes the items of the batch as one JSON array into b. */
 static enum c311_rc
 batch_json(struct put_arg *w, struct buf *b, char **cause)
 {
-    size_t i, k = 0;
+    size_t i;
 
     buf_putc(b, '[');
-    for (i = 0; i < w->n; i++) {
-        if (!w->items[i].valid)
-            continue;
-        if (k++ > 0)
+    for (i = 0; i < w->b->n; i++) {
+        if (i > 0)
             buf_putc(b, ',');
-        call_json(b, &w->items[i]);
+        call_json(b, &w->b->items[i]);
     }
     buf_putc(b, ']');
     if (b->failed)
         return store__fail(cause, C311_ERR_NOMEM, "out of memory");
+    return C311_OK;
+}
+
+/* Sorts an index of the batch by callid, for item_of; once per write. */
+static enum c311_rc
+index_batch(struct put_arg *w, struct arena *a, char **cause)
+{
+    size_t i;
+
+    if (w->index != NULL)
+        return C311_OK;
+    w->index = arena_alloc(a, (w->b->n + 1) * sizeof(*w->index));
+    if (w->index == NULL)
+        return store__fail(cause, C311_ERR_NOMEM, "out of memory");
+    for (i = 0; i < w->b->n; i++)
+        w->index[i] = &w->b->items[i];
+    qsort(w->index, w->b->n, sizeof(*w->index), item_cmp);
     return C311_OK;
 }
 
@@ -238,7 +263,9 @@ insert_batch_json(struct sqlx *x, struct put_arg *w, char **cause)
     enum c311_rc rc;
     size_t i;
 
-    rc = batch_json(w, &b, cause);
+    rc = index_batch(w, x->a, cause);
+    if (rc == C311_OK)
+        rc = batch_json(w, &b, cause);
     if (rc != C311_OK || b.len <= 2) {
         buf_release(&b);
         return rc;
@@ -268,56 +295,32 @@ static enum c311_rc
 insert_batch(struct sqlx *x, struct put_arg *w, char **cause)
 {
     struct store__call_row *rows;
-    const struct acd_call *c;
     struct put_item *it;
     bool *done;
-    size_t i, k = 0;
+    size_t i;
     enum c311_rc rc;
 
     if (on_pg(x))
         return insert_batch_json(x, w, cause);
-    rows = arena_alloc(x->a, (w->n + 1) * sizeof(*rows));
-    done = arena_alloc(x->a, (w->n + 1) * sizeof(*done));
+    rows = arena_alloc(x->a, (w->b->n + 1) * sizeof(*rows));
+    done = arena_alloc(x->a, (w->b->n + 1) * sizeof(*done));
     if (rows == NULL || done == NULL)
         return store__fail(cause, C311_ERR_NOMEM, "out of memory");
-    for (i = 0; i < w->n; i++) {
-        it = &w->items[i];
-        if (!it->valid)
-            continue;
-        c = &it->call;
-        rows[k] = (struct store__call_row){
-            c->callid,         it->caller,
-            c->legs[0].queue,  first_agent(c),
-            c->entered,        c->answered,
-            c->ended,          acd_outcome_name(c->outcome),
-            c->wait,           c->talk,
+    for (i = 0; i < w->b->n; i++) {
+        it = &w->b->items[i];
+        rows[i] = (struct store__call_row){
+            it->callid,        it->caller,
+            it->queue,         it->agent,
+            it->entered,       it->answered,
+            it->ended,         acd_outcome_name(it->outcome),
+            it->wait,          it->talk,
             stored_events(it), it->legs,
             it->digest};
-        k++;
     }
-    rc = store__sqlite_calls_insert(x, rows, k, done, cause);
-    for (i = 0, k = 0; rc == C311_OK && i < w->n; i++) {
-        if (w->items[i].valid)
-            w->items[i].inserted = done[k++];
-    }
+    rc = store__sqlite_calls_insert(x, rows, w->b->n, done, cause);
+    for (i = 0; rc == C311_OK && i < w->b->n; i++)
+        w->b->items[i].inserted = done[i];
     return rc;
-}
-
-/*
- * Sets the caller to store for a rebuilt item: its caller id, in E.164
- * when the batch's rule reads it so. False when a runs out.
- */
-static bool
-caller_of(const struct put_arg *w, struct put_item *it, struct arena *a)
-{
-    const char *e164;
-    char buf[64];
-
-    it->caller = it->call.caller;
-    if (w->norm != NULL && it->caller != NULL &&
-        (e164 = w->norm(it->caller, buf, sizeof(buf))) != NULL)
-        it->caller = arena_strdup(a, e164);
-    return it->call.caller == NULL || it->caller != NULL;
 }
 
 /* The hashes as hex text, 16 digits each. */
@@ -377,18 +380,47 @@ has_hash(const uint64_t *v, size_t n, uint64_t h)
 }
 
 /*
- * Fills what an item stores besides its summary: its legs, and either its
- * event set (kept while more lines may come) or the hashes of its lines.
+ * Fills item it from call c, copying what the row needs into a: its
+ * caller id (in E.164 when norm reads it so), summary, legs, and either
+ * its event set (kept while more lines may come) or its line hashes.
  */
-static bool
-item_forms(struct put_item *it, bool done, struct arena *a)
+static enum c311_rc
+item_set(struct put_item *it, const struct acd_call *c, bool done,
+         calls_caller_fn norm, struct arena *a)
 {
+    const char *caller = c->caller, *e164;
+    char buf[64];
+    uint64_t *h;
+
+    if (norm != NULL && caller != NULL &&
+        (e164 = norm(caller, buf, sizeof(buf))) != NULL)
+        caller = e164;
     it->done = done;
-    it->keep = !done || it->call.ended == 0;
-    it->legs = acd_call_legs_text(&it->call, a);
-    it->digest =
-        it->keep ? NULL : digest_text(it->call.hashes, it->call.nhashes, a);
-    return it->legs != NULL && (it->keep || it->digest != NULL);
+    /* A call rebuilt from legs (merge_over) has no lines to keep. */
+    it->keep = (!done || c->ended == 0) && c->events_len > 0;
+    it->callid = arena_strdup(a, c->callid);
+    it->caller = arena_strdup(a, caller);
+    it->queue = arena_strdup(a, c->legs[0].queue);
+    it->agent = arena_strdup(a, first_agent(c));
+    it->entered = c->entered;
+    it->answered = c->answered;
+    it->ended = c->ended;
+    it->outcome = c->outcome;
+    it->wait = c->wait;
+    it->talk = c->talk;
+    it->events = arena_strndup(a, c->events, c->events_len);
+    it->legs = acd_call_legs_text(c, a);
+    it->digest = it->keep ? NULL : digest_text(c->hashes, c->nhashes, a);
+    h = arena_alloc(a, (c->nhashes + 1) * sizeof(*h));
+    if (h != NULL)
+        memcpy(h, c->hashes, c->nhashes * sizeof(*h));
+    it->hashes = h;
+    it->nhashes = c->nhashes;
+    if (it->callid == NULL || (caller != NULL && it->caller == NULL) ||
+        it->queue == NULL || it->events == NULL || it->legs == NULL ||
+        (!it->keep && it->digest == NULL) || h == NULL)
+        return C311_ERR_NOMEM;
+    return C311_OK;
 }
 
 /* Orders legs by entry. */
@@ -401,15 +433,16 @@ leg_cmp(const void *x, const void *y)
 }
 
 /*
- * Adds the legs and rings rebuilt from new lines to a call stored without
- * its lines (legs text legs, line hashes dv): the new lines cannot be
- * replayed among the old ones, so their legs join the call's as they are.
+ * Adds the legs and rings of the new lines (call c, line hashes ch) to a
+ * call stored without its lines (legs text legs, line hashes dv): the new
+ * lines cannot be replayed among the old ones, so their legs join the
+ * call's as they are.
  */
 static enum c311_rc
-add_legs(struct put_item *it, const char *caller, const char *legs,
-         const uint64_t *dv, size_t dn, struct arena *a)
+add_legs(struct acd_call *c, const uint64_t *ch, size_t cn, const char *caller,
+         const char *legs, const uint64_t *dv, size_t dn, struct arena *a)
 {
-    struct acd_call old, *c = &it->call;
+    struct acd_call old;
     struct acd_leg *l;
     struct acd_ring *r;
     uint64_t *h;
@@ -421,7 +454,7 @@ add_legs(struct put_item *it, const char *caller, const char *legs,
         return rc;
     l = arena_alloc(a, (old.nlegs + c->nlegs) * sizeof(*l));
     r = arena_alloc(a, (old.nrings + c->nrings + 1) * sizeof(*r));
-    h = arena_alloc(a, (dn + c->nhashes + 1) * sizeof(*h));
+    h = arena_alloc(a, (dn + cn + 1) * sizeof(*h));
     if (l == NULL || r == NULL || h == NULL)
         return C311_ERR_NOMEM;
     memcpy(l, old.legs, old.nlegs * sizeof(*l));
@@ -431,9 +464,9 @@ add_legs(struct put_item *it, const char *caller, const char *legs,
     if (c->nrings > 0)
         memcpy(r + old.nrings, c->rings, c->nrings * sizeof(*r));
     memcpy(h, dv, dn * sizeof(*h));
-    for (i = 0, n = dn; i < c->nhashes; i++) {
-        if (!has_hash(dv, dn, c->hashes[i]))
-            h[n++] = c->hashes[i];
+    for (i = 0, n = dn; i < cn; i++) {
+        if (!has_hash(dv, dn, ch[i]))
+            h[n++] = ch[i];
     }
     qsort(h, n, sizeof(*h), hash_cmp);
     c->legs = l;
@@ -442,6 +475,8 @@ add_legs(struct put_item *it, const char *caller, const char *legs,
     c->nrings = old.nrings + c->nrings;
     c->hashes = h;
     c->nhashes = n;
+    c->events = "";
+    c->events_len = 0;
     if (c->caller == NULL)
         c->caller = caller;
     acd_call_summarise(c);
@@ -469,7 +504,7 @@ rewrite(struct sqlx *x, struct put_item *it, char **cause)
                               " FROM (" PG_ROWS ") AS r) WHERE callid = $2"
                             : "UPDATE call SET (" CALL_COLUMNS ") = (SELECT *"
                               " FROM (" SQLITE_ROWS ")) WHERE callid = $2",
-                   (struct sqlx_val[]){p[0], SQLX_T(it->call.callid)}, 2, NULL,
+                   (struct sqlx_val[]){p[0], SQLX_T(it->callid)}, 2, NULL,
                    cause);
     buf_release(&b);
     return rc;
@@ -484,6 +519,8 @@ merge_over(struct sqlx *x, struct put_arg *w, struct put_item *it,
            const char *caller, const char *legs, const char *digest,
            char **cause)
 {
+    struct put_item copy = *it;
+    struct acd_call c;
     const uint64_t *dv;
     size_t dn, i;
     enum c311_rc rc;
@@ -491,29 +528,25 @@ merge_over(struct sqlx *x, struct put_arg *w, struct put_item *it,
     dv = digest_read(digest, x->a, &dn);
     if (dv == NULL)
         return store__fail(cause, C311_ERR_NOMEM, "out of memory");
-    for (i = 0; i < it->call.nhashes && has_hash(dv, dn, it->call.hashes[i]);
-         i++)
+    for (i = 0; i < it->nhashes && has_hash(dv, dn, it->hashes[i]); i++)
         ;
-    if (i == it->call.nhashes || legs == NULL) {
+    if (i == it->nhashes || legs == NULL) {
         w->stats.unchanged++;
         return C311_OK;
     }
-    rc = add_legs(it, caller, legs, dv, dn, x->a);
+    rc = acd_call_from_legs(it->callid, it->caller, it->legs, x->a, &c);
+    if (rc == C311_OK)
+        rc = add_legs(&c, it->hashes, it->nhashes, caller, legs, dv, dn, x->a);
     if (rc == C311_ERR_INVALID) { /* unreadable legs: keep the row */
         w->stats.unchanged++;
         return C311_OK;
     }
+    if (rc == C311_OK)
+        rc = item_set(&copy, &c, true, NULL, x->a);
     if (rc != C311_OK)
         return store__fail(cause, rc, "out of memory");
-    it->keep = false;
-    it->caller = caller;
-    if (!caller_of(w, it, x->a) ||
-        (it->legs = acd_call_legs_text(&it->call, x->a)) == NULL ||
-        (it->digest = digest_text(it->call.hashes, it->call.nhashes, x->a)) ==
-            NULL)
-        return store__fail(cause, C311_ERR_NOMEM, "out of memory");
     w->stats.merged++;
-    return rewrite(x, it, cause);
+    return rewrite(x, &copy, cause);
 }
 
 /*
@@ -524,24 +557,30 @@ static enum c311_rc
 merge_one(struct sqlx *x, struct put_arg *w, struct put_item *it,
           const char *stored, char **cause)
 {
-    bool done = it->done;
+    struct put_item copy;
+    struct acd_call c;
+    enum c311_rc rc;
     char *both;
 
-    both = arena_printf(x->a, "%s%s", stored, it->call.events);
+    both = arena_printf(x->a, "%s%s", stored, it->events);
     if (both == NULL)
         return store__fail(cause, C311_ERR_NOMEM, "out of memory");
-    if (acd_call_build(it->call.callid, both, strlen(both), x->a, &it->call) !=
-        C311_OK)
+    rc = acd_call_build(it->callid, both, strlen(both), x->a, &c);
+    if (rc == C311_ERR_INVALID) {
+        w->stats.unchanged++;
+        return C311_OK;
+    }
+    if (rc != C311_OK)
         return store__fail(cause, C311_ERR_NOMEM, "out of memory");
-    if (strcmp(it->call.events, stored) == 0) {
+    if (strcmp(c.events, stored) == 0) {
         w->stats.unchanged++;
         return C311_OK;
     }
     /* The caller id may be in the stored lines only. */
-    if (!caller_of(w, it, x->a) || !item_forms(it, done, x->a))
+    if (item_set(&copy, &c, it->done, w->b->norm, x->a) != C311_OK)
         return store__fail(cause, C311_ERR_NOMEM, "out of memory");
     w->stats.merged++;
-    return rewrite(x, it, cause);
+    return rewrite(x, &copy, cause);
 }
 
 /*
@@ -559,12 +598,12 @@ merge_batch(struct sqlx *x, struct put_arg *w, char **cause)
     size_t i, k = 0;
 
     buf_putc(&b, '[');
-    for (i = 0; i < w->n; i++) {
-        if (!w->items[i].valid || w->items[i].inserted)
+    for (i = 0; i < w->b->n; i++) {
+        if (w->b->items[i].inserted)
             continue;
         if (k++ > 0)
             buf_putc(&b, ',');
-        json_text(&b, w->items[i].call.callid);
+        json_text(&b, w->b->items[i].callid);
     }
     buf_putc(&b, ']');
     if (k == 0 || b.failed) {
@@ -572,14 +611,16 @@ merge_batch(struct sqlx *x, struct put_arg *w, char **cause)
         return b.failed ? store__fail(cause, C311_ERR_NOMEM, "out of memory")
                         : C311_OK;
     }
-    rc = sqlx_exec(x,
-                   on_pg(x) ? "SELECT callid, events, caller, legs, digest"
-                              " FROM call WHERE callid"
-                              " IN (SELECT jsonb_array_elements_text($1))"
-                            : "SELECT callid, events, caller, legs, digest"
-                              " FROM call WHERE callid"
-                              " IN (SELECT value FROM json_each($1))",
-                   (struct sqlx_val[]){SQLX_J(b.data)}, 1, &rows, cause);
+    rc = index_batch(w, x->a, cause);
+    if (rc == C311_OK)
+        rc = sqlx_exec(x,
+                       on_pg(x) ? "SELECT callid, events, caller, legs, digest"
+                                  " FROM call WHERE callid"
+                                  " IN (SELECT jsonb_array_elements_text($1))"
+                                : "SELECT callid, events, caller, legs, digest"
+                                  " FROM call WHERE callid"
+                                  " IN (SELECT value FROM json_each($1))",
+                       (struct sqlx_val[]){SQLX_J(b.data)}, 1, &rows, cause);
     buf_release(&b);
     for (i = 0; rc == C311_OK && i < rows.nrows; i++) {
         it = item_of(w, sqlx_cell(&rows, i, 0));
@@ -627,7 +668,7 @@ put_span(struct sqlx *x, const struct acd_span *sp, char **cause)
                      p, 4, NULL, cause);
 }
 
-/* The write transaction of calls_put. */
+/* The write transaction of calls_batch_write. */
 static enum c311_rc
 put_work(struct sqlx *x, void *arg, char **cause)
 {
@@ -637,80 +678,235 @@ put_work(struct sqlx *x, void *arg, char **cause)
 
     /* A back end may run the work again after a lost connection. */
     memset(&w->stats, 0, sizeof(w->stats));
-    for (i = 0; i < w->n; i++)
-        w->items[i].inserted = false;
+    w->index = NULL;
+    for (i = 0; i < w->b->n; i++)
+        w->b->items[i].inserted = false;
     rc = insert_batch(x, w, cause);
     if (rc == C311_OK)
         rc = merge_batch(x, w, cause);
-    for (i = 0; i < w->n; i++) {
-        w->stats.inserted += w->items[i].valid && w->items[i].inserted;
-        w->stats.invalid += !w->items[i].valid;
-    }
-    for (i = 0; i < w->nspans && rc == C311_OK; i++)
-        rc = put_span(x, &w->spans[i], cause);
+    for (i = 0; i < w->b->n; i++)
+        w->stats.inserted += w->b->items[i].inserted;
+    for (i = 0; i < w->b->nspans && rc == C311_OK; i++)
+        rc = put_span(x, &w->b->spans[i], cause);
     return rc;
 }
 
-/* Rebuilds the batch's calls before the transaction starts. */
-static enum c311_rc
-build_items(struct put_arg *w, const struct acd_pending_call *v,
-            struct arena *a)
+/* Makes an empty batch. */
+struct calls_batch *
+calls_batch_new(calls_caller_fn norm)
 {
-    struct put_item *it;
-    size_t i;
+    struct calls_batch *b = calloc(1, sizeof(*b));
 
-    for (i = 0; i < w->n; i++) {
-        it = &w->items[i];
-        switch (
-            acd_call_build(v[i].callid, v[i].text, v[i].len, a, &it->call)) {
-        case C311_OK:
-            break;
-        case C311_ERR_INVALID:
-            continue;
-        default:
+    if (b != NULL)
+        b->norm = norm;
+    return b;
+}
+
+/* Empties a batch. */
+static void
+batch_clear(struct calls_batch *b)
+{
+    arena_free(&b->a);
+    b->n = b->nspans = b->invalid = 0;
+}
+
+/* Frees a batch. */
+void
+calls_batch_free(struct calls_batch *b)
+{
+    if (b == NULL)
+        return;
+    arena_free(&b->a);
+    free(b->items);
+    free(b->spans);
+    free(b);
+}
+
+/* How many calls a batch holds. */
+size_t
+calls_batch_len(const struct calls_batch *b)
+{
+    return b->n;
+}
+
+/* Rebuilds calls into the batch, each in a scratch arena of its own. */
+enum c311_rc
+calls_batch_add(struct calls_batch *b, const struct acd_pending_call *v,
+                size_t n)
+{
+    struct arena tmp = ARENA_INIT;
+    struct put_item *items;
+    struct acd_call c;
+    enum c311_rc rc = C311_OK;
+    size_t i, cap;
+
+    if (b->n + n > b->cap) {
+        cap = b->cap ? b->cap : 64;
+        while (cap < b->n + n)
+            cap *= 2;
+        items = realloc(b->items, cap * sizeof(*items));
+        if (items == NULL)
             return C311_ERR_NOMEM;
-        }
-        it->valid = true;
-        if (!caller_of(w, it, a) || !item_forms(it, v[i].done, a))
-            return C311_ERR_NOMEM;
+        b->items = items;
+        b->cap = cap;
     }
-    w->index = arena_alloc(a, (w->n + 1) * sizeof(*w->index));
-    if (w->index == NULL)
-        return C311_ERR_NOMEM;
-    for (i = 0; i < w->n; i++)
-        w->index[i] = &w->items[i];
-    if (w->n > 0)
-        qsort(w->index, w->n, sizeof(*w->index), item_cmp);
-    while (w->nvalid < w->n && w->index[w->nvalid]->valid)
-        w->nvalid++;
+    for (i = 0; i < n && rc == C311_OK; i++) {
+        rc = acd_call_build(v[i].callid, v[i].text, v[i].len, &tmp, &c);
+        if (rc == C311_OK) {
+            memset(&b->items[b->n], 0, sizeof(b->items[b->n]));
+            rc = item_set(&b->items[b->n], &c, v[i].done, b->norm, &b->a);
+            b->n += rc == C311_OK;
+        } else if (rc == C311_ERR_INVALID) {
+            b->invalid++;
+            rc = C311_OK;
+        }
+        arena_free(&tmp);
+    }
+    return rc;
+}
+
+/* Copies agent state changes into the batch. */
+enum c311_rc
+calls_batch_add_spans(struct calls_batch *b, const struct acd_span *v, size_t n)
+{
+    struct acd_span *spans;
+    size_t i, cap;
+
+    if (b->nspans + n > b->capspans) {
+        cap = b->capspans ? b->capspans : 16;
+        while (cap < b->nspans + n)
+            cap *= 2;
+        spans = realloc(b->spans, cap * sizeof(*spans));
+        if (spans == NULL)
+            return C311_ERR_NOMEM;
+        b->spans = spans;
+        b->capspans = cap;
+    }
+    for (i = 0; i < n; i++) {
+        b->spans[b->nspans] = v[i];
+        b->spans[b->nspans].agent = arena_strdup(&b->a, v[i].agent);
+        b->spans[b->nspans].queue = arena_strdup(&b->a, v[i].queue);
+        if (b->spans[b->nspans].agent == NULL ||
+            b->spans[b->nspans].queue == NULL)
+            return C311_ERR_NOMEM;
+        b->nspans++;
+    }
     return C311_OK;
 }
 
-/* Rebuilds the batch, then writes it in one transaction. */
+/* Writes the batch in one transaction and empties it. */
+enum c311_rc
+calls_batch_write(struct store *st, struct calls_batch *b,
+                  struct calls_put_stats *stats, char **cause)
+{
+    struct put_arg w = {b, NULL, {0, 0, 0, 0}};
+    struct arena a = ARENA_INIT;
+    enum c311_rc rc = C311_OK;
+
+    if (st == NULL) /* a dry run: every call counts as new */
+        w.stats.inserted = b->n;
+    else if (b->n > 0 || b->nspans > 0)
+        rc = sqlx_run(st, true, put_work, &w, &a, cause);
+    if (rc == C311_OK && stats != NULL) {
+        stats->inserted += w.stats.inserted;
+        stats->merged += w.stats.merged;
+        stats->unchanged += w.stats.unchanged;
+        stats->invalid += b->invalid;
+    }
+    arena_free(&a);
+    if (rc == C311_OK)
+        batch_clear(b);
+    return rc;
+}
+
+/* Rebuilds calls and writes them in one transaction. */
 enum c311_rc
 calls_put(struct store *st, const struct acd_pending_call *v, size_t n,
           const struct acd_span *spans, size_t nspans, calls_caller_fn norm,
           struct calls_put_stats *stats, char **cause)
 {
-    struct put_arg w = {NULL, n, NULL, 0, spans, nspans, norm, {0, 0, 0, 0}};
+    struct calls_batch *b = calls_batch_new(norm);
+    enum c311_rc rc;
+
+    if (b == NULL)
+        return store__fail(cause, C311_ERR_NOMEM, "out of memory");
+    rc = calls_batch_add(b, v, n);
+    if (rc == C311_OK)
+        rc = calls_batch_add_spans(b, spans, nspans);
+    if (rc != C311_OK)
+        rc = store__fail(cause, rc, "out of memory");
+    else
+        rc = calls_batch_write(st, b, stats, cause);
+    calls_batch_free(b);
+    return rc;
+}
+
+/* ---- bulk loads ---- */
+
+/* Drops the secondary indexes when the call table is empty. */
+static enum c311_rc
+load_begin_work(struct sqlx *x, void *arg, char **cause)
+{
+    bool *bulk = arg;
+    int64_t any = 0;
+    enum c311_rc rc;
+
+    rc = sqlx_scalar(x,
+                     "SELECT count(*) FROM (SELECT 1 FROM call LIMIT 1)"
+                     " AS one",
+                     NULL, 0, &any, cause);
+    *bulk = rc == C311_OK && any == 0;
+    if (*bulk)
+        rc = sqlx_exec(x, "DROP INDEX IF EXISTS call_entered", NULL, 0, NULL,
+                       cause);
+    if (*bulk && rc == C311_OK)
+        rc = sqlx_exec(x, "DROP INDEX IF EXISTS call_caller", NULL, 0, NULL,
+                       cause);
+    return rc;
+}
+
+/* Makes the secondary indexes of the call table if they are missing. */
+static enum c311_rc
+indexes_work(struct sqlx *x, void *arg, char **cause)
+{
+    enum c311_rc rc;
+
+    (void)arg;
+    rc = sqlx_exec(x,
+                   "CREATE INDEX IF NOT EXISTS call_entered"
+                   " ON call (entered_at, id)",
+                   NULL, 0, NULL, cause);
+    if (rc == C311_OK)
+        rc = sqlx_exec(x,
+                       "CREATE INDEX IF NOT EXISTS call_caller"
+                       " ON call (caller, entered_at)",
+                       NULL, 0, NULL, cause);
+    return rc;
+}
+
+/* Starts a load: bare table when empty, else every index in place. */
+enum c311_rc
+calls_load_begin(struct store *st, bool *bulk, char **cause)
+{
     struct arena a = ARENA_INIT;
     enum c311_rc rc;
 
-    if (n == 0 && nspans == 0)
-        return C311_OK;
-    w.items = arena_alloc(&a, (n ? n : 1) * sizeof(*w.items));
-    if (w.items == NULL || build_items(&w, v, &a) != C311_OK) {
-        rc = store__fail(cause, C311_ERR_NOMEM, "out of memory");
-        goto out;
-    }
-    rc = sqlx_run(st, true, put_work, &w, &a, cause);
-    if (rc == C311_OK && stats != NULL) {
-        stats->inserted += w.stats.inserted;
-        stats->merged += w.stats.merged;
-        stats->unchanged += w.stats.unchanged;
-        stats->invalid += w.stats.invalid;
-    }
-out:
+    *bulk = false;
+    rc = sqlx_run(st, true, load_begin_work, bulk, &a, cause);
+    arena_free(&a);
+    if (rc == C311_OK && !*bulk)
+        rc = calls_indexes_ensure(st, cause);
+    return rc;
+}
+
+/* Builds the secondary indexes that are missing. */
+enum c311_rc
+calls_indexes_ensure(struct store *st, char **cause)
+{
+    struct arena a = ARENA_INIT;
+    enum c311_rc rc;
+
+    rc = sqlx_run(st, true, indexes_work, NULL, &a, cause);
     arena_free(&a);
     return rc;
 }

@@ -44,6 +44,47 @@ enum c311_rc calls_put(struct store *st, const struct acd_pending_call *v,
                        calls_caller_fn norm, struct calls_put_stats *stats,
                        char **cause);
 
+/*
+ * A batch of calls to write: rebuilt when added (the rows they store are
+ * kept, a few hundred bytes a call), written in one transaction. Adding
+ * and writing may run on different threads, one batch at a time each.
+ */
+struct calls_batch;
+
+/* An empty batch; norm as for calls_put. NULL when out of memory. */
+struct calls_batch *calls_batch_new(calls_caller_fn norm);
+void calls_batch_free(struct calls_batch *b);
+
+/* Rebuilds n calls into the batch; C311_ERR_NOMEM when out of memory. */
+enum c311_rc calls_batch_add(struct calls_batch *b,
+                             const struct acd_pending_call *v, size_t n);
+
+/* Adds agent state changes (in log order) to the batch. */
+enum c311_rc calls_batch_add_spans(struct calls_batch *b,
+                                   const struct acd_span *v, size_t n);
+
+/* Number of calls in the batch. */
+size_t calls_batch_len(const struct calls_batch *b);
+
+/*
+ * Writes the batch in one transaction (as calls_put) and empties it when
+ * that succeeds. Adds to *stats when it is not NULL. With st NULL writes
+ * nothing and counts every call as new (a dry run).
+ */
+enum c311_rc calls_batch_write(struct store *st, struct calls_batch *b,
+                               struct calls_put_stats *stats, char **cause);
+
+/*
+ * Before a large load: when no call is stored yet, drops the indexes on
+ * entry time and caller (*bulk set), which are built faster in one go
+ * afterwards by calls_indexes_ensure than row by row. Otherwise makes
+ * sure they exist (a load cut short leaves them out).
+ */
+enum c311_rc calls_load_begin(struct store *st, bool *bulk, char **cause);
+
+/* Builds the call table's indexes on entry time and caller if missing. */
+enum c311_rc calls_indexes_ensure(struct store *st, char **cause);
+
 /* A stored call's summary, as its history shows it. */
 struct calls_row {
     int64_t id;
