@@ -19,7 +19,7 @@ struct kind_name {
     enum acd_kind kind;
 };
 
-/* Sorted by name for bsearch; Asterisk's own spelling. */
+/* Asterisk's own spelling. */
 static const struct kind_name kind_names[] = {
     {"ABANDON", ACD_EV_ABANDON},
     {"ADDMEMBER", ACD_EV_ADDMEMBER},
@@ -53,22 +53,29 @@ static const struct kind_name kind_names[] = {
 
 #define NELEMS(v) (sizeof(v) / sizeof((v)[0]))
 
-/* Orders a name against a table entry, for bsearch. */
-static int
-kind_cmp(const void *key, const void *entry)
+/* Looks up the n bytes of an event name in kind_names. */
+static enum acd_kind
+kind_of_n(const char *name, size_t n)
 {
-    return strcmp(key, ((const struct kind_name *)entry)->name);
+    static size_t lens[NELEMS(kind_names)];
+    size_t i;
+
+    if (lens[0] == 0) { /* the same values from any thread */
+        for (i = 0; i < NELEMS(kind_names); i++)
+            lens[i] = strlen(kind_names[i].name);
+    }
+    for (i = 0; i < NELEMS(kind_names); i++) {
+        if (lens[i] == n && memcmp(kind_names[i].name, name, n) == 0)
+            return kind_names[i].kind;
+    }
+    return ACD_EV_UNKNOWN;
 }
 
-/* Looks the event name up in kind_names. */
+/* Looks the event name up in kind_names: by length, then bytes. */
 enum acd_kind
 acd_kind_of(const char *name)
 {
-    const struct kind_name *k;
-
-    k = bsearch(name, kind_names, NELEMS(kind_names), sizeof(kind_names[0]),
-                kind_cmp);
-    return k != NULL ? k->kind : ACD_EV_UNKNOWN;
+    return kind_of_n(name, strlen(name));
 }
 
 /* ---- canonical lines ---- */
@@ -125,7 +132,14 @@ put_field(char *out, size_t *pos, const char *f, size_t n)
     const unsigned char *s = (const unsigned char *)f;
     size_t i = 0, k;
 
+    /* Plain printable ASCII, the usual case, is copied as it is. */
+    while (i < n && s[i] >= 0x20 && s[i] < 0x7f && s[i] != '|')
+        i++;
+    if (i == n)
+        return put_bytes(out, pos, f, n);
     if (memchr(f, '|', n) != NULL)
+        return false;
+    if (!put_bytes(out, pos, f, i))
         return false;
     while (i < n) {
         k = utf8_len(s + i, n - i);
@@ -148,8 +162,8 @@ acd_canonical_fields(int64_t at, const char *const *f, const size_t *flen,
                      size_t nf, char *out, size_t *outlen)
 {
     char num[24];
-    size_t i, pos = 0, last;
-    int k;
+    size_t i, pos = 0, last, k = 0;
+    uint64_t v = (uint64_t)at;
 
     if (nf < 4 || nf > 4 + ACD_MAX_DATA || at < 0 || flen[0] == 0 ||
         flen[3] == 0)
@@ -157,8 +171,11 @@ acd_canonical_fields(int64_t at, const char *const *f, const size_t *flen,
     last = nf;
     while (last > 4 && flen[last - 1] == 0)
         last--;
-    k = snprintf(num, sizeof(num), "%" PRId64, at);
-    if (!put_bytes(out, &pos, num, (size_t)k))
+    do {
+        num[sizeof(num) - 1 - k++] = (char)('0' + v % 10);
+        v /= 10;
+    } while (v != 0);
+    if (!put_bytes(out, &pos, num + sizeof(num) - k, k))
         return ACD_LINE_MALFORMED;
     for (i = 0; i < last; i++) {
         if (!put_bytes(out, &pos, "|", 1) ||
@@ -188,6 +205,51 @@ parse_epoch(const char *s, size_t n, int64_t *out)
     return true;
 }
 
+/*
+ * True when a trimmed pipe line is its own canonical text, as nearly every
+ * line Asterisk writes is: printable ASCII, an epoch without leading
+ * zeros, a callid and an event name, at most ACD_MAX_DATA data fields
+ * and no empty one at the end.
+ */
+static bool
+already_canonical(const char *s, size_t n)
+{
+    const uint64_t ones = UINT64_C(0x0101010101010101);
+    const uint64_t highs = UINT64_C(0x8080808080808080);
+    size_t i, bars = 0, bar[4] = {0, 0, 0, 0};
+    const char *q, *p = s;
+    uint64_t w;
+
+    if (n == 0 || n >= ACD_LINE_MAX || s[n - 1] == '|' ||
+        (s[0] == '0' && s[1] != '|'))
+        return false;
+    /* Eight bytes at a time: none below 0x20 or above 0x7e. */
+    for (i = 0; i + 8 <= n; i += 8) {
+        memcpy(&w, s + i, 8);
+        if (((w - ones * 0x20) & ~w & highs) != 0 ||
+            (((w + ones * (127 - 0x7e)) | w) & highs) != 0)
+            return false;
+    }
+    for (; i < n; i++) {
+        if ((unsigned char)s[i] < 0x20 || (unsigned char)s[i] > 0x7e)
+            return false;
+    }
+    while ((q = memchr(p, '|', n - (size_t)(p - s))) != NULL) {
+        if (bars < 4)
+            bar[bars] = (size_t)(q - s);
+        bars++;
+        p = q + 1;
+    }
+    if (bars < 4 || bars > 4 + ACD_MAX_DATA || bar[0] < 1 || bar[0] > 12 ||
+        bar[1] <= bar[0] + 1 || bar[3] + 1 >= n || s[bar[3] + 1] == '|')
+        return false;
+    for (i = 0; i < bar[0]; i++) {
+        if (s[i] < '0' || s[i] > '9')
+            return false;
+    }
+    return true;
+}
+
 /* Splits a pipe-format line into fields and writes its canonical text. */
 enum acd_line
 acd_canonical_pipe(const char *line, size_t len, char *out, size_t *outlen)
@@ -206,6 +268,12 @@ acd_canonical_pipe(const char *line, size_t len, char *out, size_t *outlen)
     if (p == line + len)
         return ACD_LINE_BLANK;
     end = line + len;
+    if (already_canonical(p, (size_t)(end - p))) {
+        memcpy(out, p, (size_t)(end - p));
+        out[end - p] = '\0';
+        *outlen = (size_t)(end - p);
+        return ACD_LINE_OK;
+    }
     bar = memchr(p, '|', (size_t)(end - p));
     if (bar == NULL || !parse_epoch(p, (size_t)(bar - p), &at))
         return ACD_LINE_MALFORMED;
@@ -224,35 +292,51 @@ acd_canonical_pipe(const char *line, size_t len, char *out, size_t *outlen)
     return acd_canonical_fields(at, f, flen, nf, out, outlen);
 }
 
-/* Cuts a canonical line at its bars and names its fields. */
-bool
-acd_event_parse(char *line, struct acd_event *ev)
+/* True when the n bytes at s spell NONE. */
+static bool
+is_none(const char *s, size_t n)
+{
+    return n == 4 && memcmp(s, "NONE", 4) == 0;
+}
+
+/* Cuts the len bytes of a canonical line at its bars into ev. */
+static bool
+event_parse_n(char *line, size_t len, struct acd_event *ev)
 {
     char *f[5 + ACD_MAX_DATA];
+    size_t flen[5 + ACD_MAX_DATA];
     size_t nf = 0, i;
-    char *p = line, *bar;
+    char *p = line, *q, *end = line + len;
 
     for (;;) {
         if (nf == NELEMS(f))
             return false;
-        f[nf++] = p;
-        bar = strchr(p, '|');
-        if (bar == NULL)
+        q = memchr(p, '|', (size_t)(end - p));
+        f[nf] = p;
+        flen[nf++] = (size_t)((q != NULL ? q : end) - p);
+        if (q == NULL)
             break;
-        *bar = '\0';
-        p = bar + 1;
+        *q = '\0';
+        p = q + 1;
     }
-    if (nf < 5 || !parse_epoch(f[0], strlen(f[0]), &ev->at))
+    if (nf < 5 || !parse_epoch(f[0], flen[0], &ev->at))
         return false;
     ev->callid = f[1];
-    ev->queue = strcmp(f[2], "NONE") == 0 ? "" : f[2];
-    ev->agent = strcmp(f[3], "NONE") == 0 ? "" : f[3];
+    ev->queue = is_none(f[2], flen[2]) ? "" : f[2];
+    ev->agent = is_none(f[3], flen[3]) ? "" : f[3];
     ev->name = f[4];
-    ev->kind = acd_kind_of(f[4]);
+    ev->kind = kind_of_n(f[4], flen[4]);
     ev->ndata = (unsigned)(nf - 5);
     for (i = 0; i < ACD_MAX_DATA; i++)
         ev->data[i] = i < ev->ndata ? f[5 + i] : "";
     return true;
+}
+
+/* Cuts a canonical line at its bars and names its fields. */
+bool
+acd_event_parse(char *line, struct acd_event *ev)
+{
+    return event_parse_n(line, strlen(line), ev);
 }
 
 /* ---- names of outcomes ---- */
@@ -727,6 +811,27 @@ acd_call_summarise(struct acd_call *c)
     summarise_durations(c);
 }
 
+/* Sorts n items: by insertion when they are few, as a call's lines are. */
+static void
+sort_items(struct item *v, size_t n, int (*cmp)(const void *, const void *))
+{
+    struct item t;
+    size_t i, j;
+
+    if (n > 16) {
+        qsort(v, n, sizeof(*v), cmp);
+        return;
+    }
+    for (i = 1; i < n; i++) {
+        if (cmp(&v[i - 1], &v[i]) <= 0)
+            continue;
+        t = v[i];
+        for (j = i; j > 0 && cmp(&v[j - 1], &t) > 0; j--)
+            v[j] = v[j - 1];
+        v[j] = t;
+    }
+}
+
 /*
  * Splits text into items of callid, drops repeated lines and sorts the
  * rest by time. Lines point into text; the parsed fields into one copy of
@@ -740,46 +845,39 @@ collect(const char *callid, const char *text, size_t len, struct arena *a,
     char *copy;
     size_t cap = 1, k = 0, i, j, start;
 
-    for (i = 0; i < len; i++)
-        cap += text[i] == '\n';
+    const char *nl;
+
+    for (nl = text; (nl = memchr(nl, '\n', len - (size_t)(nl - text))) != NULL;
+         nl++)
+        cap++;
     copy = arena_strndup(a, text, len);
     v = arena_alloc(a, cap * sizeof(*v));
     if (copy == NULL || v == NULL)
         return C311_ERR_NOMEM;
     for (start = 0; start < len; start = i + 1) {
-        for (i = start; i < len && text[i] != '\n'; i++)
-            ;
-        copy[i < len ? i : len] = '\0';
+        nl = memchr(text + start, '\n', len - start);
+        i = nl != NULL ? (size_t)(nl - text) : len;
+        copy[i] = '\0';
         v[k].line = text + start;
         v[k].len = i - start;
-        if (v[k].len == 0 || !acd_event_parse(copy + start, &v[k].ev) ||
+        if (v[k].len == 0 || !event_parse_n(copy + start, v[k].len, &v[k].ev) ||
             strcmp(v[k].ev.callid, callid) != 0)
             continue;
         v[k].hash = hash_bytes(v[k].line, v[k].len);
         v[k].idx = k;
         k++;
     }
-    if (k > 0)
-        qsort(v, k, sizeof(*v), item_cmp_identity);
+    sort_items(v, k, item_cmp_identity);
     for (i = j = 0; i < k; i++) {
         if (j > 0 && v[i].hash == v[j - 1].hash && v[i].len == v[j - 1].len &&
             memcmp(v[i].line, v[j - 1].line, v[i].len) == 0)
             continue;
         v[j++] = v[i];
     }
-    qsort(v, j, sizeof(*v), item_cmp_time);
+    sort_items(v, j, item_cmp_time);
     *out = v;
     *n = j;
     return C311_OK;
-}
-
-/* Orders hashes ascending. */
-static int
-hash_cmp(const void *x, const void *y)
-{
-    uint64_t a = *(const uint64_t *)x, b = *(const uint64_t *)y;
-
-    return (a > b) - (a < b);
 }
 
 /* Writes the items' lines, in order, as the call's event set. */
@@ -799,7 +897,14 @@ write_events(struct acd_call *c, const struct item *v, size_t n,
         return C311_ERR_NOMEM;
     for (i = 0; i < n; i++)
         h[i] = v[i].hash;
-    qsort(h, n, sizeof(*h), hash_cmp);
+    for (i = 1; i < n; i++) { /* by insertion: a call has few lines */
+        uint64_t t = h[i];
+        size_t j;
+
+        for (j = i; j > 0 && h[j - 1] > t; j--)
+            h[j] = h[j - 1];
+        h[j] = t;
+    }
     c->hashes = h;
     c->nhashes = n;
     c->events = p;
@@ -1451,7 +1556,7 @@ acd_stream_feed_canonical(struct acd_stream *s, const char *c, size_t len)
     }
     memcpy(buf, c, len);
     buf[len] = '\0';
-    if (!acd_event_parse(buf, &ev)) {
+    if (!event_parse_n(buf, len, &ev)) {
         s->counts.malformed++;
         return ACD_LINE_MALFORMED;
     }

@@ -702,11 +702,11 @@ calls_batch_new(calls_caller_fn norm)
     return b;
 }
 
-/* Empties a batch. */
+/* Empties a batch, keeping its memory for the next one. */
 static void
 batch_clear(struct calls_batch *b)
 {
-    arena_free(&b->a);
+    arena_reset(&b->a);
     b->n = b->nspans = b->invalid = 0;
 }
 
@@ -760,8 +760,10 @@ calls_batch_add(struct calls_batch *b, const struct acd_pending_call *v,
             b->invalid++;
             rc = C311_OK;
         }
-        arena_free(&tmp);
+        if ((i + 1) % 256 == 0)
+            arena_reset(&tmp);
     }
+    arena_free(&tmp);
     return rc;
 }
 
@@ -1006,7 +1008,79 @@ scan_page(const struct sqlx_rows *r, struct arena *a, calls_scan_fn fn,
     return C311_OK;
 }
 
-/* Reads calls a page at a time by entry, rebuilding each. */
+/* A scan on SQLite: one statement stepped, a call at a time. */
+struct scan_arg {
+    int64_t from, to;
+    calls_scan_fn fn;
+    void *arg;
+    struct arena a; /* for the call at hand; emptied every CALLS_PAGE */
+    size_t n;
+};
+
+/* Reads one row, from its legs or by replaying its lines, for fn. */
+static enum c311_rc
+scan_cells(void *arg, const struct store__call_cells *cells)
+{
+    struct scan_arg *s = arg;
+    struct calls_row row;
+    struct acd_call c;
+    enum c311_rc rc = C311_ERR_INVALID;
+
+    if (++s->n % CALLS_PAGE == 0)
+        arena_free(&s->a);
+    row.id = cells->id;
+    row.callid = cells->callid;
+    row.caller = cells->caller;
+    row.queue = cells->queue;
+    row.agent = cells->agent;
+    row.entered_at = cells->entered_at;
+    row.answered_at = cells->answered_at < 0 ? 0 : cells->answered_at;
+    row.ended_at = cells->ended_at < 0 ? 0 : cells->ended_at;
+    row.outcome = cells->outcome;
+    row.wait = cells->wait_s;
+    row.talk = cells->talk_s;
+    if (cells->legs != NULL)
+        rc = acd_call_from_legs(row.callid, row.caller, cells->legs, &s->a, &c);
+    if (rc == C311_ERR_INVALID && cells->events != NULL &&
+        *cells->events != '\0')
+        rc = acd_call_build(row.callid, cells->events, strlen(cells->events),
+                            &s->a, &c);
+    if (rc == C311_ERR_INVALID)
+        return C311_OK;
+    if (rc != C311_OK)
+        return rc;
+    c.caller = row.caller;
+    return s->fn(s->arg, &c, &row);
+}
+
+/* The read work of calls_scan on SQLite. */
+static enum c311_rc
+scan_work(struct sqlx *x, void *arg, char **cause)
+{
+    struct scan_arg *s = arg;
+    enum c311_rc rc;
+
+    rc = store__sqlite_calls_scan(x, s->from, s->to, scan_cells, s, cause);
+    if (rc == C311_ERR_NOMEM)
+        return store__fail(cause, rc, "out of memory");
+    return rc;
+}
+
+/* True when st is a PostgreSQL store. */
+static bool
+store_on_pg(struct store *st)
+{
+    const struct store_ops *ops;
+    void *impl;
+
+    store__impl(st, &ops, &impl);
+    return ops == &store__pg_ops;
+}
+
+/*
+ * Reads calls by entry: on SQLite in one statement, elsewhere a page at
+ * a time; each from its legs, or rebuilt from its lines.
+ */
 enum c311_rc
 calls_scan(struct store *st, int64_t from, int64_t to, calls_scan_fn fn,
            void *arg, char **cause)
@@ -1017,6 +1091,14 @@ calls_scan(struct store *st, int64_t from, int64_t to, calls_scan_fn fn,
     int64_t after_t = from - 1, after_id = 0;
     enum c311_rc rc;
 
+    if (!store_on_pg(st)) {
+        struct scan_arg s = {from, to, fn, arg, ARENA_INIT, 0};
+
+        rc = sqlx_run(st, false, scan_work, &s, &a, cause);
+        arena_free(&s.a);
+        arena_free(&a);
+        return rc;
+    }
     do {
         arena_free(&a);
         p[0] = SQLX_I(from);
