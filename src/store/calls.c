@@ -396,7 +396,11 @@ item_set(struct put_item *it, const struct acd_call *c, bool done,
         (e164 = norm(caller, buf, sizeof(buf))) != NULL)
         caller = e164;
     it->done = done;
-    /* A call rebuilt from legs (merge_over) has no lines to keep. */
+    /*
+     * A call rebuilt from legs (merge_over) has no lines to keep.
+     * TODO: a call the log follower stored while in progress ends in a
+     * batch of its own, not seen quiet, and keeps its lines.
+     */
     it->keep = (!done || c->ended == 0) && c->events_len > 0;
     it->callid = arena_strdup(a, c->callid);
     it->caller = arena_strdup(a, caller);
@@ -437,6 +441,9 @@ leg_cmp(const void *x, const void *y)
  * call stored without its lines (legs text legs, line hashes dv): the new
  * lines cannot be replayed among the old ones, so their legs join the
  * call's as they are.
+ *
+ * TODO: a late line that belongs to a leg stored before (an out-of-order
+ * CONNECT, say) makes a leg of its own instead of changing that leg.
  */
 static enum c311_rc
 add_legs(struct acd_call *c, const uint64_t *ch, size_t cn, const char *caller,
