@@ -1144,14 +1144,12 @@ acd_call_from_legs(const char *callid, const char *caller, const char *text,
     const char *q;
 
     memset(out, 0, sizeof(*out));
-    for (q = text; *q != '\0'; q++) {
-        if (*q == '\n') {
-            nl += q[1] == 'L';
-            nr += q[1] == 'R';
-        }
+    for (q = text; *q != '\0'; q = strchr(q, '\n') + 1) {
+        nl += *q == 'L';
+        nr += *q == 'R';
+        if (strchr(q, '\n') == NULL)
+            return C311_ERR_INVALID;
     }
-    nl += text[0] == 'L';
-    nr += text[0] == 'R';
     copy = arena_strdup(a, text);
     out->legs = arena_alloc(a, (nl + 1) * sizeof(*out->legs));
     out->rings = arena_alloc(a, (nr + 1) * sizeof(*out->rings));

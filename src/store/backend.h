@@ -149,13 +149,13 @@ enum c311_rc store__sqlite_calls_insert(struct sqlx *x,
                                         const struct store__call_row *rows,
                                         size_t n, bool *done, char **cause);
 
-/* A stored call row as a scan reads it; NULL times and durations as -1. */
+/*
+ * What a scan reads of a stored call row: the rest of its summary
+ * follows from its legs (or its lines).
+ */
 struct store__call_cells {
     int64_t id;
-    const char *callid, *caller, *queue, *agent;
-    int64_t entered_at, answered_at, ended_at;
-    const char *outcome;
-    int64_t wait_s, talk_s;
+    const char *callid, *caller;
     const char *events; /* NULL when the row has legs */
     const char *legs;
 };

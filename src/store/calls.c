@@ -1024,7 +1024,11 @@ struct scan_arg {
     size_t n;
 };
 
-/* Reads one row, from its legs or by replaying its lines, for fn. */
+/*
+ * Reads one row, from its legs or by replaying its lines, and hands it
+ * to fn with its summary as the call gives it (the same values the row's
+ * columns hold).
+ */
 static enum c311_rc
 scan_cells(void *arg, const struct store__call_cells *cells)
 {
@@ -1035,28 +1039,29 @@ scan_cells(void *arg, const struct store__call_cells *cells)
 
     if (++s->n % CALLS_PAGE == 0)
         arena_free(&s->a);
-    row.id = cells->id;
-    row.callid = cells->callid;
-    row.caller = cells->caller;
-    row.queue = cells->queue;
-    row.agent = cells->agent;
-    row.entered_at = cells->entered_at;
-    row.answered_at = cells->answered_at < 0 ? 0 : cells->answered_at;
-    row.ended_at = cells->ended_at < 0 ? 0 : cells->ended_at;
-    row.outcome = cells->outcome;
-    row.wait = cells->wait_s;
-    row.talk = cells->talk_s;
     if (cells->legs != NULL)
-        rc = acd_call_from_legs(row.callid, row.caller, cells->legs, &s->a, &c);
+        rc = acd_call_from_legs(cells->callid, cells->caller, cells->legs,
+                                &s->a, &c);
     if (rc == C311_ERR_INVALID && cells->events != NULL &&
         *cells->events != '\0')
-        rc = acd_call_build(row.callid, cells->events, strlen(cells->events),
+        rc = acd_call_build(cells->callid, cells->events, strlen(cells->events),
                             &s->a, &c);
     if (rc == C311_ERR_INVALID)
         return C311_OK;
     if (rc != C311_OK)
         return rc;
-    c.caller = row.caller;
+    c.caller = cells->caller;
+    row.id = cells->id;
+    row.callid = cells->callid;
+    row.caller = cells->caller;
+    row.queue = c.legs[0].queue;
+    row.agent = first_agent(&c);
+    row.entered_at = c.entered;
+    row.answered_at = c.answered;
+    row.ended_at = c.ended;
+    row.outcome = acd_outcome_name(c.outcome);
+    row.wait = c.wait;
+    row.talk = c.talk;
     return s->fn(s->arg, &c, &row);
 }
 

@@ -215,15 +215,6 @@ col_text(sqlite3_stmt *stmt, int i)
     return (const char *)sqlite3_column_text(stmt, i);
 }
 
-/* Column i as an integer, or -1 when NULL. */
-static int64_t
-col_opt_int(sqlite3_stmt *stmt, int i)
-{
-    if (sqlite3_column_type(stmt, i) == SQLITE_NULL)
-        return -1;
-    return sqlite3_column_int64(stmt, i);
-}
-
 enum c311_rc
 store__sqlite_calls_scan(struct sqlx *x, int64_t from, int64_t to,
                          store__call_cells_fn fn, void *arg, char **cause)
@@ -235,9 +226,7 @@ store__sqlite_calls_scan(struct sqlx *x, int64_t from, int64_t to,
     int step;
 
     if (sqlite3_prepare_v2(db,
-                           "SELECT id, callid, caller, queue, agent,"
-                           " entered_at, answered_at, ended_at, outcome,"
-                           " wait_s, talk_s,"
+                           "SELECT id, callid, caller,"
                            " CASE WHEN legs IS NULL THEN events END, legs"
                            " FROM call WHERE entered_at >= ?1"
                            " AND entered_at < ?2 ORDER BY entered_at, id",
@@ -249,16 +238,8 @@ store__sqlite_calls_scan(struct sqlx *x, int64_t from, int64_t to,
         c.id = sqlite3_column_int64(stmt, 0);
         c.callid = col_text(stmt, 1);
         c.caller = col_text(stmt, 2);
-        c.queue = col_text(stmt, 3);
-        c.agent = col_text(stmt, 4);
-        c.entered_at = sqlite3_column_int64(stmt, 5);
-        c.answered_at = col_opt_int(stmt, 6);
-        c.ended_at = col_opt_int(stmt, 7);
-        c.outcome = col_text(stmt, 8);
-        c.wait_s = col_opt_int(stmt, 9);
-        c.talk_s = col_opt_int(stmt, 10);
-        c.events = col_text(stmt, 11);
-        c.legs = col_text(stmt, 12);
+        c.events = col_text(stmt, 3);
+        c.legs = col_text(stmt, 4);
         rc = fn(arg, &c);
     }
     if (rc == C311_OK && step != SQLITE_DONE)
