@@ -59,7 +59,8 @@ measure() {
                 [ -n "$up" ] && [ "$up" != "$timer" ] || break
             done
             [ "$up" = "$timer" ] || continue
-            kb=$(awk '/^RssAnon:/ {print $2}' "/proc/$p/status" 2>/dev/null)
+            kb=$(awk '/^RssAnon:/ {print $2}' "/proc/$p/status" \
+                2>/dev/null || true)
             [ "${kb:-0}" -gt "$peak" ] && peak=$kb
         done
         sleep 0.05
