@@ -184,34 +184,36 @@ on_pg(const struct sqlx *x)
     return x->exec == store__pg_exec;
 }
 
-/* Orders batch items by callid. */
+/* Orders batch items by callid, then batch order. */
 static int
 item_cmp(const void *x, const void *y)
 {
     const struct put_item *a = *(struct put_item *const *)x;
     const struct put_item *b = *(struct put_item *const *)y;
+    int c = strcmp(a->callid, b->callid);
 
-    return strcmp(a->callid, b->callid);
+    return c != 0 ? c : (a > b) - (a < b);
 }
 
-/* Finds the item of callid in the batch's index, or NULL. */
+/*
+ * Finds the item of callid in the batch's index, the first in batch
+ * order when it is there twice, or NULL.
+ */
 static struct put_item *
 item_of(struct put_arg *w, const char *callid)
 {
     size_t lo = 0, hi = w->b->n, mid;
-    int c;
 
     while (callid != NULL && lo < hi) {
         mid = (lo + hi) / 2;
-        c = strcmp(callid, w->index[mid]->callid);
-        if (c == 0)
-            return w->index[mid];
-        if (c < 0)
-            hi = mid;
-        else
+        if (strcmp(w->index[mid]->callid, callid) < 0)
             lo = mid + 1;
+        else
+            hi = mid;
     }
-    return NULL;
+    if (callid == NULL || lo == w->b->n || strcmp(w->index[lo]->callid, callid))
+        return NULL;
+    return w->index[lo];
 }
 
 /* Writes the items of the batch as one JSON array into b. */
@@ -590,17 +592,56 @@ merge_one(struct sqlx *x, struct put_arg *w, struct put_item *it,
     return rewrite(x, &copy, cause);
 }
 
+/* A stored row found for the items of a batch, by callid. */
+struct stored {
+    const char *callid;
+    size_t row;
+    bool stale; /* rewritten since it was read */
+};
+
+/* Orders stored rows by callid. */
+static int
+stored_cmp(const void *x, const void *y)
+{
+    return strcmp(((const struct stored *)x)->callid,
+                  ((const struct stored *)y)->callid);
+}
+
+/* Merges item it with the stored row i of rows. */
+static enum c311_rc
+merge_row(struct sqlx *x, struct put_arg *w, struct put_item *it,
+          const struct sqlx_rows *rows, size_t i, char **cause)
+{
+    const char *ev = sqlx_cell(rows, i, 1);
+
+    if (ev != NULL && *ev != '\0')
+        return merge_one(x, w, it, ev, cause);
+    return merge_over(x, w, it, sqlx_cell(rows, i, 2), sqlx_cell(rows, i, 3),
+                      sqlx_cell(rows, i, 4), cause);
+}
+
+/* Reads the stored row of callid again, into one. */
+static enum c311_rc
+reread(struct sqlx *x, const char *callid, struct sqlx_rows *one, char **cause)
+{
+    return sqlx_exec(x,
+                     "SELECT callid, events, caller, legs, digest FROM call"
+                     " WHERE callid = $1",
+                     (struct sqlx_val[]){SQLX_T(callid)}, 1, one, cause);
+}
+
 /*
- * Merges the items a batch found stored already: reads their stored rows
- * in one statement, then rebuilds each.
+ * Merges the items a batch found stored already, in batch order: reads
+ * their stored rows in one statement, then rebuilds each. A callid twice
+ * in the batch merges the second time with the row the first rewrote.
  */
 static enum c311_rc
 merge_batch(struct sqlx *x, struct put_arg *w, char **cause)
 {
     struct buf b = BUF_INIT(CALLS_BATCH_JSON_MAX);
-    struct sqlx_rows rows;
+    struct sqlx_rows rows, one;
+    struct stored *v, key, *hit;
     struct put_item *it;
-    const char *ev;
     enum c311_rc rc = C311_OK;
     size_t i, k = 0;
 
@@ -618,28 +659,37 @@ merge_batch(struct sqlx *x, struct put_arg *w, char **cause)
         return b.failed ? store__fail(cause, C311_ERR_NOMEM, "out of memory")
                         : C311_OK;
     }
-    rc = index_batch(w, x->a, cause);
-    if (rc == C311_OK)
-        rc = sqlx_exec(x,
-                       on_pg(x) ? "SELECT callid, events, caller, legs, digest"
-                                  " FROM call WHERE callid"
-                                  " IN (SELECT jsonb_array_elements_text($1))"
-                                : "SELECT callid, events, caller, legs, digest"
-                                  " FROM call WHERE callid"
-                                  " IN (SELECT value FROM json_each($1))",
-                       (struct sqlx_val[]){SQLX_J(b.data)}, 1, &rows, cause);
+    rc = sqlx_exec(x,
+                   on_pg(x) ? "SELECT callid, events, caller, legs, digest"
+                              " FROM call WHERE callid"
+                              " IN (SELECT jsonb_array_elements_text($1))"
+                            : "SELECT callid, events, caller, legs, digest"
+                              " FROM call WHERE callid"
+                              " IN (SELECT value FROM json_each($1))",
+                   (struct sqlx_val[]){SQLX_J(b.data)}, 1, &rows, cause);
     buf_release(&b);
-    for (i = 0; rc == C311_OK && i < rows.nrows; i++) {
-        it = item_of(w, sqlx_cell(&rows, i, 0));
-        if (it == NULL || it->inserted)
+    if (rc != C311_OK)
+        return rc;
+    v = arena_alloc(x->a, (rows.nrows + 1) * sizeof(*v));
+    if (v == NULL)
+        return store__fail(cause, C311_ERR_NOMEM, "out of memory");
+    for (i = 0; i < rows.nrows; i++)
+        v[i] = (struct stored){sqlx_cell(&rows, i, 0), i, false};
+    qsort(v, rows.nrows, sizeof(*v), stored_cmp);
+    for (i = 0; rc == C311_OK && i < w->b->n; i++) {
+        it = &w->b->items[i];
+        key.callid = it->callid;
+        if (it->inserted || (hit = bsearch(&key, v, rows.nrows, sizeof(*v),
+                                           stored_cmp)) == NULL)
             continue;
-        ev = sqlx_cell(&rows, i, 1);
-        if (ev != NULL && *ev != '\0')
-            rc = merge_one(x, w, it, ev, cause);
-        else
-            rc = merge_over(x, w, it, sqlx_cell(&rows, i, 2),
-                            sqlx_cell(&rows, i, 3), sqlx_cell(&rows, i, 4),
-                            cause);
+        if (!hit->stale) {
+            rc = merge_row(x, w, it, &rows, hit->row, cause);
+        } else {
+            rc = reread(x, it->callid, &one, cause);
+            if (rc == C311_OK && one.nrows == 1)
+                rc = merge_row(x, w, it, &one, 0, cause);
+        }
+        hit->stale = true;
     }
     return rc;
 }

@@ -351,3 +351,61 @@ Test(S(store_calls), rows_without_legs_are_replayed)
     cr_assert_eq(c.outcome, ACD_COMPLETED);
     store_close(st);
 }
+
+/* Feeds each line of text to s. */
+static void
+feed_lines(struct acd_stream *s, const char *text)
+{
+    const char *p = text, *nl;
+
+    while (*p != '\0') {
+        nl = strchr(p, '\n');
+        acd_stream_feed(s, p, (size_t)(nl - p));
+        p = nl + 1;
+    }
+}
+
+/*
+ * A callid handed out twice in one batch (its lines came back after it
+ * was over): the first is inserted, the second merges into it.
+ */
+Test(S(store_calls), one_callid_twice_in_a_batch)
+{
+    struct store *st = fixture_open();
+    struct acd_stream *s = acd_stream_new(NULL);
+    struct arena a = ARENA_INIT;
+    struct acd_pending_call *v1, *v2, all[8];
+    struct calls_put_stats k = {0, 0, 0, 0};
+    struct acd_leg legs[2];
+    struct acd_call c = {0};
+    char *cause = NULL;
+    size_t n1, n2, i;
+
+    c.legs = legs;
+    feed_lines(s, "100|d1|q|NONE|ENTERQUEUE||+15550100107|1\n"
+                  "110|d1|q|NONE|ABANDON|1|1|10\n"
+                  "900|x1|q|NONE|ENTERQUEUE||+15550100108|1\n");
+    cr_assert_eq(acd_stream_take(s, false, 8, &a, &v1, &n1), C311_OK);
+    cr_assert_eq(n1, 1);
+    cr_assert(v1[0].done);
+    feed_lines(s, "1000|d1|r|NONE|ENTERQUEUE||+15550100107|1\n"
+                  "1030|d1|r|NONE|ABANDON|1|1|30\n"
+                  "5000|x2|q|NONE|ENTERQUEUE||+15550100109|1\n");
+    cr_assert_eq(acd_stream_take(s, true, 8, &a, &v2, &n2), C311_OK);
+    for (i = 0; i < n1; i++)
+        all[i] = v1[i];
+    for (i = 0; i < n2; i++)
+        all[n1 + i] = v2[i];
+    cr_assert_eq(calls_put(st, all, n1 + n2, NULL, 0, NULL, &k, &cause),
+                 C311_OK, "calls_put: %s", cause ? cause : "?");
+    cr_assert_eq(k.inserted, 3); /* d1, x1, x2 */
+    cr_assert_eq(k.merged, 1);
+    cr_assert_eq(fixture_sql_int("SELECT count(*) FROM call"), 3);
+    cr_assert_eq(calls_scan(st, 100, 101, note_legs, &c, NULL), C311_OK);
+    cr_assert_eq(c.nlegs, 2);
+    cr_assert_eq(c.ended, 1030);
+    cr_assert_eq(c.legs[1].wait, 30);
+    acd_stream_free(s);
+    arena_free(&a);
+    store_close(st);
+}
