@@ -1,7 +1,9 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * Calls in the store, on store/sqlx.h: the same SQL on SQLite and
- * PostgreSQL. See store/calls.h.
+ * PostgreSQL, except that SQLite inserts a batch with one prepared
+ * statement and scans with one stepped statement (store/sqlite_sqlx.c).
+ * See store/calls.h.
  */
 #include <inttypes.h>
 #include <stdio.h>
@@ -1088,7 +1090,7 @@ scan_cells(void *arg, const struct store__call_cells *cells)
     enum c311_rc rc = C311_ERR_INVALID;
 
     if (++s->n % CALLS_PAGE == 0)
-        arena_free(&s->a);
+        arena_reset(&s->a);
     if (cells->legs != NULL)
         rc = acd_call_from_legs(cells->callid, cells->caller, cells->legs,
                                 &s->a, &c);

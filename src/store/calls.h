@@ -1,11 +1,16 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * The contact centre's calls in the store, written once on store/sqlx.h
- * for every back end. A call is kept as its event set (canonical queue_log
- * lines, core/acd.h) plus a summary for look-ups; writing a call whose
+ * for every back end (with a faster path for SQLite's bulk inserts and
+ * scans). A call is kept as a summary for look-ups and its legs and
+ * rings as compact text for reports (acd_call_legs_text), plus, while it
+ * may still grow, its event set (canonical queue_log lines, core/acd.h);
+ * once it is over, the hashes of its lines instead. Writing a call whose
  * callid is stored already merges the two event sets and rebuilds the
- * call, so reading the same lines twice changes nothing. Agent login and
- * pause spans feed occupancy; a followed log's position is kept per path.
+ * call, or, for a call stored without its lines, adds the legs of lines
+ * it did not have; so reading the same lines twice changes nothing.
+ * Agent login and pause spans feed occupancy; a followed log's position
+ * is kept per path.
  */
 #ifndef CIVIC311_STORE_CALLS_H
 #define CIVIC311_STORE_CALLS_H
@@ -102,9 +107,9 @@ typedef enum c311_rc (*calls_scan_fn)(void *arg, const struct acd_call *c,
                                       const struct calls_row *row);
 
 /*
- * Rebuilds every call whose first entry is in [from, to), in order of
- * entry, and hands each to fn. Reads a page at a time, so memory does not
- * grow with the number of calls.
+ * Reads every call whose first entry is in [from, to), in order of
+ * entry, from its legs (or by replaying its event set when it has none)
+ * and hands each to fn. Memory does not grow with the number of calls.
  */
 enum c311_rc calls_scan(struct store *st, int64_t from, int64_t to,
                         calls_scan_fn fn, void *arg, char **cause);
