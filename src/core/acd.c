@@ -19,7 +19,7 @@ struct kind_name {
     enum acd_kind kind;
 };
 
-/* Sorted by name for bsearch; Asterisk's own spelling. */
+/* Asterisk's own spelling. */
 static const struct kind_name kind_names[] = {
     {"ABANDON", ACD_EV_ABANDON},
     {"ADDMEMBER", ACD_EV_ADDMEMBER},
@@ -53,22 +53,29 @@ static const struct kind_name kind_names[] = {
 
 #define NELEMS(v) (sizeof(v) / sizeof((v)[0]))
 
-/* Orders a name against a table entry, for bsearch. */
-static int
-kind_cmp(const void *key, const void *entry)
+/* Looks up the n bytes of an event name in kind_names. */
+static enum acd_kind
+kind_of_n(const char *name, size_t n)
 {
-    return strcmp(key, ((const struct kind_name *)entry)->name);
+    static size_t lens[NELEMS(kind_names)];
+    size_t i;
+
+    if (lens[0] == 0) { /* the same values from any thread */
+        for (i = 0; i < NELEMS(kind_names); i++)
+            lens[i] = strlen(kind_names[i].name);
+    }
+    for (i = 0; i < NELEMS(kind_names); i++) {
+        if (lens[i] == n && memcmp(kind_names[i].name, name, n) == 0)
+            return kind_names[i].kind;
+    }
+    return ACD_EV_UNKNOWN;
 }
 
-/* Looks the event name up in kind_names. */
+/* Looks the event name up in kind_names: by length, then bytes. */
 enum acd_kind
 acd_kind_of(const char *name)
 {
-    const struct kind_name *k;
-
-    k = bsearch(name, kind_names, NELEMS(kind_names), sizeof(kind_names[0]),
-                kind_cmp);
-    return k != NULL ? k->kind : ACD_EV_UNKNOWN;
+    return kind_of_n(name, strlen(name));
 }
 
 /* ---- canonical lines ---- */
@@ -125,7 +132,14 @@ put_field(char *out, size_t *pos, const char *f, size_t n)
     const unsigned char *s = (const unsigned char *)f;
     size_t i = 0, k;
 
+    /* Plain printable ASCII, the usual case, is copied as it is. */
+    while (i < n && s[i] >= 0x20 && s[i] < 0x7f && s[i] != '|')
+        i++;
+    if (i == n)
+        return put_bytes(out, pos, f, n);
     if (memchr(f, '|', n) != NULL)
+        return false;
+    if (!put_bytes(out, pos, f, i))
         return false;
     while (i < n) {
         k = utf8_len(s + i, n - i);
@@ -148,8 +162,8 @@ acd_canonical_fields(int64_t at, const char *const *f, const size_t *flen,
                      size_t nf, char *out, size_t *outlen)
 {
     char num[24];
-    size_t i, pos = 0, last;
-    int k;
+    size_t i, pos = 0, last, k = 0;
+    uint64_t v = (uint64_t)at;
 
     if (nf < 4 || nf > 4 + ACD_MAX_DATA || at < 0 || flen[0] == 0 ||
         flen[3] == 0)
@@ -157,8 +171,11 @@ acd_canonical_fields(int64_t at, const char *const *f, const size_t *flen,
     last = nf;
     while (last > 4 && flen[last - 1] == 0)
         last--;
-    k = snprintf(num, sizeof(num), "%" PRId64, at);
-    if (!put_bytes(out, &pos, num, (size_t)k))
+    do {
+        num[sizeof(num) - 1 - k++] = (char)('0' + v % 10);
+        v /= 10;
+    } while (v != 0);
+    if (!put_bytes(out, &pos, num + sizeof(num) - k, k))
         return ACD_LINE_MALFORMED;
     for (i = 0; i < last; i++) {
         if (!put_bytes(out, &pos, "|", 1) ||
@@ -188,6 +205,51 @@ parse_epoch(const char *s, size_t n, int64_t *out)
     return true;
 }
 
+/*
+ * True when a trimmed pipe line is its own canonical text, as nearly every
+ * line Asterisk writes is: printable ASCII, an epoch without leading
+ * zeros, a callid and an event name, at most ACD_MAX_DATA data fields
+ * and no empty one at the end.
+ */
+static bool
+already_canonical(const char *s, size_t n)
+{
+    const uint64_t ones = UINT64_C(0x0101010101010101);
+    const uint64_t highs = UINT64_C(0x8080808080808080);
+    size_t i, bars = 0, bar[4] = {0, 0, 0, 0};
+    const char *q, *p = s;
+    uint64_t w;
+
+    if (n == 0 || n >= ACD_LINE_MAX || s[n - 1] == '|' ||
+        (s[0] == '0' && s[1] != '|'))
+        return false;
+    /* Eight bytes at a time: none below 0x20 or above 0x7e. */
+    for (i = 0; i + 8 <= n; i += 8) {
+        memcpy(&w, s + i, 8);
+        if (((w - ones * 0x20) & ~w & highs) != 0 ||
+            (((w + ones * (127 - 0x7e)) | w) & highs) != 0)
+            return false;
+    }
+    for (; i < n; i++) {
+        if ((unsigned char)s[i] < 0x20 || (unsigned char)s[i] > 0x7e)
+            return false;
+    }
+    while ((q = memchr(p, '|', n - (size_t)(p - s))) != NULL) {
+        if (bars < 4)
+            bar[bars] = (size_t)(q - s);
+        bars++;
+        p = q + 1;
+    }
+    if (bars < 4 || bars > 4 + ACD_MAX_DATA || bar[0] < 1 || bar[0] > 12 ||
+        bar[1] <= bar[0] + 1 || bar[3] + 1 >= n || s[bar[3] + 1] == '|')
+        return false;
+    for (i = 0; i < bar[0]; i++) {
+        if (s[i] < '0' || s[i] > '9')
+            return false;
+    }
+    return true;
+}
+
 /* Splits a pipe-format line into fields and writes its canonical text. */
 enum acd_line
 acd_canonical_pipe(const char *line, size_t len, char *out, size_t *outlen)
@@ -206,6 +268,12 @@ acd_canonical_pipe(const char *line, size_t len, char *out, size_t *outlen)
     if (p == line + len)
         return ACD_LINE_BLANK;
     end = line + len;
+    if (already_canonical(p, (size_t)(end - p))) {
+        memcpy(out, p, (size_t)(end - p));
+        out[end - p] = '\0';
+        *outlen = (size_t)(end - p);
+        return ACD_LINE_OK;
+    }
     bar = memchr(p, '|', (size_t)(end - p));
     if (bar == NULL || !parse_epoch(p, (size_t)(bar - p), &at))
         return ACD_LINE_MALFORMED;
@@ -224,35 +292,51 @@ acd_canonical_pipe(const char *line, size_t len, char *out, size_t *outlen)
     return acd_canonical_fields(at, f, flen, nf, out, outlen);
 }
 
-/* Cuts a canonical line at its bars and names its fields. */
-bool
-acd_event_parse(char *line, struct acd_event *ev)
+/* True when the n bytes at s spell NONE. */
+static bool
+is_none(const char *s, size_t n)
+{
+    return n == 4 && memcmp(s, "NONE", 4) == 0;
+}
+
+/* Cuts the len bytes of a canonical line at its bars into ev. */
+static bool
+event_parse_n(char *line, size_t len, struct acd_event *ev)
 {
     char *f[5 + ACD_MAX_DATA];
+    size_t flen[5 + ACD_MAX_DATA];
     size_t nf = 0, i;
-    char *p = line, *bar;
+    char *p = line, *q, *end = line + len;
 
     for (;;) {
         if (nf == NELEMS(f))
             return false;
-        f[nf++] = p;
-        bar = strchr(p, '|');
-        if (bar == NULL)
+        q = memchr(p, '|', (size_t)(end - p));
+        f[nf] = p;
+        flen[nf++] = (size_t)((q != NULL ? q : end) - p);
+        if (q == NULL)
             break;
-        *bar = '\0';
-        p = bar + 1;
+        *q = '\0';
+        p = q + 1;
     }
-    if (nf < 5 || !parse_epoch(f[0], strlen(f[0]), &ev->at))
+    if (nf < 5 || !parse_epoch(f[0], flen[0], &ev->at))
         return false;
     ev->callid = f[1];
-    ev->queue = strcmp(f[2], "NONE") == 0 ? "" : f[2];
-    ev->agent = strcmp(f[3], "NONE") == 0 ? "" : f[3];
+    ev->queue = is_none(f[2], flen[2]) ? "" : f[2];
+    ev->agent = is_none(f[3], flen[3]) ? "" : f[3];
     ev->name = f[4];
-    ev->kind = acd_kind_of(f[4]);
+    ev->kind = kind_of_n(f[4], flen[4]);
     ev->ndata = (unsigned)(nf - 5);
     for (i = 0; i < ACD_MAX_DATA; i++)
         ev->data[i] = i < ev->ndata ? f[5 + i] : "";
     return true;
+}
+
+/* Cuts a canonical line at its bars and names its fields. */
+bool
+acd_event_parse(char *line, struct acd_event *ev)
+{
+    return event_parse_n(line, strlen(line), ev);
 }
 
 /* ---- names of outcomes ---- */
@@ -348,8 +432,9 @@ struct item {
 
 /*
  * A hash of n bytes, eight at a time (multiply and fold, as in common
- * non-cryptographic hashes): only used in this process to find equal
- * lines and callids quickly, so byte order does not matter.
+ * non-cryptographic hashes): finds equal lines and callids quickly, and
+ * is a stored line's identity (acd_line_hash), read in the machine's
+ * byte order: little-endian on every platform the store runs on.
  */
 static uint64_t
 hash_bytes(const char *s, size_t n)
@@ -365,6 +450,13 @@ hash_bytes(const char *s, size_t n)
     memcpy(&w, s, n);
     h = (h ^ w) * UINT64_C(0xc4ceb9fe1a85ec53);
     return h ^ (h >> 29);
+}
+
+/* The stored identity of a canonical line. */
+uint64_t
+acd_line_hash(const char *line, size_t len)
+{
+    return hash_bytes(line, len);
 }
 
 /* Orders items by hash, then text, then appearance: equal lines meet. */
@@ -698,8 +790,8 @@ summarise_durations(struct acd_call *c)
 }
 
 /* Fills the call's own times and outcome from its legs. */
-static void
-summarise(struct acd_call *c)
+void
+acd_call_summarise(struct acd_call *c)
 {
     const struct acd_leg *last = &c->legs[c->nlegs - 1];
     const struct acd_leg *first_answered = NULL;
@@ -719,6 +811,27 @@ summarise(struct acd_call *c)
     summarise_durations(c);
 }
 
+/* Sorts n items: by insertion when they are few, as a call's lines are. */
+static void
+sort_items(struct item *v, size_t n, int (*cmp)(const void *, const void *))
+{
+    struct item t;
+    size_t i, j;
+
+    if (n > 16) {
+        qsort(v, n, sizeof(*v), cmp);
+        return;
+    }
+    for (i = 1; i < n; i++) {
+        if (cmp(&v[i - 1], &v[i]) <= 0)
+            continue;
+        t = v[i];
+        for (j = i; j > 0 && cmp(&v[j - 1], &t) > 0; j--)
+            v[j] = v[j - 1];
+        v[j] = t;
+    }
+}
+
 /*
  * Splits text into items of callid, drops repeated lines and sorts the
  * rest by time. Lines point into text; the parsed fields into one copy of
@@ -732,34 +845,36 @@ collect(const char *callid, const char *text, size_t len, struct arena *a,
     char *copy;
     size_t cap = 1, k = 0, i, j, start;
 
-    for (i = 0; i < len; i++)
-        cap += text[i] == '\n';
+    const char *nl;
+
+    for (nl = text; (nl = memchr(nl, '\n', len - (size_t)(nl - text))) != NULL;
+         nl++)
+        cap++;
     copy = arena_strndup(a, text, len);
     v = arena_alloc(a, cap * sizeof(*v));
     if (copy == NULL || v == NULL)
         return C311_ERR_NOMEM;
     for (start = 0; start < len; start = i + 1) {
-        for (i = start; i < len && text[i] != '\n'; i++)
-            ;
-        copy[i < len ? i : len] = '\0';
+        nl = memchr(text + start, '\n', len - start);
+        i = nl != NULL ? (size_t)(nl - text) : len;
+        copy[i] = '\0';
         v[k].line = text + start;
         v[k].len = i - start;
-        if (v[k].len == 0 || !acd_event_parse(copy + start, &v[k].ev) ||
+        if (v[k].len == 0 || !event_parse_n(copy + start, v[k].len, &v[k].ev) ||
             strcmp(v[k].ev.callid, callid) != 0)
             continue;
         v[k].hash = hash_bytes(v[k].line, v[k].len);
         v[k].idx = k;
         k++;
     }
-    if (k > 0)
-        qsort(v, k, sizeof(*v), item_cmp_identity);
+    sort_items(v, k, item_cmp_identity);
     for (i = j = 0; i < k; i++) {
         if (j > 0 && v[i].hash == v[j - 1].hash && v[i].len == v[j - 1].len &&
             memcmp(v[i].line, v[j - 1].line, v[i].len) == 0)
             continue;
         v[j++] = v[i];
     }
-    qsort(v, j, sizeof(*v), item_cmp_time);
+    sort_items(v, j, item_cmp_time);
     *out = v;
     *n = j;
     return C311_OK;
@@ -771,13 +886,27 @@ write_events(struct acd_call *c, const struct item *v, size_t n,
              struct arena *a)
 {
     size_t i, len = 0;
+    uint64_t *h;
     char *p;
 
     for (i = 0; i < n; i++)
         len += v[i].len + 1;
     p = arena_alloc(a, len + 1);
-    if (p == NULL)
+    h = arena_alloc(a, (n + 1) * sizeof(*h));
+    if (p == NULL || h == NULL)
         return C311_ERR_NOMEM;
+    for (i = 0; i < n; i++)
+        h[i] = v[i].hash;
+    for (i = 1; i < n; i++) { /* by insertion: a call has few lines */
+        uint64_t t = h[i];
+        size_t j;
+
+        for (j = i; j > 0 && h[j - 1] > t; j--)
+            h[j] = h[j - 1];
+        h[j] = t;
+    }
+    c->hashes = h;
+    c->nhashes = n;
     c->events = p;
     c->events_len = len;
     for (i = 0; i < n; i++) {
@@ -811,8 +940,242 @@ acd_call_build(const char *callid, const char *text, size_t len,
         return C311_ERR_NOMEM;
     if (out->nlegs == 0)
         return C311_ERR_INVALID;
-    summarise(out);
+    acd_call_summarise(out);
     return write_events(out, v, n, a);
+}
+
+/* ---- legs as text ---- */
+
+/*
+ * Legs text: one line per leg, then one per ring, fields between '|'
+ * (no name in a canonical line holds '|' or a line break):
+ *   L|queue|entered|derived|answered|ended|outcome|wait|talk|agent|hangup|
+ *     transfer|rings
+ *   R|at|queue|agent|ms
+ */
+
+/* Writes v in decimal at p; returns the end. */
+static char *
+put_int(char *p, int64_t v)
+{
+    char tmp[24];
+    uint64_t u = v < 0 ? (uint64_t)0 - (uint64_t)v : (uint64_t)v;
+    size_t n = 0;
+
+    if (v < 0)
+        *p++ = '-';
+    do {
+        tmp[n++] = (char)('0' + u % 10);
+        u /= 10;
+    } while (u != 0);
+    while (n > 0)
+        *p++ = tmp[--n];
+    return p;
+}
+
+/* Writes s (NULL as nothing) and a bar at p; returns the end. */
+static char *
+put_str(char *p, const char *s, char sep)
+{
+    size_t n = s != NULL ? strlen(s) : 0;
+
+    memcpy(p, s != NULL ? s : "", n);
+    p[n] = sep;
+    return p + n + 1;
+}
+
+/* Bytes a string takes in legs text, with its separator. */
+static size_t
+str_room(const char *s)
+{
+    return (s != NULL ? strlen(s) : 0) + 1;
+}
+
+/* Writes the legs and rings of c as text. */
+char *
+acd_call_legs_text(const struct acd_call *c, struct arena *a)
+{
+    const struct acd_leg *l;
+    const struct acd_ring *r;
+    size_t room = 1, i;
+    char *out, *p;
+
+    for (i = 0; i < c->nlegs; i++) {
+        l = &c->legs[i];
+        room += 2 + 10 * 22 + str_room(l->queue) + str_room(l->agent) +
+                str_room(l->transfer_to);
+    }
+    for (i = 0; i < c->nrings; i++)
+        room += 2 + 2 * 22 + str_room(c->rings[i].queue) +
+                str_room(c->rings[i].agent);
+    out = p = arena_alloc(a, room);
+    if (out == NULL)
+        return NULL;
+    for (i = 0; i < c->nlegs; i++) {
+        l = &c->legs[i];
+        *p++ = 'L';
+        *p++ = '|';
+        p = put_str(p, l->queue, '|');
+        p = put_int(p, l->entered);
+        *p++ = '|';
+        *p++ = l->entered_derived ? '1' : '0';
+        *p++ = '|';
+        p = put_int(p, l->answered);
+        *p++ = '|';
+        p = put_int(p, l->ended);
+        *p++ = '|';
+        p = put_int(p, l->outcome);
+        *p++ = '|';
+        p = put_int(p, l->wait);
+        *p++ = '|';
+        p = put_int(p, l->talk);
+        *p++ = '|';
+        p = put_str(p, l->agent, '|');
+        p = put_int(p, l->hangup);
+        *p++ = '|';
+        p = put_str(p, l->transfer_to, '|');
+        p = put_int(p, l->rings);
+        *p++ = '\n';
+    }
+    for (i = 0; i < c->nrings; i++) {
+        r = &c->rings[i];
+        *p++ = 'R';
+        *p++ = '|';
+        p = put_int(p, r->at);
+        *p++ = '|';
+        p = put_str(p, r->queue, '|');
+        p = put_str(p, r->agent, '|');
+        p = put_int(p, r->ms);
+        *p++ = '\n';
+    }
+    *p = '\0';
+    return out;
+}
+
+/* Reads a decimal field (maybe negative) that ends the field list f. */
+static bool
+field_int(const char *s, int64_t *out)
+{
+    bool neg = *s == '-';
+    int64_t v = 0;
+    size_t i = neg;
+
+    if (s[i] == '\0')
+        return false;
+    for (; s[i] != '\0'; i++) {
+        if (s[i] < '0' || s[i] > '9' || i > 19)
+            return false;
+        v = v * 10 + (s[i] - '0');
+    }
+    *out = neg ? -v : v;
+    return true;
+}
+
+/* Cuts line at its bars into at most max fields; returns their number. */
+static size_t
+cut_fields(char *line, char **f, size_t max)
+{
+    size_t n = 0;
+    char *bar;
+
+    for (;;) {
+        if (n == max)
+            return max + 1;
+        f[n++] = line;
+        bar = strchr(line, '|');
+        if (bar == NULL)
+            return n;
+        *bar = '\0';
+        line = bar + 1;
+    }
+}
+
+/* Reads one "L|..." line into l. */
+static bool
+leg_line(char **f, size_t nf, struct acd_leg *l)
+{
+    int64_t v[9];
+    static const int at[9] = {2, 3, 4, 5, 6, 7, 8, 10, 12};
+    size_t i;
+
+    if (nf != 13)
+        return false;
+    for (i = 0; i < 9; i++) {
+        if (!field_int(f[at[i]], &v[i]))
+            return false;
+    }
+    if (v[4] < 0 || v[4] >= ACD_NOUTCOMES || v[7] < ACD_HANGUP_NONE ||
+        v[7] > ACD_HANGUP_TRANSFER || v[8] < 0)
+        return false;
+    memset(l, 0, sizeof(*l));
+    l->queue = f[1];
+    l->entered = v[0];
+    l->entered_derived = v[1] != 0;
+    l->answered = v[2];
+    l->ended = v[3];
+    l->outcome = (enum acd_outcome)v[4];
+    l->wait = v[5];
+    l->talk = v[6];
+    l->agent = f[9][0] != '\0' ? f[9] : NULL;
+    l->hangup = (enum acd_hangup)v[7];
+    l->transfer_to = f[11][0] != '\0' ? f[11] : NULL;
+    l->rings = (unsigned)v[8];
+    return true;
+}
+
+/* Reads one "R|..." line into r. */
+static bool
+ring_line(char **f, size_t nf, struct acd_ring *r)
+{
+    if (nf != 5 || !field_int(f[1], &r->at) || !field_int(f[4], &r->ms))
+        return false;
+    r->queue = f[2];
+    r->agent = f[3];
+    return true;
+}
+
+/* Reads legs text back into a call. */
+enum c311_rc
+acd_call_from_legs(const char *callid, const char *caller, const char *text,
+                   struct arena *a, struct acd_call *out)
+{
+    size_t nl = 0, nr = 0, nf;
+    char *copy, *p, *nlp, *f[14];
+    const char *q;
+
+    memset(out, 0, sizeof(*out));
+    for (q = text; *q != '\0'; q = strchr(q, '\n') + 1) {
+        nl += *q == 'L';
+        nr += *q == 'R';
+        if (strchr(q, '\n') == NULL)
+            return C311_ERR_INVALID;
+    }
+    copy = arena_strdup(a, text);
+    out->legs = arena_alloc(a, (nl + 1) * sizeof(*out->legs));
+    out->rings = arena_alloc(a, (nr + 1) * sizeof(*out->rings));
+    if (copy == NULL || out->legs == NULL || out->rings == NULL)
+        return C311_ERR_NOMEM;
+    out->callid = callid;
+    out->caller = caller;
+    for (p = copy; *p != '\0'; p = nlp + 1) {
+        nlp = strchr(p, '\n');
+        if (nlp == NULL)
+            return C311_ERR_INVALID;
+        *nlp = '\0';
+        nf = cut_fields(p, f, NELEMS(f));
+        if (p[0] == 'L' && p[1] == '\0' && out->nlegs < nl &&
+            leg_line(f, nf, &out->legs[out->nlegs]))
+            out->nlegs++;
+        else if (p[0] == 'R' && p[1] == '\0' && out->nrings < nr &&
+                 ring_line(f, nf, &out->rings[out->nrings]))
+            out->nrings++;
+        else
+            return C311_ERR_INVALID;
+    }
+    if (out->nlegs == 0)
+        return C311_ERR_INVALID;
+    acd_call_summarise(out);
+    return C311_OK;
 }
 
 /* ---- streams ---- */
@@ -1191,7 +1554,7 @@ acd_stream_feed_canonical(struct acd_stream *s, const char *c, size_t len)
     }
     memcpy(buf, c, len);
     buf[len] = '\0';
-    if (!acd_event_parse(buf, &ev)) {
+    if (!event_parse_n(buf, len, &ev)) {
         s->counts.malformed++;
         return ACD_LINE_MALFORMED;
     }
@@ -1275,6 +1638,7 @@ take_from(struct acd_stream *s, struct list *l, bool all, size_t max,
     while (*n < max && (h = l->head) != NULL && (all || held_ready(s, h))) {
         if (!hand_out(h, a, &v[*n]))
             return false;
+        v[*n].done = h->ended && s->clock - h->touched >= s->opts.grace;
         (*n)++;
         held_unlink(s, h);
         held_free(h);

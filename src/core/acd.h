@@ -183,7 +183,38 @@ struct acd_call {
     const char *events; /* the event set: canonical lines sorted by time,
                            each ending in '\n' */
     size_t events_len;
+    const uint64_t *hashes; /* acd_line_hash of each line of the set,
+                               ascending, each once */
+    size_t nhashes;
 };
+
+/*
+ * A 64-bit hash of a canonical line (without its newline), the same in
+ * every process on a little-endian machine: the stored identity of a line
+ * once its call's event set is no longer kept (store/calls.h).
+ */
+uint64_t acd_line_hash(const char *line, size_t len);
+
+/*
+ * Fills the call's own times, outcome, wait and talk from its legs (as
+ * acd_call_build does), e.g. after legs were added.
+ */
+void acd_call_summarise(struct acd_call *c);
+
+/*
+ * The legs and rings of c as compact text, one line each, in a: what a
+ * report needs of a call without its event set. NULL when a runs out.
+ */
+char *acd_call_legs_text(const struct acd_call *c, struct arena *a);
+
+/*
+ * Reads legs text (from acd_call_legs_text) back into out, with the
+ * call's callid and caller, and summarises it. Strings point into a copy
+ * in a. C311_ERR_INVALID when the text is not legs text.
+ */
+enum c311_rc acd_call_from_legs(const char *callid, const char *caller,
+                                const char *text, struct arena *a,
+                                struct acd_call *out);
 
 /*
  * Rebuilds call callid from text: canonical lines separated by '\n' (as
@@ -242,6 +273,8 @@ struct acd_pending_call {
     const char *callid;
     const char *text; /* canonical lines, each ending in '\n' */
     size_t len;
+    bool done; /* ended and quiet for the grace period: no line of it is
+                  expected any more */
 };
 
 struct acd_stream;

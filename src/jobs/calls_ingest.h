@@ -16,10 +16,14 @@
 #include "io/queuelog.h"
 #include "store/calls.h"
 
+struct calls_writer;
+
 struct calls_ingest {
     struct store *st;
     struct acd_stream *stream;
     struct queuelog_reader *reader;
+    struct calls_batch *batch;   /* ready calls not yet written */
+    struct calls_writer *writer; /* a file import's writing thread */
     struct calls_put_stats stats;
 };
 

@@ -231,7 +231,13 @@ static void *
 follow_main(void *arg)
 {
     struct queuelog_follow *f = arg;
+    char *cause = NULL;
 
+    /* An import cut short may have left the call table without them. */
+    if (calls_indexes_ensure(f->st, &cause) != C311_OK)
+        log_warning("calls", "cannot build the call indexes: %s",
+                    cause ? cause : "unknown error");
+    free(cause);
     do
         tick(f);
     while (wait_tick(f));

@@ -127,6 +127,51 @@ enum c311_rc store__sqlite_exec(struct sqlx *x, const char *sql,
                                 const struct sqlx_val *params, size_t n,
                                 struct sqlx_rows *out, char **cause);
 
+/*
+ * A call row as store/calls.c writes it; times 0 and durations below 0
+ * are unknown (NULL).
+ */
+struct store__call_row {
+    const char *callid, *caller, *queue, *agent;
+    int64_t entered_at, answered_at, ended_at;
+    const char *outcome;
+    int64_t wait_s, talk_s;
+    const char *events, *legs, *digest;
+};
+
+/*
+ * Inserts n call rows on SQLite with one prepared statement, skipping
+ * callids stored already: done[i] tells whether row i went in
+ * (store/sqlite_sqlx.c). x->conn is the write connection, in a
+ * transaction.
+ */
+enum c311_rc store__sqlite_calls_insert(struct sqlx *x,
+                                        const struct store__call_row *rows,
+                                        size_t n, bool *done, char **cause);
+
+/*
+ * What a scan reads of a stored call row: the rest of its summary
+ * follows from its legs (or its lines).
+ */
+struct store__call_cells {
+    int64_t id;
+    const char *callid, *caller;
+    const char *events; /* NULL when the row has legs */
+    const char *legs;
+};
+
+typedef enum c311_rc (*store__call_cells_fn)(void *arg,
+                                             const struct store__call_cells *c);
+
+/*
+ * Hands every call row whose entry is in [from, to) to fn, in order of
+ * entry then id, stepping one statement on SQLite (store/sqlite_sqlx.c);
+ * non-OK from fn stops the scan. The cells live until fn returns.
+ */
+enum c311_rc store__sqlite_calls_scan(struct sqlx *x, int64_t from, int64_t to,
+                                      store__call_cells_fn fn, void *arg,
+                                      char **cause);
+
 /* PostgreSQL's sqlx_exec (store/pg_sqlx.c); x->conn is a PGconn *. */
 enum c311_rc store__pg_exec(struct sqlx *x, const char *sql,
                             const struct sqlx_val *params, size_t n,

@@ -1,11 +1,16 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * The contact centre's calls in the store, written once on store/sqlx.h
- * for every back end. A call is kept as its event set (canonical queue_log
- * lines, core/acd.h) plus a summary for look-ups; writing a call whose
+ * for every back end (with a faster path for SQLite's bulk inserts and
+ * scans). A call is kept as a summary for look-ups and its legs and
+ * rings as compact text for reports (acd_call_legs_text), plus, while it
+ * may still grow, its event set (canonical queue_log lines, core/acd.h);
+ * once it is over, the hashes of its lines instead. Writing a call whose
  * callid is stored already merges the two event sets and rebuilds the
- * call, so reading the same lines twice changes nothing. Agent login and
- * pause spans feed occupancy; a followed log's position is kept per path.
+ * call, or, for a call stored without its lines, adds the legs of lines
+ * it did not have; so reading the same lines twice changes nothing.
+ * Agent login and pause spans feed occupancy; a followed log's position
+ * is kept per path.
  */
 #ifndef CIVIC311_STORE_CALLS_H
 #define CIVIC311_STORE_CALLS_H
@@ -44,6 +49,47 @@ enum c311_rc calls_put(struct store *st, const struct acd_pending_call *v,
                        calls_caller_fn norm, struct calls_put_stats *stats,
                        char **cause);
 
+/*
+ * A batch of calls to write: rebuilt when added (the rows they store are
+ * kept, a few hundred bytes a call), written in one transaction. Adding
+ * and writing may run on different threads, one batch at a time each.
+ */
+struct calls_batch;
+
+/* An empty batch; norm as for calls_put. NULL when out of memory. */
+struct calls_batch *calls_batch_new(calls_caller_fn norm);
+void calls_batch_free(struct calls_batch *b);
+
+/* Rebuilds n calls into the batch; C311_ERR_NOMEM when out of memory. */
+enum c311_rc calls_batch_add(struct calls_batch *b,
+                             const struct acd_pending_call *v, size_t n);
+
+/* Adds agent state changes (in log order) to the batch. */
+enum c311_rc calls_batch_add_spans(struct calls_batch *b,
+                                   const struct acd_span *v, size_t n);
+
+/* Number of calls in the batch. */
+size_t calls_batch_len(const struct calls_batch *b);
+
+/*
+ * Writes the batch in one transaction (as calls_put) and empties it when
+ * that succeeds. Adds to *stats when it is not NULL. With st NULL writes
+ * nothing and counts every call as new (a dry run).
+ */
+enum c311_rc calls_batch_write(struct store *st, struct calls_batch *b,
+                               struct calls_put_stats *stats, char **cause);
+
+/*
+ * Before a large load: when no call is stored yet, drops the indexes on
+ * entry time and caller (*bulk set), which are built faster in one go
+ * afterwards by calls_indexes_ensure than row by row. Otherwise makes
+ * sure they exist (a load cut short leaves them out).
+ */
+enum c311_rc calls_load_begin(struct store *st, bool *bulk, char **cause);
+
+/* Builds the call table's indexes on entry time and caller if missing. */
+enum c311_rc calls_indexes_ensure(struct store *st, char **cause);
+
 /* A stored call's summary, as its history shows it. */
 struct calls_row {
     int64_t id;
@@ -61,9 +107,9 @@ typedef enum c311_rc (*calls_scan_fn)(void *arg, const struct acd_call *c,
                                       const struct calls_row *row);
 
 /*
- * Rebuilds every call whose first entry is in [from, to), in order of
- * entry, and hands each to fn. Reads a page at a time, so memory does not
- * grow with the number of calls.
+ * Reads every call whose first entry is in [from, to), in order of
+ * entry, from its legs (or by replaying its event set when it has none)
+ * and hands each to fn. Memory does not grow with the number of calls.
  */
 enum c311_rc calls_scan(struct store *st, int64_t from, int64_t to,
                         calls_scan_fn fn, void *arg, char **cause);

@@ -453,6 +453,17 @@ static const char migration_9[] =
     " SELECT extract(epoch FROM now())::bigint"
     " WHERE EXISTS (SELECT 1 FROM kb_article);";
 
+/*
+ * Version 10: a call keeps its legs and rings as compact text (legs, see
+ * acd_call_legs_text), so reports read them instead of replaying the
+ * call's lines. Once a call is over its event set is no longer kept
+ * (events is ''): digest holds the hashes of its lines (16 hex digits
+ * each), so lines read again are known. Calls stored before keep their
+ * event set and no legs; they are read by replaying it.
+ */
+static const char migration_10[] = "ALTER TABLE call ADD COLUMN legs text;"
+                                   "ALTER TABLE call ADD COLUMN digest text;";
+
 static const struct migration migrations[] = {
     {1, "requests, answers, api keys, events", migration_1},
     {2, "work orders, escalations, outbox, tow records", migration_2},
@@ -464,6 +475,7 @@ static const struct migration migrations[] = {
     {7, "index of request locations", migration_7},
     {8, "trigram index of request descriptions", migration_8},
     {9, "knowledge base search without accents", migration_9},
+    {10, "legs and line digests of calls", migration_10},
 };
 
 #define NMIGRATIONS (sizeof(migrations) / sizeof(migrations[0]))

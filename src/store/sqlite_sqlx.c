@@ -131,3 +131,121 @@ out:
     sqlite3_finalize(stmt);
     return rc;
 }
+
+/*
+ * The write connection's page cache while it stores calls, in KiB (it
+ * also bounds the memory SQLite sorts an index in): the table and its
+ * callid index grow at their ends, and the entry and caller indexes of
+ * a first load are built at the end, so a small cache serves.
+ */
+#define CALLS_CACHE_KIB "8192"
+
+/* Binds s as text, or NULL when s is NULL. */
+static int
+bind_opt_text(sqlite3_stmt *stmt, int i, const char *s)
+{
+    if (s == NULL)
+        return sqlite3_bind_null(stmt, i);
+    return sqlite3_bind_text(stmt, i, s, -1, SQLITE_STATIC);
+}
+
+/* Binds v, or NULL when it is not known. */
+static int
+bind_opt_int(sqlite3_stmt *stmt, int i, int64_t v, bool known)
+{
+    if (!known)
+        return sqlite3_bind_null(stmt, i);
+    return sqlite3_bind_int64(stmt, i, v);
+}
+
+/* Binds the columns of one call row. */
+static void
+bind_call(sqlite3_stmt *stmt, const struct store__call_row *r)
+{
+    bind_opt_text(stmt, 1, r->callid);
+    bind_opt_text(stmt, 2, r->caller != NULL && *r->caller ? r->caller : NULL);
+    bind_opt_text(stmt, 3, r->queue);
+    bind_opt_text(stmt, 4, r->agent != NULL && *r->agent ? r->agent : NULL);
+    sqlite3_bind_int64(stmt, 5, r->entered_at);
+    bind_opt_int(stmt, 6, r->answered_at, r->answered_at != 0);
+    bind_opt_int(stmt, 7, r->ended_at, r->ended_at != 0);
+    bind_opt_text(stmt, 8, r->outcome);
+    bind_opt_int(stmt, 9, r->wait_s, r->wait_s >= 0);
+    bind_opt_int(stmt, 10, r->talk_s, r->talk_s >= 0);
+    bind_opt_text(stmt, 11, r->events);
+    bind_opt_text(stmt, 12, r->legs);
+    bind_opt_text(stmt, 13, r->digest);
+}
+
+enum c311_rc
+store__sqlite_calls_insert(struct sqlx *x, const struct store__call_row *rows,
+                           size_t n, bool *done, char **cause)
+{
+    sqlite3 *db = x->conn;
+    sqlite3_stmt *stmt = NULL;
+    enum c311_rc rc = C311_OK;
+    size_t i;
+
+    if (n == 0)
+        return C311_OK;
+    /* The callid and caller indexes take rows in random order. */
+    sqlite3_exec(db, "PRAGMA cache_size = -" CALLS_CACHE_KIB, NULL, NULL, NULL);
+    if (sqlite3_prepare_v2(db,
+                           "INSERT INTO call (callid, caller, queue, agent,"
+                           " entered_at, answered_at, ended_at, outcome,"
+                           " wait_s, talk_s, events, legs, digest)"
+                           " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9,"
+                           " ?10, ?11, ?12, ?13)"
+                           " ON CONFLICT (callid) DO NOTHING",
+                           -1, &stmt, NULL) != SQLITE_OK)
+        return sqlite_sqlx_fail(db, cause, "preparing a statement");
+    for (i = 0; i < n && rc == C311_OK; i++) {
+        bind_call(stmt, &rows[i]);
+        if (sqlite3_step(stmt) != SQLITE_DONE)
+            rc = sqlite_sqlx_fail(db, cause, "storing a call");
+        done[i] = sqlite3_changes(db) > 0;
+        sqlite3_reset(stmt);
+    }
+    sqlite3_finalize(stmt);
+    return rc;
+}
+
+/* Column i as text, or NULL. */
+static const char *
+col_text(sqlite3_stmt *stmt, int i)
+{
+    return (const char *)sqlite3_column_text(stmt, i);
+}
+
+enum c311_rc
+store__sqlite_calls_scan(struct sqlx *x, int64_t from, int64_t to,
+                         store__call_cells_fn fn, void *arg, char **cause)
+{
+    sqlite3 *db = x->conn;
+    struct store__call_cells c;
+    sqlite3_stmt *stmt = NULL;
+    enum c311_rc rc = C311_OK;
+    int step;
+
+    if (sqlite3_prepare_v2(db,
+                           "SELECT id, callid, caller,"
+                           " CASE WHEN legs IS NULL THEN events END, legs"
+                           " FROM call WHERE entered_at >= ?1"
+                           " AND entered_at < ?2 ORDER BY entered_at, id",
+                           -1, &stmt, NULL) != SQLITE_OK)
+        return sqlite_sqlx_fail(db, cause, "preparing a statement");
+    sqlite3_bind_int64(stmt, 1, from);
+    sqlite3_bind_int64(stmt, 2, to);
+    while (rc == C311_OK && (step = sqlite3_step(stmt)) == SQLITE_ROW) {
+        c.id = sqlite3_column_int64(stmt, 0);
+        c.callid = col_text(stmt, 1);
+        c.caller = col_text(stmt, 2);
+        c.events = col_text(stmt, 3);
+        c.legs = col_text(stmt, 4);
+        rc = fn(arg, &c);
+    }
+    if (rc == C311_OK && step != SQLITE_DONE)
+        rc = sqlite_sqlx_fail(db, cause, "reading calls");
+    sqlite3_finalize(stmt);
+    return rc;
+}

@@ -368,7 +368,7 @@ static const struct store__column tow_record_cols[] = {
     {"updated_at", STORE__INT},
 };
 
-/* Migration 5: calls. */
+/* Migration 5: calls; legs and digest from migration 9. */
 static const struct store__column call_cols[] = {
     {"id", STORE__INT},          {"callid", STORE__TEXT},
     {"caller", STORE__TEXT},     {"queue", STORE__TEXT},
@@ -376,6 +376,7 @@ static const struct store__column call_cols[] = {
     {"answered_at", STORE__INT}, {"ended_at", STORE__INT},
     {"outcome", STORE__TEXT},    {"wait_s", STORE__INT},
     {"talk_s", STORE__INT},      {"events", STORE__TEXT},
+    {"legs", STORE__TEXT},       {"digest", STORE__TEXT},
 };
 
 static const struct store__column call_agent_span_cols[] = {

@@ -420,3 +420,49 @@ Test(acd, caller_ids_in_e164)
     cr_assert_null(calls_ingest_e164("anonymous", out, sizeof(out)));
     cr_assert_null(calls_ingest_e164("555", out, sizeof(out)));
 }
+
+/*
+ * Legs text keeps what a report reads: the transfer call above, with a
+ * ring on its first leg, read back field for field.
+ */
+Test(acd, legs_text_round_trip)
+{
+    struct arena a = ARENA_INIT;
+    struct acd_call c, r;
+    const char *text;
+
+    build_one("100|t2|sales|NONE|ENTERQUEUE||+15550100101|1\n"
+              "102|t2|sales|Agent Zed|RINGNOANSWER|2000\n"
+              "105|t2|sales|Agent One|CONNECT|5|t2.1|2\n"
+              "165|t2|sales|Agent One|TRANSFER|8002|queues|5|60|1\n"
+              "170|t2|billing|Agent Two|CONNECT|4|t2.2|3\n",
+              &a, &c);
+    text = acd_call_legs_text(&c, &a);
+    cr_assert_not_null(text);
+    cr_assert_str_eq(text,
+                     "L|sales|100|0|105|165|3|5|60|Agent One|3|8002@queues|1\n"
+                     "L|billing|166|1|170|0|1|4|-1|Agent Two|0||0\n"
+                     "R|102|sales|Agent Zed|2000\n");
+    cr_assert_eq(acd_call_from_legs("t2", "+15550100101", text, &a, &r),
+                 C311_OK);
+    cr_assert_eq(r.nlegs, 2);
+    cr_assert_eq(r.nrings, 1);
+    cr_assert_str_eq(r.legs[0].transfer_to, "8002@queues");
+    cr_assert_eq(r.legs[0].rings, 1);
+    cr_assert(r.legs[1].entered_derived);
+    cr_assert_null(r.legs[1].transfer_to);
+    cr_assert_str_eq(r.rings[0].agent, "Agent Zed");
+    cr_assert_eq(r.rings[0].ms, 2000);
+    /* The call's own figures follow from the legs, as when rebuilt. */
+    cr_assert_eq(r.entered, 100);
+    cr_assert_eq(r.answered, 105);
+    cr_assert_eq(r.ended, 0); /* billing still talking */
+    cr_assert_eq(r.outcome, ACD_TRANSFERRED);
+    cr_assert_eq(r.wait, 5);
+    cr_assert_eq(r.talk, -1);
+    cr_assert_eq(acd_call_from_legs("t2", NULL, "L|q|1\n", &a, &r),
+                 C311_ERR_INVALID);
+    cr_assert_eq(acd_call_from_legs("t2", NULL, "", &a, &r),
+                 C311_ERR_INVALID);
+    arena_free(&a);
+}

@@ -243,3 +243,169 @@ Test(S(store_calls), lookups)
     arena_free(&a);
     free(text);
 }
+
+/* Notes the legs of each scanned call. */
+static enum c311_rc
+note_legs(void *arg, const struct acd_call *c, const struct calls_row *row)
+{
+    struct acd_call *out = arg;
+
+    (void)row;
+    cr_assert_lt(c->nlegs, 4);
+    out->nlegs = c->nlegs;
+    out->entered = c->entered;
+    out->answered = c->answered;
+    out->talk = c->talk;
+    out->outcome = c->outcome;
+    out->ended = c->ended;
+    if (c->nlegs > 1) {
+        out->legs[1].outcome = c->legs[1].outcome;
+        out->legs[1].wait = c->legs[1].wait;
+    }
+    return C311_OK;
+}
+
+/*
+ * A call that is over (quiet for the grace period before the last line
+ * of the input) is stored as its legs and the hashes of its three lines,
+ * not its lines; a call still waiting keeps its lines. A part of the same
+ * lines again is known; a later stay in another queue joins the call as
+ * a second leg.
+ */
+Test(S(store_calls), a_call_over_keeps_hashes_not_lines)
+{
+    struct store *st = fixture_open();
+    struct acd_leg legs[2];
+    struct acd_call c = {0};
+    struct calls_put_stats k;
+
+    c.legs = legs;
+    k = put_text(st, "100|m3|q|NONE|ENTERQUEUE||+15550100103|1\n"
+                     "104|m3|q|Agent A|CONNECT|4|m3.1|1\n"
+                     "150|m3|q|Agent A|COMPLETEAGENT|4|46|1\n"
+                     "1000|m4|q|NONE|ENTERQUEUE||+15550100104|1\n");
+    cr_assert_eq(k.inserted, 2);
+    cr_assert_eq(fixture_sql_int("SELECT count(*) FROM call WHERE"
+                                 " callid = 'm3' AND events = ''"
+                                 " AND length(digest) = 48"
+                                 " AND legs IS NOT NULL"),
+                 1);
+    cr_assert_eq(fixture_sql_int("SELECT count(*) FROM call WHERE"
+                                 " callid = 'm4' AND events <> ''"
+                                 " AND digest IS NULL"),
+                 1);
+    k = put_text(st, "104|m3|q|Agent A|CONNECT|4|m3.1|1\n"
+                     "1000|m4|q|NONE|ENTERQUEUE||+15550100104|1\n");
+    cr_assert_eq(k.unchanged, 2);
+    cr_assert_eq(k.inserted + k.merged, 0);
+    k = put_text(st, "2000|m3|r|NONE|ENTERQUEUE||+15550100103|1\n"
+                     "2010|m3|r|NONE|ABANDON|1|1|10\n"
+                     "5000|m5|q|NONE|ENTERQUEUE||+15550100105|1\n");
+    cr_assert_eq(k.merged, 1);
+    cr_assert_eq(k.inserted, 1);
+    cr_assert_eq(fixture_sql_int("SELECT length(digest) FROM call"
+                                 " WHERE callid = 'm3'"),
+                 80);
+    cr_assert_eq(calls_scan(st, 100, 101, note_legs, &c, NULL), C311_OK);
+    cr_assert_eq(c.nlegs, 2);
+    cr_assert_eq(c.entered, 100);
+    cr_assert_eq(c.answered, 104);
+    cr_assert_eq(c.ended, 2010);
+    cr_assert_eq(c.talk, 46);
+    cr_assert_eq(c.outcome, ACD_COMPLETED);
+    cr_assert_eq(c.legs[1].outcome, ACD_ABANDONED);
+    cr_assert_eq(c.legs[1].wait, 10);
+    /* The same lines once more: nothing new. */
+    k = put_text(st, "2010|m3|r|NONE|ABANDON|1|1|10\n"
+                     "5000|m5|q|NONE|ENTERQUEUE||+15550100105|1\n");
+    cr_assert_eq(k.unchanged, 2);
+    store_close(st);
+}
+
+/*
+ * A row stored before calls kept their legs (legs NULL) is rebuilt from
+ * its lines when read, and gets its legs when lines merge into it.
+ */
+Test(S(store_calls), rows_without_legs_are_replayed)
+{
+    struct store *st = fixture_open();
+    struct acd_leg legs[2];
+    struct acd_call c = {0};
+    struct calls_put_stats k;
+
+    c.legs = legs;
+    put_text(st, "100|m1|q|NONE|ENTERQUEUE||+15550100103|1\n"
+                 "104|m1|q|Agent A|CONNECT|4|m1.1|1\n");
+    fixture_exec("UPDATE call SET legs = NULL", NULL);
+    cr_assert_eq(calls_scan(st, 0, 1000, note_legs, &c, NULL), C311_OK);
+    cr_assert_eq(c.nlegs, 1);
+    cr_assert_eq(c.answered, 104);
+    cr_assert_eq(c.outcome, ACD_TALKING);
+    k = put_text(st, "150|m1|q|Agent A|COMPLETEAGENT|4|46|1\n");
+    cr_assert_eq(k.merged, 1);
+    cr_assert_eq(fixture_sql_int("SELECT count(*) FROM call"
+                                 " WHERE legs IS NOT NULL"),
+                 1);
+    cr_assert_eq(calls_scan(st, 0, 1000, note_legs, &c, NULL), C311_OK);
+    cr_assert_eq(c.talk, 46);
+    cr_assert_eq(c.outcome, ACD_COMPLETED);
+    store_close(st);
+}
+
+/* Feeds each line of text to s. */
+static void
+feed_lines(struct acd_stream *s, const char *text)
+{
+    const char *p = text, *nl;
+
+    while (*p != '\0') {
+        nl = strchr(p, '\n');
+        acd_stream_feed(s, p, (size_t)(nl - p));
+        p = nl + 1;
+    }
+}
+
+/*
+ * A callid handed out twice in one batch (its lines came back after it
+ * was over): the first is inserted, the second merges into it.
+ */
+Test(S(store_calls), one_callid_twice_in_a_batch)
+{
+    struct store *st = fixture_open();
+    struct acd_stream *s = acd_stream_new(NULL);
+    struct arena a = ARENA_INIT;
+    struct acd_pending_call *v1, *v2, all[8];
+    struct calls_put_stats k = {0, 0, 0, 0};
+    struct acd_leg legs[2];
+    struct acd_call c = {0};
+    char *cause = NULL;
+    size_t n1, n2, i;
+
+    c.legs = legs;
+    feed_lines(s, "100|d1|q|NONE|ENTERQUEUE||+15550100107|1\n"
+                  "110|d1|q|NONE|ABANDON|1|1|10\n"
+                  "900|x1|q|NONE|ENTERQUEUE||+15550100108|1\n");
+    cr_assert_eq(acd_stream_take(s, false, 8, &a, &v1, &n1), C311_OK);
+    cr_assert_eq(n1, 1);
+    cr_assert(v1[0].done);
+    feed_lines(s, "1000|d1|r|NONE|ENTERQUEUE||+15550100107|1\n"
+                  "1030|d1|r|NONE|ABANDON|1|1|30\n"
+                  "5000|x2|q|NONE|ENTERQUEUE||+15550100109|1\n");
+    cr_assert_eq(acd_stream_take(s, true, 8, &a, &v2, &n2), C311_OK);
+    for (i = 0; i < n1; i++)
+        all[i] = v1[i];
+    for (i = 0; i < n2; i++)
+        all[n1 + i] = v2[i];
+    cr_assert_eq(calls_put(st, all, n1 + n2, NULL, 0, NULL, &k, &cause),
+                 C311_OK, "calls_put: %s", cause ? cause : "?");
+    cr_assert_eq(k.inserted, 3); /* d1, x1, x2 */
+    cr_assert_eq(k.merged, 1);
+    cr_assert_eq(fixture_sql_int("SELECT count(*) FROM call"), 3);
+    cr_assert_eq(calls_scan(st, 100, 101, note_legs, &c, NULL), C311_OK);
+    cr_assert_eq(c.nlegs, 2);
+    cr_assert_eq(c.ended, 1030);
+    cr_assert_eq(c.legs[1].wait, 30);
+    acd_stream_free(s);
+    arena_free(&a);
+    store_close(st);
+}
