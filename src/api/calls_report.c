@@ -613,6 +613,10 @@ calls_report_print(FILE *f, const struct calls_report *r)
         print_row(f, &r->stats.rows[i],
                   row_label(r, &r->stats.rows[i], label, sizeof(label)), agent);
     fprintf(f, "\n");
+    if (agent) /* the total is counted per call, with the queue columns */
+        fprintf(f, "%-22s %7s %8s %7s %5s %6s %6s %7s %7s %5s\n", "", "offered",
+                "answered", "abandon", "short", "aband%", "SL", "ASA", "AHT",
+                "maxW");
     print_row(f, &r->stats.total, "total (each call once)", false);
     if (r->stats.total.answered > 0)
         fprintf(f,

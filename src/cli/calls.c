@@ -15,6 +15,7 @@
 #include "cli/cli.h"
 #include "io/config.h"
 #include "jobs/calls_ingest.h"
+#include "store/calls.h"
 #include "util/isotime.h"
 
 static const char import_usage[] =
@@ -209,6 +210,32 @@ print_import(const struct calls_ingest *g)
            (unsigned long long)g->stats.invalid);
 }
 
+/*
+ * Prints the days the stored calls cover, so that the first report can be
+ * asked for the right dates.
+ */
+static void
+print_range(struct store *st)
+{
+    char first_s[ISOTIME_LEN], last_s[ISOTIME_LEN], after[ISOTIME_LEN];
+    int64_t first, last;
+    char *cause = NULL;
+
+    if (calls_range(st, &first, &last, &cause) != C311_OK) {
+        free(cause);
+        return;
+    }
+    if (first == 0 && last == 0)
+        return;
+    isotime_format_local(first, first_s);
+    isotime_format_local(last, last_s);
+    isotime_format_local(last + 86400, after);
+    first_s[10] = last_s[10] = after[10] = '\0';
+    printf("stored calls: from %s to %s (report them with --from %s "
+           "--to %s)\n",
+           first_s, last_s, first_s, after);
+}
+
 /* civic311 calls import. */
 static int
 calls_import(const struct calls_opts *o)
@@ -241,6 +268,8 @@ calls_import(const struct calls_opts *o)
         rc = CLI_OK;
     }
     print_import(&g);
+    if (rc == CLI_OK && st != NULL)
+        print_range(st);
     calls_ingest_free(&g);
 out_store:
     store_close(st);

@@ -12,6 +12,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { test } from 'node:test';
 
+import { sharedDir } from './lib/schema.mjs';
 import { repoRoot, testCleanStop, useServer } from './lib/server.mjs';
 import { addUser, call, ok, signIn } from './lib/staff.mjs';
 
@@ -162,3 +163,22 @@ test('only supervisors, QA and admins see the report', async () => {
 });
 
 testCleanStop(ctx);
+
+// The shared Asterisk sample (four calls on 2018-12-28, New York time):
+// the import says which days it holds and the report by agent prints its
+// all-calls total under the queue columns it is counted in.
+test('an import names its days; the agent report heads its total', () => {
+    const sample = path.join(sharedDir(), 'data', 'calls',
+        'sample_queue_log');
+    const db = path.join(dir, 'sample.db');
+    const run = (args) => execFileSync(ctx.srv.bin, [...args, '--db', db,
+        '--config', ctx.srv.config], { cwd: repoRoot, encoding: 'utf8' });
+    assert.match(run(['calls', 'import', sample]), new RegExp(
+        '^stored calls: from 2018-12-28 to 2018-12-28 \\(report them ' +
+        'with --from 2018-12-28 --to 2018-12-29\\)$', 'm'));
+    const out = run(['calls', 'report', '--from', '2018-12-28', '--to',
+        '2018-12-29', '--by', 'agent']).split('\n');
+    const total = out.findIndex((l) => l.startsWith('total (each call'));
+    assert.match(out[total - 1], /^ +offered answered abandon short/);
+    assert.match(out[total], /^total \(each call once\) +4 +4 +0 +0 /);
+});
