@@ -35,6 +35,12 @@
 #define IMPORT_PROGRESS_S     0.2
 #define IMPORT_STDERR_REJECTS 20
 
+/*
+ * Bytes of the shortest usual row: the file's size over this is an upper
+ * estimate of its rows, which tells the store how large the run is.
+ */
+#define IMPORT_ROW_BYTES 256
+
 static const char import_usage[] =
     "usage: civic311 import FILE --db PATH [--config FILE]\n"
     "                       [--format nyc|boston] [--rejects FILE] "
@@ -85,11 +91,11 @@ struct run {
 
     struct store_import_row *rows; /* the batch */
     int64_t *lines;                /* each batch row's line */
+    unsigned *warnings;            /* each batch row's warnings */
     const char *const **fields;    /* each batch row's fields */
     size_t n;
     struct arena batch_arena;
 
-    struct strmap keys;     /* key -> line, to refuse repeats */
     struct strmap services; /* imported service codes met */
     struct import_counts c;
 
@@ -308,11 +314,27 @@ note_service(struct run *r, const struct import_row *row)
     return strmap_add(&r->services, s.code, 1, NULL);
 }
 
+/*
+ * Takes back what add_row counted for a row the store refused: its
+ * status, and its warnings when asked (a repeated row is not looked at).
+ */
+static void
+unmark(struct run *r, const struct store_import_row *row, bool warnings)
+{
+    unsigned w;
+
+    r->c.closed -= row->req.status == SR_CLOSED;
+    r->c.open -= row->req.status != SR_CLOSED;
+    for (w = 0; warnings && w < IMPORT_NWARNINGS; w++)
+        r->c.warnings[w] -= (r->warnings[row - r->rows] >> w) & 1;
+}
+
 /* Stores the batch and counts what happened to each row. */
 static enum c311_rc
 flush(struct run *r)
 {
     struct store_import_row *row;
+    const char *why;
     enum c311_rc rc;
     size_t i;
 
@@ -335,11 +357,18 @@ flush(struct run *r)
             r->c.unchanged++;
             break;
         case STORE_IMPORT_NATIVE:
-            r->c.closed -= row->req.status == SR_CLOSED;
-            r->c.open -= row->req.status != SR_CLOSED;
+            unmark(r, row, false);
             reject(r, r->lines[i],
                    "the key is a request filed in this city; imports never "
                    "change those",
+                   r->fields[i], r->lay.ncols);
+            break;
+        case STORE_IMPORT_REPEATED:
+            unmark(r, row, true);
+            why = arena_printf(&r->batch_arena,
+                               "the key '%s' was on line %" PRId64 " already",
+                               row->req.public_id, row->first_line);
+            reject(r, r->lines[i], why != NULL ? why : "repeated key",
                    r->fields[i], r->lay.ncols);
             break;
         }
@@ -371,7 +400,9 @@ add_row(struct run *r, const struct import_row *m, int64_t line)
                              r->lay.format_name, line, r->base);
     if (row->digest == NULL || row->note == NULL)
         return C311_ERR_NOMEM;
+    row->line = line;
     r->lines[r->n] = line;
+    r->warnings[r->n] = m->warnings;
     r->fields[r->n] = m->fields;
     r->n++;
     return r->n == r->o->batch ? flush(r) : C311_OK;
@@ -413,7 +444,6 @@ static enum c311_rc
 on_row(struct run *r, const struct csvin_record *rec)
 {
     struct import_row m;
-    int64_t first;
     enum c311_rc rc;
 
     r->c.read++;
@@ -433,17 +463,6 @@ on_row(struct run *r, const struct csvin_record *rec)
         reject(r, rec->line, m.reject, rec->fields, rec->nfields);
         return C311_OK;
     }
-    rc = strmap_add(&r->keys, m.req.public_id, rec->line, &first);
-    if (rc == C311_ERR_CONFLICT) {
-        m.reject = arena_printf(&r->batch_arena,
-                                "the key '%s' was on line %" PRId64 " already",
-                                m.req.public_id, first);
-        reject(r, rec->line, m.reject != NULL ? m.reject : "repeated key",
-               rec->fields, rec->nfields);
-        return C311_OK;
-    }
-    if (rc != C311_OK)
-        return rc;
     return add_row(r, &m, rec->line);
 }
 
@@ -551,7 +570,9 @@ run_import(struct run *r)
     r->rows = calloc(r->o->batch, sizeof(*r->rows));
     r->lines = calloc(r->o->batch, sizeof(*r->lines));
     r->fields = calloc(r->o->batch, sizeof(*r->fields));
-    if (r->rows == NULL || r->lines == NULL || r->fields == NULL) {
+    r->warnings = calloc(r->o->batch, sizeof(*r->warnings));
+    if (r->rows == NULL || r->lines == NULL || r->fields == NULL ||
+        r->warnings == NULL) {
         fputs("civic311 import: out of memory\n", stderr);
         return CLI_FAIL;
     }
@@ -572,8 +593,21 @@ run_import(struct run *r)
     r->now = isotime_now();
     r->started = now_seconds();
     r->tty = isatty(STDERR_FILENO) == 1;
+    if (store_import_begin(r->st, (int64_t)(r->size / IMPORT_ROW_BYTES),
+                           &r->cause) != C311_OK) {
+        fprintf(stderr, "civic311 import: cannot start: %s\n",
+                r->cause != NULL ? r->cause : "unknown error");
+        goto out;
+    }
     if (read_file(r, f))
         rc = CLI_OK;
+    free(r->cause);
+    r->cause = NULL;
+    if (store_import_end(r->st, &r->cause) != C311_OK) {
+        fprintf(stderr, "civic311 import: cannot finish: %s\n",
+                r->cause != NULL ? r->cause : "unknown error");
+        rc = CLI_FAIL;
+    }
     print_summary(r);
     if (fflush(stdout) != 0)
         rc = CLI_FAIL;
@@ -620,17 +654,16 @@ cmd_import(int argc, char **argv)
     r.o = &o;
     r.city = city;
     r.base = strrchr(o.file, '/') != NULL ? strrchr(o.file, '/') + 1 : o.file;
-    r.keys = (struct strmap)STRMAP_INIT;
     r.services = (struct strmap)STRMAP_INIT;
     rc = run_import(&r);
     store_close(r.st);
     free(r.rows);
     free(r.lines);
     free(r.fields);
+    free(r.warnings);
     free(r.cause);
     arena_free(&r.batch_arena);
     arena_free(&r.lay_arena);
-    strmap_free(&r.keys);
     strmap_free(&r.services);
     config_free(city);
     return rc;

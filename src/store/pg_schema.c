@@ -441,6 +441,26 @@ static const char migration_8[] =
     "CREATE INDEX request_description_trgm ON request"
     " USING gin (lower(description) public.gin_trgm_ops);";
 
+/*
+ * Version 9: as SQLite migration 9, an imported request's source columns
+ * as one JSON object text in request_import.attrs. The keys an import run
+ * has met (to refuse a key repeated in its file) go to import_key under
+ * the run's id from import_run, not to memory; both are scratch tables,
+ * emptied at the run's end, so they are UNLOGGED.
+ */
+static const char migration_9[] =
+    "ALTER TABLE request_import ADD COLUMN attrs text;"
+    "CREATE UNLOGGED TABLE import_run ("
+    " id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,"
+    " started_at bigint NOT NULL"
+    ");"
+    "CREATE UNLOGGED TABLE import_key ("
+    " run bigint NOT NULL,"
+    " key text NOT NULL,"
+    " line bigint NOT NULL,"
+    " PRIMARY KEY (run, key)"
+    ");";
+
 static const struct migration migrations[] = {
     {1, "requests, answers, api keys, events", migration_1},
     {2, "work orders, escalations, outbox, tow records", migration_2},
@@ -451,6 +471,8 @@ static const struct migration migrations[] = {
     {6, "knowledge base: articles, versions, search index, usage", migration_6},
     {7, "index of request locations", migration_7},
     {8, "trigram index of request descriptions", migration_8},
+    {9, "imported attributes as one value, keys of an import run",
+     migration_9},
 };
 
 #define NMIGRATIONS (sizeof(migrations) / sizeof(migrations[0]))

@@ -3,8 +3,13 @@
  * Imported history on SQLite (see store/import.h). A batch runs in one
  * IMMEDIATE transaction on the write connection with statements prepared
  * once per batch: for each row, one indexed lookup by public id decides
- * between insert, update and nothing. Bulk reads for exports and reports
- * run on a read connection.
+ * between insert, update and nothing. A run keeps the keys it met in a
+ * TEMP table of the write connection (the keys of a large file would not
+ * fit in memory), and a large run into a small store is a bulk load: the
+ * request table's secondary indexes are dropped at its start and built
+ * again at its end, index_deferred recording them so that an interrupted
+ * run leaves the rebuild to the next open. Bulk reads for exports and
+ * reports run on a read connection.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -12,29 +17,31 @@
 
 #include "store/backend.h"
 #include "store/import_backend.h"
+#include "store/sqlite_schema.h"
 #include "store/sqlite_shared.h"
 
 /*
- * Attributes go in ATTR_ROWS at a time: one statement run per 16 rows
- * costs far less than 16 runs, and an imported request has about 20.
- */
-#define ATTR_ROWS 16
-
-/*
  * The write connection's page cache while it imports, in KiB: the indexes
- * of a million requests are written in random order, and pages read back
- * from the file cost system calls on every batch.
+ * of a large store are written in random order, and pages read back from
+ * the file cost system calls on every batch.
  */
 #define IMPORT_CACHE_KIB 65536
 
+/*
+ * A run is a bulk load when the store holds at most one request for every
+ * BULK_RATIO rows the run expects: building the secondary indexes of the
+ * request table again at the end (a sort each) then costs less than
+ * inserting every row into each of them in random order.
+ */
+#define BULK_RATIO 4
+
 /* The statements of a batch, by index into batch_sql[]. */
 enum batch_stmt {
+    B_SEEN,
     B_LOOKUP,
     B_INSERT,
     B_UPDATE,
     B_ATTR_DELETE,
-    B_ATTR_INSERT,
-    B_ATTR_INSERT_MANY,
     B_MARK_INSERT,
     B_MARK_UPDATE,
     B_EVENT,
@@ -42,6 +49,9 @@ enum batch_stmt {
 };
 
 static const char *const batch_sql[B_COUNT] = {
+    /* The line a key first came on in this run (this row's if new). */
+    [B_SEEN] = "INSERT INTO temp.import_seen (key, line) VALUES (?1, ?2)"
+               " ON CONFLICT (key) DO UPDATE SET line = line RETURNING line",
     [B_LOOKUP] = "SELECT r.id, i.digest FROM request r"
                  " LEFT JOIN request_import i ON i.request_id = r.id"
                  " WHERE r.public_id = ?1",
@@ -58,15 +68,13 @@ static const char *const batch_sql[B_COUNT] = {
                  " email = ?23, phone = ?24, first_name = ?25,"
                  " last_name = ?26, device_id = ?27, account_id = ?28,"
                  " token = ?29 WHERE id = ?30",
+    /* Rows of a request imported before its answers moved to attrs. */
     [B_ATTR_DELETE] = "DELETE FROM request_attr WHERE request_id = ?1",
-    [B_ATTR_INSERT] = "INSERT INTO request_attr (request_id, seq, code, value)"
-                      " VALUES (?1, ?2, ?3, ?4)",
-    [B_ATTR_INSERT_MANY] = NULL, /* made by attr_many_sql() */
     [B_MARK_INSERT] = "INSERT INTO request_import (request_id, format, digest,"
-                      " department, imported_at, changed_at)"
-                      " VALUES (?1, ?2, ?3, ?4, ?5, ?5)",
+                      " department, imported_at, changed_at, attrs)"
+                      " VALUES (?1, ?2, ?3, ?4, ?5, ?5, ?6)",
     [B_MARK_UPDATE] = "UPDATE request_import SET format = ?2, digest = ?3,"
-                      " department = ?4, changed_at = ?5"
+                      " department = ?4, changed_at = ?5, attrs = ?6"
                       " WHERE request_id = ?1",
     [B_EVENT] = "INSERT INTO event (request_id, jurisdiction_id, at, actor,"
                 " kind, public, note)"
@@ -79,6 +87,7 @@ struct batch {
     sqlite3_stmt *st[B_COUNT];
     const char *format;
     int64_t now;
+    bool run; /* inside store_import_begin .. end: repeats are refused */
 };
 
 /* Binds s, or NULL when s is NULL or empty (as the rest of the store). */
@@ -104,21 +113,34 @@ run(struct batch *b, enum batch_stmt id, const char *what, char **cause)
     return rc;
 }
 
-/* The INSERT of ATTR_ROWS attributes, in a static buffer. */
-static const char *
-attr_many_sql(void)
+/* Runs sql on db (no rows), naming `what` in a failure. */
+static enum c311_rc
+exec(sqlite3 *db, const char *sql, const char *what, char **cause)
 {
-    static char sql[2048];
-    size_t n;
-    int i;
+    if (sqlite3_exec(db, sql, NULL, NULL, NULL) != SQLITE_OK)
+        return store__sqlite_fail(db, cause, what);
+    return C311_OK;
+}
 
-    n = (size_t)snprintf(sql, sizeof(sql),
-                         "INSERT INTO request_attr (request_id, seq, code,"
-                         " value) VALUES ");
-    for (i = 0; i < ATTR_ROWS && n < sizeof(sql); i++)
-        n += (size_t)snprintf(sql + n, sizeof(sql) - n, "%s(?, ?, ?, ?)",
-                              i > 0 ? ", " : "");
-    return sql;
+/* Whether a run is open on db: its table of keys seen exists. */
+static enum c311_rc
+run_open(sqlite3 *db, bool *open, char **cause)
+{
+    sqlite3_stmt *stmt = NULL;
+    int step;
+
+    *open = false;
+    if (sqlite3_prepare_v2(db,
+                           "SELECT 1 FROM sqlite_temp_master"
+                           " WHERE type = 'table' AND name = 'import_seen'",
+                           -1, &stmt, NULL) != SQLITE_OK)
+        return store__sqlite_fail(db, cause, "looking for an import run");
+    step = sqlite3_step(stmt);
+    *open = step == SQLITE_ROW;
+    sqlite3_finalize(stmt);
+    if (step != SQLITE_ROW && step != SQLITE_DONE)
+        return store__sqlite_fail(db, cause, "looking for an import run");
+    return C311_OK;
 }
 
 /* Prepares every statement of a batch and enlarges the page cache. */
@@ -127,16 +149,20 @@ batch_prepare(struct batch *b, char **cause)
 {
     char pragma[64];
     const char *sql;
+    enum c311_rc rc;
     int i;
 
     snprintf(pragma, sizeof(pragma), "PRAGMA cache_size = -%d",
              IMPORT_CACHE_KIB);
-    if (sqlite3_exec(b->db, pragma, NULL, NULL, NULL) != SQLITE_OK)
-        return store__sqlite_fail(b->db, cause, "sizing the page cache");
+    rc = exec(b->db, pragma, "sizing the page cache", cause);
+    if (rc == C311_OK)
+        rc = run_open(b->db, &b->run, cause);
+    if (rc != C311_OK)
+        return rc;
     for (i = 0; i < B_COUNT; i++) {
-        sql = i == B_INSERT             ? store__sqlite_req_insert_sql()
-              : i == B_ATTR_INSERT_MANY ? attr_many_sql()
-                                        : batch_sql[i];
+        if (i == B_SEEN && !b->run)
+            continue;
+        sql = i == B_INSERT ? store__sqlite_req_insert_sql() : batch_sql[i];
         if (sqlite3_prepare_v2(b->db, sql, -1, &b->st[i], NULL) != SQLITE_OK)
             return store__sqlite_fail(b->db, cause, "preparing an import");
     }
@@ -153,6 +179,24 @@ batch_finalize(struct batch *b)
         sqlite3_finalize(b->st[i]);
         b->st[i] = NULL;
     }
+}
+
+/* Sets row->first_line to the line its key first came on in the run. */
+static enum c311_rc
+seen(struct batch *b, struct store_import_row *row, char **cause)
+{
+    sqlite3_stmt *stmt = b->st[B_SEEN];
+    enum c311_rc rc = C311_OK;
+
+    sqlite3_bind_text(stmt, 1, row->req.public_id, -1, SQLITE_STATIC);
+    sqlite3_bind_int64(stmt, 2, row->line);
+    if (sqlite3_step(stmt) == SQLITE_ROW)
+        row->first_line = sqlite3_column_int64(stmt, 0);
+    else
+        rc = store__sqlite_fail(b->db, cause, "noting an imported key");
+    sqlite3_reset(stmt);
+    sqlite3_clear_bindings(stmt);
+    return rc;
 }
 
 /*
@@ -185,37 +229,10 @@ lookup(struct batch *b, const struct store_import_row *row, int64_t *id,
     return rc;
 }
 
-/* Binds attribute i of req as the k-th row of an attribute INSERT. */
-static void
-bind_attr(sqlite3_stmt *stmt, int k, int64_t id, const struct sr *req, size_t i)
-{
-    sqlite3_bind_int64(stmt, 4 * k + 1, id);
-    sqlite3_bind_int64(stmt, 4 * k + 2, (int64_t)i);
-    sqlite3_bind_text(stmt, 4 * k + 3, req->attrs[i].code, -1, SQLITE_STATIC);
-    sqlite3_bind_text(stmt, 4 * k + 4, req->attrs[i].value, -1, SQLITE_STATIC);
-}
-
-/* Stores the answers (kept source columns) of req under row id. */
-static enum c311_rc
-put_attrs(struct batch *b, int64_t id, const struct sr *req, char **cause)
-{
-    enum c311_rc rc = C311_OK;
-    size_t i = 0;
-    int k;
-
-    for (; rc == C311_OK && req->nattrs - i >= ATTR_ROWS; i += ATTR_ROWS) {
-        for (k = 0; k < ATTR_ROWS; k++)
-            bind_attr(b->st[B_ATTR_INSERT_MANY], k, id, req, i + (size_t)k);
-        rc = run(b, B_ATTR_INSERT_MANY, "storing imported attributes", cause);
-    }
-    for (; rc == C311_OK && i < req->nattrs; i++) {
-        bind_attr(b->st[B_ATTR_INSERT], 0, id, req, i);
-        rc = run(b, B_ATTR_INSERT, "storing an imported attribute", cause);
-    }
-    return rc;
-}
-
-/* Writes the import record (insert or update) and the history event. */
+/*
+ * Writes the import record (insert or update) with the request's answers
+ * as one JSON value, and the history event.
+ */
 static enum c311_rc
 mark(struct batch *b, int64_t id, const struct store_import_row *row,
      bool fresh, char **cause)
@@ -223,12 +240,18 @@ mark(struct batch *b, int64_t id, const struct store_import_row *row,
     enum batch_stmt m = fresh ? B_MARK_INSERT : B_MARK_UPDATE;
     sqlite3_stmt *stmt = b->st[m];
     enum c311_rc rc;
+    char *attrs;
 
+    rc = store__import_attrs_json(&row->req, &attrs, cause);
+    if (rc != C311_OK)
+        return rc;
     sqlite3_bind_int64(stmt, 1, id);
     sqlite3_bind_text(stmt, 2, b->format, -1, SQLITE_STATIC);
     sqlite3_bind_text(stmt, 3, row->digest, -1, SQLITE_STATIC);
     bind_text(stmt, 4, row->department);
     sqlite3_bind_int64(stmt, 5, b->now);
+    if (attrs != NULL)
+        sqlite3_bind_text(stmt, 6, attrs, -1, free);
     rc = run(b, m, "recording an import", cause);
     if (rc != C311_OK)
         return rc;
@@ -259,10 +282,7 @@ insert_row(struct batch *b, const struct store_import_row *row, char **cause)
     if (rc != C311_OK)
         return rc;
     id = sqlite3_last_insert_rowid(b->db);
-    rc = put_attrs(b, id, &row->req, cause);
-    if (rc == C311_OK)
-        rc = mark(b, id, row, true, cause);
-    return rc;
+    return mark(b, id, row, true, cause);
 }
 
 /* Rewrites imported request id with the row's data. */
@@ -285,8 +305,6 @@ update_row(struct batch *b, int64_t id, const struct store_import_row *row,
     sqlite3_bind_int64(b->st[B_ATTR_DELETE], 1, id);
     rc = run(b, B_ATTR_DELETE, "replacing imported attributes", cause);
     if (rc == C311_OK)
-        rc = put_attrs(b, id, &row->req, cause);
-    if (rc == C311_OK)
         rc = mark(b, id, row, false, cause);
     return rc;
 }
@@ -299,6 +317,16 @@ import_row(struct batch *b, struct store_import_row *row, char **cause)
     enum c311_rc rc;
     int64_t id;
 
+    row->first_line = 0;
+    if (b->run) {
+        rc = seen(b, row, cause);
+        if (rc != C311_OK)
+            return rc;
+        if (row->first_line != row->line) {
+            row->outcome = STORE_IMPORT_REPEATED;
+            return C311_OK;
+        }
+    }
     rc = lookup(b, row, &id, digest, sizeof(digest), cause);
     if (rc != C311_OK)
         return rc;
@@ -316,6 +344,99 @@ import_row(struct batch *b, struct store_import_row *row, char **cause)
     }
     row->outcome = STORE_IMPORT_UPDATED;
     return update_row(b, id, row, cause);
+}
+
+/*
+ * Sets the request table's secondary indexes aside (index_deferred keeps
+ * their SQL) when the run is large for the store. Unique indexes stay:
+ * the key lookup needs public_id's.
+ */
+static enum c311_rc
+defer_indexes(sqlite3 *db, int64_t rows_hint, char **cause)
+{
+    sqlite3_stmt *stmt = NULL;
+    enum c311_rc rc = C311_OK;
+    int64_t stored = 0;
+    char *drops;
+
+    if (sqlite3_prepare_v2(db, "SELECT coalesce(max(id), 0) FROM request", -1,
+                           &stmt, NULL) != SQLITE_OK ||
+        sqlite3_step(stmt) != SQLITE_ROW)
+        rc = store__sqlite_fail(db, cause, "counting requests");
+    else
+        stored = sqlite3_column_int64(stmt, 0);
+    sqlite3_finalize(stmt);
+    if (rc != C311_OK || rows_hint < stored * BULK_RATIO || rows_hint == 0)
+        return rc;
+    rc = exec(db,
+              "INSERT INTO index_deferred (name, sql)"
+              " SELECT name, sql FROM sqlite_master"
+              " WHERE type = 'index' AND tbl_name = 'request'"
+              " AND sql IS NOT NULL AND sql NOT LIKE 'CREATE UNIQUE %'"
+              " ON CONFLICT (name) DO NOTHING",
+              "setting indexes aside", cause);
+    if (rc != C311_OK)
+        return rc;
+    /* One script of DROP INDEX, run once no statement reads the schema. */
+    if (sqlite3_prepare_v2(db,
+                           "SELECT group_concat('DROP INDEX \"'"
+                           " || replace(name, '\"', '\"\"') || '\";', '')"
+                           " FROM index_deferred WHERE name IN"
+                           " (SELECT name FROM sqlite_master"
+                           " WHERE type = 'index')",
+                           -1, &stmt, NULL) != SQLITE_OK ||
+        sqlite3_step(stmt) != SQLITE_ROW) {
+        sqlite3_finalize(stmt);
+        return store__sqlite_fail(db, cause, "setting indexes aside");
+    }
+    drops = sqlite3_column_text(stmt, 0) != NULL
+                ? sqlite3_mprintf("%s", sqlite3_column_text(stmt, 0))
+                : NULL;
+    sqlite3_finalize(stmt);
+    if (drops != NULL)
+        rc = exec(db, drops, "setting an index aside", cause);
+    sqlite3_free(drops);
+    return rc;
+}
+
+/* Opens a run: an empty table of keys seen, and maybe a bulk load. */
+static enum c311_rc
+sqlite_import_begin(void *impl, int64_t rows_hint, char **cause)
+{
+    enum c311_rc rc;
+    sqlite3 *db;
+
+    rc = store__sqlite_write_begin(impl, &db, cause);
+    if (rc != C311_OK)
+        return rc;
+    rc = exec(db,
+              "CREATE TEMP TABLE IF NOT EXISTS import_seen ("
+              " key TEXT PRIMARY KEY, line INTEGER NOT NULL) WITHOUT ROWID;"
+              "DELETE FROM temp.import_seen",
+              "starting an import", cause);
+    if (rc == C311_OK)
+        rc = defer_indexes(db, rows_hint, cause);
+    return store__sqlite_write_end(impl, rc, cause);
+}
+
+/* Ends a run: forgets its keys and builds the indexes set aside. */
+static enum c311_rc
+sqlite_import_end(void *impl, char **cause)
+{
+    bool pending = false;
+    enum c311_rc rc;
+    sqlite3 *db;
+
+    rc = store__sqlite_write_begin(impl, &db, cause);
+    if (rc != C311_OK)
+        return rc;
+    rc = exec(db, "DROP TABLE IF EXISTS temp.import_seen", "ending an import",
+              cause);
+    if (rc == C311_OK)
+        rc = store__sqlite_indexes_pending(db, &pending, cause);
+    if (rc == C311_OK && pending)
+        rc = store__sqlite_indexes_restore(db, cause);
+    return store__sqlite_write_end(impl, rc, cause);
 }
 
 /* Imports a batch in one transaction; see store/import.h. */
@@ -534,9 +655,15 @@ scan_attrs(sqlite3 *db, struct sr *v, size_t n, struct arena *a, char **cause)
     int step = SQLITE_DONE;
 
     if (sqlite3_prepare_v2(db,
-                           "SELECT request_id, code, value FROM request_attr"
+                           "SELECT request_id, code, value FROM ("
+                           " SELECT request_id, 0 AS part, seq, code, value"
+                           " FROM request_attr"
                            " WHERE request_id BETWEEN ?1 AND ?2"
-                           " ORDER BY request_id, seq",
+                           " UNION ALL SELECT i.request_id, 1, j.id, j.key,"
+                           " j.value FROM request_import i,"
+                           " json_each(i.attrs) j"
+                           " WHERE i.request_id BETWEEN ?1 AND ?2)"
+                           " ORDER BY request_id, part, seq",
                            -1, &stmt, NULL) != SQLITE_OK) {
         rc = store__sqlite_fail(db, cause, "preparing a scan");
         goto out;
@@ -656,6 +783,8 @@ out:
 }
 
 const struct store__import_ops store__sqlite_import_ops = {
+    .begin = sqlite_import_begin,
+    .end = sqlite_import_end,
     .batch = sqlite_import_batch,
     .service_put = sqlite_service_put,
     .service_list = sqlite_service_list,

@@ -463,6 +463,22 @@ static const char migration_4[] =
  */
 static const char migration_8[] = "SELECT 1;";
 
+/*
+ * Version 9: imports at the pace of a bulk load. request_import.attrs
+ * keeps an imported request's source columns as one JSON object (code to
+ * value, in the file's order) instead of a request_attr row each;
+ * requests imported before keep their rows and readers take both.
+ * index_deferred holds the indexes a bulk import dropped, with the SQL
+ * that makes them, until the import builds them again at its end, or the
+ * next open does after an import that was killed.
+ */
+static const char migration_9[] =
+    "ALTER TABLE request_import ADD COLUMN attrs TEXT;"
+    "CREATE TABLE index_deferred ("
+    " name TEXT PRIMARY KEY,"
+    " sql TEXT NOT NULL"
+    ") STRICT;";
+
 static const struct migration migrations[] = {
     {1, "requests, answers, api keys, events", migration_1},
     {2, "work orders, escalations, outbox, tow records", migration_2},
@@ -473,6 +489,7 @@ static const struct migration migrations[] = {
     {6, "knowledge base: articles, versions, search index, usage", migration_6},
     {7, "index of request locations", migration_7},
     {8, "trigram index of request descriptions (PostgreSQL)", migration_8},
+    {9, "imported attributes as one value, deferred indexes", migration_9},
 };
 
 #define NMIGRATIONS (sizeof(migrations) / sizeof(migrations[0]))
@@ -635,4 +652,57 @@ store__sqlite_migrate(sqlite3 *db, int *version, char **cause)
             return rc;
     }
     return store__sqlite_version(db, version, cause);
+}
+
+enum c311_rc
+store__sqlite_indexes_restore(sqlite3 *db, char **cause)
+{
+    sqlite3_stmt *stmt = NULL;
+    enum c311_rc rc = C311_OK;
+    int step = SQLITE_DONE;
+    char *sql;
+
+    if (sqlite3_prepare_v2(db, "SELECT sql FROM index_deferred", -1, &stmt,
+                           NULL) != SQLITE_OK)
+        return store__fail(cause, C311_ERR_DB, "reading deferred indexes: %s",
+                           sqlite3_errmsg(db));
+    /* A second thread helps sort the keys of each index. */
+    sqlite3_exec(db, "PRAGMA threads = 2", NULL, NULL, NULL);
+    while (rc == C311_OK && (step = sqlite3_step(stmt)) == SQLITE_ROW) {
+        sql = sqlite3_mprintf("%s", sqlite3_column_text(stmt, 0));
+        if (sql == NULL)
+            rc = store__fail(cause, C311_ERR_NOMEM, "out of memory");
+        else
+            rc = exec_sql(db, sql, "rebuilding an index", cause);
+        sqlite3_free(sql);
+    }
+    if (rc == C311_OK && step != SQLITE_DONE)
+        rc = store__fail(cause, C311_ERR_DB, "reading deferred indexes: %s",
+                         sqlite3_errmsg(db));
+    sqlite3_finalize(stmt);
+    sqlite3_exec(db, "PRAGMA threads = 0", NULL, NULL, NULL);
+    if (rc == C311_OK)
+        rc = exec_sql(db, "DELETE FROM index_deferred", "rebuilding indexes",
+                      cause);
+    return rc;
+}
+
+enum c311_rc
+store__sqlite_indexes_pending(sqlite3 *db, bool *pending, char **cause)
+{
+    sqlite3_stmt *stmt = NULL;
+    int step;
+
+    *pending = false;
+    if (sqlite3_prepare_v2(db, "SELECT 1 FROM index_deferred LIMIT 1", -1,
+                           &stmt, NULL) != SQLITE_OK)
+        return store__fail(cause, C311_ERR_DB, "reading deferred indexes: %s",
+                           sqlite3_errmsg(db));
+    step = sqlite3_step(stmt);
+    *pending = step == SQLITE_ROW;
+    sqlite3_finalize(stmt);
+    if (step != SQLITE_ROW && step != SQLITE_DONE)
+        return store__fail(cause, C311_ERR_DB, "reading deferred indexes: %s",
+                           sqlite3_errmsg(db));
+    return C311_OK;
 }
