@@ -482,7 +482,7 @@ update_one(struct pg_store *s, struct pg_conn *c, const struct batch_arg *w,
     const struct store_import_row *row = &w->rows[i];
     const char *values[PG_IMPORT_REQ_VALUES + 1];
     struct req_cells cells;
-    char id[24], now[24];
+    char id[24], now[24], line[24];
     enum c311_rc rc;
     char *attrs;
 
@@ -490,6 +490,7 @@ update_one(struct pg_store *s, struct pg_conn *c, const struct batch_arg *w,
     memcpy(values, cells.v, sizeof(cells.v));
     snprintf(id, sizeof(id), "%" PRId64, w->ids[i]);
     snprintf(now, sizeof(now), "%" PRId64, w->now);
+    snprintf(line, sizeof(line), "%" PRId64, row->line);
     values[PG_IMPORT_REQ_VALUES] = id;
     rc = store__pg_conn_exec(s, c, sql_update, PG_IMPORT_REQ_VALUES + 1, values,
                              NULL, "updating an imported request", cause);
@@ -504,12 +505,13 @@ update_one(struct pg_store *s, struct pg_conn *c, const struct batch_arg *w,
     values[3] = nonempty(row->department);
     values[4] = now;
     values[5] = attrs;
+    values[6] = line;
     rc = store__pg_conn_exec(
         s, c,
         "UPDATE request_import SET format = $2, digest = $3,"
-        " department = $4, changed_at = $5::bigint, attrs = $6"
-        " WHERE request_id = $1::bigint",
-        6, values, NULL, "recording an import", cause);
+        " department = $4, changed_at = $5::bigint, attrs = $6,"
+        " line = $7::bigint WHERE request_id = $1::bigint",
+        7, values, NULL, "recording an import", cause);
     free(attrs);
     if (rc != C311_OK)
         return rc;
@@ -560,7 +562,8 @@ copy_marks(struct pg_store *s, struct pg_conn *c, struct batch_arg *w,
             copy_field(&marks, nonempty(row->department), false);
             copy_int(&marks, w->now, false);
             copy_int(&marks, w->now, false);
-            copy_field(&marks, attrs, true);
+            copy_field(&marks, attrs, false);
+            copy_int(&marks, row->line, true);
             free(attrs);
         }
         copy_int(&events, w->ids[i], false);
@@ -580,7 +583,7 @@ copy_marks(struct pg_store *s, struct pg_conn *c, struct batch_arg *w,
         rc = store__pg_copy(s, c,
                             "COPY request_import (request_id, format,"
                             " digest, department, imported_at, changed_at,"
-                            " attrs) FROM STDIN",
+                            " attrs, line) FROM STDIN",
                             marks.data, marks.len, "recording imports", cause);
     if (rc == C311_OK && events.len > 0)
         rc = store__pg_copy(s, c,

@@ -443,13 +443,15 @@ static const char migration_8[] =
 
 /*
  * Version 9: as SQLite migration 9, an imported request's source columns
- * as one JSON object text in request_import.attrs. The keys an import run
+ * as one JSON object text in request_import.attrs, and the line it was
+ * last written from. The keys an import run
  * has met (to refuse a key repeated in its file) go to import_key under
  * the run's id from import_run, not to memory; both are scratch tables,
  * emptied at the run's end, so they are UNLOGGED.
  */
 static const char migration_9[] =
     "ALTER TABLE request_import ADD COLUMN attrs text;"
+    "ALTER TABLE request_import ADD COLUMN line bigint;"
     "CREATE UNLOGGED TABLE import_run ("
     " id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,"
     " started_at bigint NOT NULL"

@@ -3,9 +3,11 @@
  * Imported history on SQLite (see store/import.h). A batch runs in one
  * IMMEDIATE transaction on the write connection with statements prepared
  * once per batch: for each row, one indexed lookup by public id decides
- * between insert, update and nothing. A run keeps the keys it met in a
- * TEMP table of the write connection (the keys of a large file would not
- * fit in memory), and a large run into a small store is a bulk load: the
+ * between insert, update and nothing. A run finds a key repeated in its
+ * file through the database, not memory: a key met before was stored, so
+ * a key not found is new; a key found on a request made by the run is a
+ * repeat (the import record has its line); other keys found go to a TEMP
+ * table of the keys seen. A large run into a small store is a bulk load: the
  * request table's secondary indexes are dropped at its start and built
  * again at its end, index_deferred recording them so that an interrupted
  * run leaves the rebuild to the next open. Bulk reads for exports and
@@ -23,9 +25,11 @@
 /*
  * The write connection's page cache while it imports, in KiB: the indexes
  * of a large store are written in random order, and pages read back from
- * the file cost system calls on every batch.
+ * the file cost system calls on every batch. A bulk load writes its pages
+ * in order and needs less.
  */
-#define IMPORT_CACHE_KIB 65536
+#define IMPORT_CACHE_KIB      65536
+#define IMPORT_BULK_CACHE_KIB 16384
 
 /*
  * A run is a bulk load when the store holds at most one request for every
@@ -52,7 +56,7 @@ static const char *const batch_sql[B_COUNT] = {
     /* The line a key first came on in this run (this row's if new). */
     [B_SEEN] = "INSERT INTO temp.import_seen (key, line) VALUES (?1, ?2)"
                " ON CONFLICT (key) DO UPDATE SET line = line RETURNING line",
-    [B_LOOKUP] = "SELECT r.id, i.digest FROM request r"
+    [B_LOOKUP] = "SELECT r.id, i.digest, i.line FROM request r"
                  " LEFT JOIN request_import i ON i.request_id = r.id"
                  " WHERE r.public_id = ?1",
     [B_INSERT] = NULL, /* store__sqlite_req_insert_sql() */
@@ -71,23 +75,32 @@ static const char *const batch_sql[B_COUNT] = {
     /* Rows of a request imported before its answers moved to attrs. */
     [B_ATTR_DELETE] = "DELETE FROM request_attr WHERE request_id = ?1",
     [B_MARK_INSERT] = "INSERT INTO request_import (request_id, format, digest,"
-                      " department, imported_at, changed_at, attrs)"
-                      " VALUES (?1, ?2, ?3, ?4, ?5, ?5, ?6)",
+                      " department, imported_at, changed_at, attrs, line)"
+                      " VALUES (?1, ?2, ?3, ?4, ?5, ?5, ?6, ?7)",
     [B_MARK_UPDATE] = "UPDATE request_import SET format = ?2, digest = ?3,"
-                      " department = ?4, changed_at = ?5, attrs = ?6"
-                      " WHERE request_id = ?1",
+                      " department = ?4, changed_at = ?5, attrs = ?6,"
+                      " line = ?7 WHERE request_id = ?1",
     [B_EVENT] = "INSERT INTO event (request_id, jurisdiction_id, at, actor,"
                 " kind, public, note)"
                 " VALUES (?1, ?2, ?3, 'import', ?4, 0, ?5)",
 };
 
+/*
+ * The answers of a request of up to JSON_MAX_ATTRS answers become JSON by
+ * SQLite's json_object(), one statement per count of answers; more than
+ * that (no known layout has so many columns) go through Jansson.
+ */
+#define JSON_MAX_ATTRS 64
+
 /* A batch in progress on the write connection. */
 struct batch {
     sqlite3 *db;
     sqlite3_stmt *st[B_COUNT];
+    sqlite3_stmt *json[JSON_MAX_ATTRS + 1]; /* by count of answers */
     const char *format;
     int64_t now;
-    bool run; /* inside store_import_begin .. end: repeats are refused */
+    bool run;       /* inside store_import_begin .. end: repeats refused */
+    int64_t max_id; /* of run: the largest request id when it began */
 };
 
 /* Binds s, or NULL when s is NULL or empty (as the rest of the store). */
@@ -122,21 +135,36 @@ exec(sqlite3 *db, const char *sql, const char *what, char **cause)
     return C311_OK;
 }
 
-/* Whether a run is open on db: its table of keys seen exists. */
+/*
+ * Whether a run is open on db (its TEMP tables exist) and, when it is,
+ * the largest request id when it began.
+ */
 static enum c311_rc
-run_open(sqlite3 *db, bool *open, char **cause)
+run_open(sqlite3 *db, bool *open, int64_t *max_id, char **cause)
 {
     sqlite3_stmt *stmt = NULL;
     int step;
 
     *open = false;
+    *max_id = 0;
     if (sqlite3_prepare_v2(db,
                            "SELECT 1 FROM sqlite_temp_master"
-                           " WHERE type = 'table' AND name = 'import_seen'",
+                           " WHERE type = 'table' AND name = 'import_run'",
                            -1, &stmt, NULL) != SQLITE_OK)
         return store__sqlite_fail(db, cause, "looking for an import run");
     step = sqlite3_step(stmt);
-    *open = step == SQLITE_ROW;
+    sqlite3_finalize(stmt);
+    if (step == SQLITE_DONE)
+        return C311_OK;
+    if (step != SQLITE_ROW ||
+        sqlite3_prepare_v2(db, "SELECT max_id FROM temp.import_run", -1,
+                           &stmt, NULL) != SQLITE_OK)
+        return store__sqlite_fail(db, cause, "looking for an import run");
+    step = sqlite3_step(stmt);
+    if (step == SQLITE_ROW) {
+        *open = true;
+        *max_id = sqlite3_column_int64(stmt, 0);
+    }
     sqlite3_finalize(stmt);
     if (step != SQLITE_ROW && step != SQLITE_DONE)
         return store__sqlite_fail(db, cause, "looking for an import run");
@@ -150,13 +178,17 @@ batch_prepare(struct batch *b, char **cause)
     char pragma[64];
     const char *sql;
     enum c311_rc rc;
+    bool bulk;
     int i;
 
-    snprintf(pragma, sizeof(pragma), "PRAGMA cache_size = -%d",
-             IMPORT_CACHE_KIB);
-    rc = exec(b->db, pragma, "sizing the page cache", cause);
+    rc = run_open(b->db, &b->run, &b->max_id, cause);
     if (rc == C311_OK)
-        rc = run_open(b->db, &b->run, cause);
+        rc = store__sqlite_indexes_pending(b->db, &bulk, cause);
+    if (rc != C311_OK)
+        return rc;
+    snprintf(pragma, sizeof(pragma), "PRAGMA cache_size = -%d",
+             bulk ? IMPORT_BULK_CACHE_KIB : IMPORT_CACHE_KIB);
+    rc = exec(b->db, pragma, "sizing the page cache", cause);
     if (rc != C311_OK)
         return rc;
     for (i = 0; i < B_COUNT; i++) {
@@ -179,6 +211,69 @@ batch_finalize(struct batch *b)
         sqlite3_finalize(b->st[i]);
         b->st[i] = NULL;
     }
+    for (i = 0; i <= JSON_MAX_ATTRS; i++) {
+        sqlite3_finalize(b->json[i]);
+        b->json[i] = NULL;
+    }
+}
+
+/* The statement that makes a JSON object of n answers, prepared once. */
+static sqlite3_stmt *
+json_stmt(struct batch *b, size_t n)
+{
+    char sql[JSON_MAX_ATTRS * 16 + 32];
+    size_t len, i;
+
+    if (b->json[n] != NULL)
+        return b->json[n];
+    len = (size_t)snprintf(sql, sizeof(sql), "SELECT json_object(");
+    for (i = 0; i < n; i++)
+        len += (size_t)snprintf(sql + len, sizeof(sql) - len, "%s?, ?",
+                                i > 0 ? ", " : "");
+    snprintf(sql + len, sizeof(sql) - len, ")");
+    if (sqlite3_prepare_v2(b->db, sql, -1, &b->json[n], NULL) != SQLITE_OK)
+        b->json[n] = NULL;
+    return b->json[n];
+}
+
+/*
+ * Binds the answers of req as one JSON object (NULL when it has none) to
+ * parameter i of stmt.
+ */
+static enum c311_rc
+bind_attrs(struct batch *b, sqlite3_stmt *stmt, int i, const struct sr *req,
+           char **cause)
+{
+    sqlite3_stmt *js;
+    enum c311_rc rc;
+    char *text;
+    size_t k;
+
+    if (req->nattrs == 0)
+        return sqlite3_bind_null(stmt, i) == SQLITE_OK
+                   ? C311_OK
+                   : store__sqlite_fail(b->db, cause, "binding answers");
+    if (req->nattrs > JSON_MAX_ATTRS) {
+        rc = store__import_attrs_json(req, &text, cause);
+        if (rc == C311_OK)
+            sqlite3_bind_text(stmt, i, text, -1, free);
+        return rc;
+    }
+    js = json_stmt(b, req->nattrs);
+    if (js == NULL)
+        return store__sqlite_fail(b->db, cause, "preparing answers");
+    for (k = 0; k < req->nattrs; k++) {
+        sqlite3_bind_text(js, (int)(2 * k + 1), req->attrs[k].code, -1,
+                          SQLITE_STATIC);
+        sqlite3_bind_text(js, (int)(2 * k + 2), req->attrs[k].value, -1,
+                          SQLITE_STATIC);
+    }
+    rc = C311_OK;
+    if (sqlite3_step(js) != SQLITE_ROW ||
+        sqlite3_bind_value(stmt, i, sqlite3_column_value(js, 0)) != SQLITE_OK)
+        rc = store__sqlite_fail(b->db, cause, "storing answers as JSON");
+    sqlite3_reset(js);
+    return rc;
 }
 
 /* Sets row->first_line to the line its key first came on in the run. */
@@ -201,11 +296,12 @@ seen(struct batch *b, struct store_import_row *row, char **cause)
 
 /*
  * Finds the request with row->req.public_id: *id is 0 when there is none,
- * *digest (copied into buf) empty when it was not imported.
+ * *digest (copied into buf) empty when it was not imported, *line the
+ * line it was last imported from.
  */
 static enum c311_rc
 lookup(struct batch *b, const struct store_import_row *row, int64_t *id,
-       char *digest, size_t size, char **cause)
+       int64_t *line, char *digest, size_t size, char **cause)
 {
     sqlite3_stmt *stmt = b->st[B_LOOKUP];
     const unsigned char *d;
@@ -218,6 +314,7 @@ lookup(struct batch *b, const struct store_import_row *row, int64_t *id,
     step = sqlite3_step(stmt);
     if (step == SQLITE_ROW) {
         *id = sqlite3_column_int64(stmt, 0);
+        *line = sqlite3_column_int64(stmt, 2);
         d = sqlite3_column_text(stmt, 1);
         if (d != NULL)
             snprintf(digest, size, "%s", (const char *)d);
@@ -240,9 +337,8 @@ mark(struct batch *b, int64_t id, const struct store_import_row *row,
     enum batch_stmt m = fresh ? B_MARK_INSERT : B_MARK_UPDATE;
     sqlite3_stmt *stmt = b->st[m];
     enum c311_rc rc;
-    char *attrs;
 
-    rc = store__import_attrs_json(&row->req, &attrs, cause);
+    rc = bind_attrs(b, stmt, 6, &row->req, cause);
     if (rc != C311_OK)
         return rc;
     sqlite3_bind_int64(stmt, 1, id);
@@ -250,8 +346,7 @@ mark(struct batch *b, int64_t id, const struct store_import_row *row,
     sqlite3_bind_text(stmt, 3, row->digest, -1, SQLITE_STATIC);
     bind_text(stmt, 4, row->department);
     sqlite3_bind_int64(stmt, 5, b->now);
-    if (attrs != NULL)
-        sqlite3_bind_text(stmt, 6, attrs, -1, free);
+    sqlite3_bind_int64(stmt, 7, row->line);
     rc = run(b, m, "recording an import", cause);
     if (rc != C311_OK)
         return rc;
@@ -309,30 +404,56 @@ update_row(struct batch *b, int64_t id, const struct store_import_row *row,
     return rc;
 }
 
+/*
+ * Whether the key of a row that found request id was met earlier in the
+ * run; sets row->first_line when it was. A request made after the run
+ * began was made by it (its import record has the line); one older is
+ * looked up in (and added to) the run's table of keys seen, so that a
+ * run into an empty store never touches that table.
+ */
+static enum c311_rc
+repeated(struct batch *b, struct store_import_row *row, int64_t id,
+         int64_t line, bool imported, bool *yes, char **cause)
+{
+    enum c311_rc rc;
+
+    *yes = false;
+    if (id > b->max_id && imported) {
+        row->first_line = line;
+        *yes = true;
+        return C311_OK;
+    }
+    rc = seen(b, row, cause);
+    if (rc == C311_OK)
+        *yes = row->first_line != row->line;
+    return rc;
+}
+
 /* Decides what to do with one row and does it. */
 static enum c311_rc
 import_row(struct batch *b, struct store_import_row *row, char **cause)
 {
     char digest[128];
     enum c311_rc rc;
-    int64_t id;
+    int64_t id, line = 0;
+    bool again = false;
 
     row->first_line = 0;
-    if (b->run) {
-        rc = seen(b, row, cause);
-        if (rc != C311_OK)
-            return rc;
-        if (row->first_line != row->line) {
-            row->outcome = STORE_IMPORT_REPEATED;
-            return C311_OK;
-        }
-    }
-    rc = lookup(b, row, &id, digest, sizeof(digest), cause);
+    rc = lookup(b, row, &id, &line, digest, sizeof(digest), cause);
     if (rc != C311_OK)
         return rc;
     if (id == 0) {
         row->outcome = STORE_IMPORT_INSERTED;
         return insert_row(b, row, cause);
+    }
+    if (b->run) {
+        rc = repeated(b, row, id, line, digest[0] != '\0', &again, cause);
+        if (rc != C311_OK)
+            return rc;
+        if (again) {
+            row->outcome = STORE_IMPORT_REPEATED;
+            return C311_OK;
+        }
     }
     if (digest[0] == '\0') {
         row->outcome = STORE_IMPORT_NATIVE;
@@ -399,6 +520,25 @@ defer_indexes(sqlite3 *db, int64_t rows_hint, char **cause)
     return rc;
 }
 
+/* Notes the size of the file map in the run, to give it back at its end. */
+static enum c311_rc
+note_mmap(sqlite3 *db, char **cause)
+{
+    sqlite3_stmt *stmt = NULL;
+    char sql[96];
+    int64_t size = 0;
+
+    if (sqlite3_prepare_v2(db, "PRAGMA mmap_size", -1, &stmt, NULL) !=
+        SQLITE_OK)
+        return store__sqlite_fail(db, cause, "reading the map size");
+    if (sqlite3_step(stmt) == SQLITE_ROW)
+        size = sqlite3_column_int64(stmt, 0);
+    sqlite3_finalize(stmt);
+    snprintf(sql, sizeof(sql), "UPDATE temp.import_run SET mmap_size = %lld",
+             (long long)size);
+    return exec(db, sql, "starting an import", cause);
+}
+
 /* Opens a run: an empty table of keys seen, and maybe a bulk load. */
 static enum c311_rc
 sqlite_import_begin(void *impl, int64_t rows_hint, char **cause)
@@ -412,11 +552,46 @@ sqlite_import_begin(void *impl, int64_t rows_hint, char **cause)
     rc = exec(db,
               "CREATE TEMP TABLE IF NOT EXISTS import_seen ("
               " key TEXT PRIMARY KEY, line INTEGER NOT NULL) WITHOUT ROWID;"
-              "DELETE FROM temp.import_seen",
+              "CREATE TEMP TABLE IF NOT EXISTS import_run ("
+              " max_id INTEGER NOT NULL, mmap_size INTEGER NOT NULL);"
+              "DELETE FROM temp.import_seen;"
+              "DELETE FROM temp.import_run;"
+              "INSERT INTO temp.import_run (max_id, mmap_size)"
+              " SELECT coalesce(max(id), 0), 0 FROM request",
               "starting an import", cause);
+    if (rc == C311_OK)
+        rc = note_mmap(db, cause);
+    /*
+     * Pages go through the page cache, not a map of the file: every page
+     * an import touches would stay mapped, and memory would grow with
+     * the store.
+     */
+    if (rc == C311_OK)
+        rc = exec(db, "PRAGMA mmap_size = 0", "starting an import", cause);
     if (rc == C311_OK)
         rc = defer_indexes(db, rows_hint, cause);
     return store__sqlite_write_end(impl, rc, cause);
+}
+
+/* Maps the file again as it was before the run. */
+static enum c311_rc
+restore_mmap(sqlite3 *db, char **cause)
+{
+    sqlite3_stmt *stmt = NULL;
+    enum c311_rc rc = C311_OK;
+    char sql[64];
+
+    if (sqlite3_prepare_v2(db, "SELECT mmap_size FROM temp.import_run", -1,
+                           &stmt, NULL) != SQLITE_OK)
+        return C311_OK; /* no run: nothing was changed */
+    if (sqlite3_step(stmt) == SQLITE_ROW) {
+        snprintf(sql, sizeof(sql), "PRAGMA mmap_size = %lld",
+                 (long long)sqlite3_column_int64(stmt, 0));
+        sqlite3_finalize(stmt);
+        return exec(db, sql, "ending an import", cause);
+    }
+    sqlite3_finalize(stmt);
+    return rc;
 }
 
 /* Ends a run: forgets its keys and builds the indexes set aside. */
@@ -430,12 +605,16 @@ sqlite_import_end(void *impl, char **cause)
     rc = store__sqlite_write_begin(impl, &db, cause);
     if (rc != C311_OK)
         return rc;
-    rc = exec(db, "DROP TABLE IF EXISTS temp.import_seen", "ending an import",
-              cause);
-    if (rc == C311_OK)
-        rc = store__sqlite_indexes_pending(db, &pending, cause);
+    rc = store__sqlite_indexes_pending(db, &pending, cause);
     if (rc == C311_OK && pending)
         rc = store__sqlite_indexes_restore(db, cause);
+    if (rc == C311_OK)
+        rc = restore_mmap(db, cause);
+    if (rc == C311_OK)
+        rc = exec(db,
+                  "DROP TABLE IF EXISTS temp.import_seen;"
+                  "DROP TABLE IF EXISTS temp.import_run",
+                  "ending an import", cause);
     return store__sqlite_write_end(impl, rc, cause);
 }
 

@@ -286,6 +286,7 @@ static const struct store__column request_import_cols[] = {
     {"request_id", STORE__INT},  {"format", STORE__TEXT},
     {"digest", STORE__TEXT},     {"department", STORE__TEXT},
     {"imported_at", STORE__INT}, {"changed_at", STORE__INT},
+    {"attrs", STORE__TEXT},      {"line", STORE__INT},
 };
 
 static const struct store__column imported_service_cols[] = {
