@@ -107,9 +107,8 @@ store__import_attrs_parse(const char *text, struct arena *a, struct sr *r,
         if (r->attrs == NULL)
             break;
         r->attrs[i].code = arena_strdup(a, code);
-        r->attrs[i].value = arena_strdup(a, json_is_string(v)
-                                                ? json_string_value(v)
-                                                : "");
+        r->attrs[i].value =
+            arena_strdup(a, json_is_string(v) ? json_string_value(v) : "");
         if (r->attrs[i].code == NULL || r->attrs[i].value == NULL)
             break;
         i++;

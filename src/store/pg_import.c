@@ -294,14 +294,14 @@ refuse_repeats(struct pg_store *s, struct pg_conn *c, struct batch_arg *w,
     snprintf(run, sizeof(run), "%" PRId64, *store__pg_import_run(s));
     key_array(w, &keys);
     values[1] = keys.data;
-    rc = keys.failed ? store__fail(cause, C311_ERR_NOMEM, "out of memory")
-                     : store__pg_conn_exec(s, c,
-                                           "SELECT key, line FROM import_key"
-                                           " WHERE run = $1::bigint"
-                                           " AND key = ANY ($2::text[])",
-                                           2, values, &res,
-                                           "looking up the keys of the run",
-                                           cause);
+    rc = keys.failed
+             ? store__fail(cause, C311_ERR_NOMEM, "out of memory")
+             : store__pg_conn_exec(s, c,
+                                   "SELECT key, line FROM import_key"
+                                   " WHERE run = $1::bigint"
+                                   " AND key = ANY ($2::text[])",
+                                   2, values, &res,
+                                   "looking up the keys of the run", cause);
     buf_release(&keys);
     if (rc != C311_OK)
         return rc;
@@ -705,8 +705,8 @@ end_work(struct pg_store *s, struct pg_conn *c, void *arg, char **cause)
 
     (void)arg;
     snprintf(run, sizeof(run), "%" PRId64, *store__pg_import_run(s));
-    rc = store__pg_conn_exec(s, c, "DELETE FROM import_key WHERE run = $1",
-                             1, values, NULL, "ending an import", cause);
+    rc = store__pg_conn_exec(s, c, "DELETE FROM import_key WHERE run = $1", 1,
+                             values, NULL, "ending an import", cause);
     if (rc == C311_OK)
         rc = store__pg_conn_exec(s, c, "DELETE FROM import_run WHERE id = $1",
                                  1, values, NULL, "ending an import", cause);

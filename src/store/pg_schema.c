@@ -473,8 +473,7 @@ static const struct migration migrations[] = {
     {6, "knowledge base: articles, versions, search index, usage", migration_6},
     {7, "index of request locations", migration_7},
     {8, "trigram index of request descriptions", migration_8},
-    {9, "imported attributes as one value, keys of an import run",
-     migration_9},
+    {9, "imported attributes as one value, keys of an import run", migration_9},
 };
 
 #define NMIGRATIONS (sizeof(migrations) / sizeof(migrations[0]))

@@ -468,9 +468,10 @@ static const char migration_8[] = "SELECT 1;";
  * keeps an imported request's source columns as one JSON object (code to
  * value, in the file's order) instead of a request_attr row each;
  * requests imported before keep their rows and readers take both. line
- * is the line of its file a request was last written from. index_deferred holds the indexes a bulk import dropped, with the SQL
- * that makes them, until the import builds them again at its end, or the
- * next open does after an import that was killed.
+ * is the line of its file a request was last written from. index_deferred holds
+ * the indexes a bulk import dropped, with the SQL that makes them, until the
+ * import builds them again at its end, or the next open does after an import
+ * that was killed.
  */
 static const char migration_9[] =
     "ALTER TABLE request_import ADD COLUMN attrs TEXT;"

@@ -207,11 +207,10 @@ Test(S(store_import), a_run_refuses_a_key_it_met_before_keeping_the_first)
 }
 
 #ifndef FIXTURE_PG
-/* The secondary indexes of the request table, by name. */
+/* The indexes of the request table that SQL made (not UNIQUE's). */
 #define REQUEST_INDEXES                                                        \
     "SELECT count(*) FROM sqlite_master WHERE type = 'index'"                  \
-    " AND tbl_name = 'request' AND sql IS NOT NULL"                            \
-    " AND sql NOT LIKE 'CREATE UNIQUE %'"
+    " AND tbl_name = 'request' AND sql IS NOT NULL"
 
 Test(S(store_import), a_bulk_load_rebuilds_its_indexes_even_after_a_kill)
 {
@@ -222,12 +221,15 @@ Test(S(store_import), a_bulk_load_rebuilds_its_indexes_even_after_a_kill)
     struct store *st = fixture_open();
     int64_t indexes = fixture_sql_int(REQUEST_INDEXES);
 
-    cr_assert_geq(indexes, 8);
-    /* Many rows expected into an empty store: the indexes are set aside. */
+    cr_assert_eq(indexes, 10);
+    /*
+     * Many rows expected into an empty store: the indexes every row would
+     * enter are set aside; the partial ones on escalations and phones,
+     * which no imported row enters, stay.
+     */
     cr_assert_eq(store_import_begin(st, 1000000, NULL), C311_OK);
-    cr_assert_eq(fixture_sql_int(REQUEST_INDEXES), 0);
-    cr_assert_eq(fixture_sql_int("SELECT count(*) FROM index_deferred"),
-                 indexes);
+    cr_assert_eq(fixture_sql_int(REQUEST_INDEXES), 2);
+    cr_assert_eq(fixture_sql_int("SELECT count(*) FROM index_deferred"), 8);
     batch(st, r, 2);
     cr_assert_eq(store_import_end(st, NULL), C311_OK);
     cr_assert_eq(fixture_sql_int(REQUEST_INDEXES), indexes);
@@ -235,7 +237,7 @@ Test(S(store_import), a_bulk_load_rebuilds_its_indexes_even_after_a_kill)
 
     /* A run stopped before its end: the next open builds them. */
     cr_assert_eq(store_import_begin(st, 1000000, NULL), C311_OK);
-    cr_assert_eq(fixture_sql_int(REQUEST_INDEXES), 0);
+    cr_assert_eq(fixture_sql_int(REQUEST_INDEXES), 2);
     store_close(st);
     st = fixture_open();
     cr_assert_eq(fixture_sql_int(REQUEST_INDEXES), indexes);
