@@ -670,7 +670,8 @@ begin_work(struct pg_store *s, struct pg_conn *c, void *arg, char **cause)
     if (rc == C311_OK)
         rc = store__pg_conn_exec(
             s, c,
-            "DELETE FROM import_run WHERE started_at < $1::bigint - " PG_RUN_STALE,
+            "DELETE FROM import_run"
+            " WHERE started_at < $1::bigint - " PG_RUN_STALE,
             1, values, NULL, "starting an import", cause);
     if (rc == C311_OK)
         rc = store__pg_conn_exec(s, c,
