@@ -11,6 +11,7 @@
 #include <errno.h>
 #include <getopt.h>
 #include <inttypes.h>
+#include <malloc.h>
 #include <pthread.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -35,6 +36,14 @@
 #define IMPORT_MAX_BATCH      50000
 #define IMPORT_PROGRESS_S     0.2
 #define IMPORT_STDERR_REJECTS 20
+
+/*
+ * Allocations from this size up get pages of their own, given back when
+ * freed: each batch's arena is freed whole, and with glibc's default (a
+ * threshold that rises after each such free) their memory would stay in
+ * the heap, in pieces, so that peak memory drifted up with the file.
+ */
+#define IMPORT_MMAP_THRESHOLD (256 * 1024)
 
 /*
  * Bytes of the shortest usual row: the file's size over this is an upper
@@ -736,6 +745,7 @@ cmd_import(int argc, char **argv)
         config_free(city);
         return CLI_FAIL;
     }
+    mallopt(M_MMAP_THRESHOLD, IMPORT_MMAP_THRESHOLD);
     memset(&r, 0, sizeof(r));
     r.o = &o;
     r.city = city;

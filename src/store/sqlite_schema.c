@@ -7,6 +7,7 @@
  * at the end of the list.
  */
 #include <stdbool.h>
+#include <stdio.h>
 
 #include "store/backend.h"
 #include "store/sqlite_schema.h"
@@ -656,20 +657,36 @@ store__sqlite_migrate(sqlite3 *db, int *version, char **cause)
     return store__sqlite_version(db, version, cause);
 }
 
+/* The page cache while indexes are built, in PRAGMA cache_size's terms. */
+#define REBUILD_CACHE "-4096"
+
 enum c311_rc
 store__sqlite_indexes_restore(sqlite3 *db, char **cause)
 {
     sqlite3_stmt *stmt = NULL;
     enum c311_rc rc = C311_OK;
     int step = SQLITE_DONE;
+    int64_t cache = -2000;
+    char pragma[64];
     char *sql;
 
+    /*
+     * A second thread helps sort the keys of each index, in small runs
+     * (the sorter's memory follows the page cache's size): merging more
+     * runs costs less than the sort's memory would, and peak memory does
+     * not grow with the table.
+     */
+    if (sqlite3_prepare_v2(db, "PRAGMA cache_size", -1, &stmt, NULL) ==
+            SQLITE_OK &&
+        sqlite3_step(stmt) == SQLITE_ROW)
+        cache = sqlite3_column_int64(stmt, 0);
+    sqlite3_finalize(stmt);
+    sqlite3_exec(db, "PRAGMA threads = 2", NULL, NULL, NULL);
+    sqlite3_exec(db, "PRAGMA cache_size = " REBUILD_CACHE, NULL, NULL, NULL);
     if (sqlite3_prepare_v2(db, "SELECT sql FROM index_deferred", -1, &stmt,
                            NULL) != SQLITE_OK)
-        return store__fail(cause, C311_ERR_DB, "reading deferred indexes: %s",
-                           sqlite3_errmsg(db));
-    /* A second thread helps sort the keys of each index. */
-    sqlite3_exec(db, "PRAGMA threads = 2", NULL, NULL, NULL);
+        rc = store__fail(cause, C311_ERR_DB, "reading deferred indexes: %s",
+                         sqlite3_errmsg(db));
     while (rc == C311_OK && (step = sqlite3_step(stmt)) == SQLITE_ROW) {
         sql = sqlite3_mprintf("%s", sqlite3_column_text(stmt, 0));
         if (sql == NULL)
@@ -683,6 +700,9 @@ store__sqlite_indexes_restore(sqlite3 *db, char **cause)
                          sqlite3_errmsg(db));
     sqlite3_finalize(stmt);
     sqlite3_exec(db, "PRAGMA threads = 0", NULL, NULL, NULL);
+    snprintf(pragma, sizeof(pragma), "PRAGMA cache_size = %lld",
+             (long long)cache);
+    sqlite3_exec(db, pragma, NULL, NULL, NULL);
     if (rc == C311_OK)
         rc = exec_sql(db, "DELETE FROM index_deferred", "rebuilding indexes",
                       cause);
