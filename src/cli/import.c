@@ -2,7 +2,9 @@
 /*
  * civic311 import: loads historical 311 data (NYC Open Data, Analyze
  * Boston) into the store. The file is streamed, never read whole; rows go
- * to the store in batches of one transaction each. Every row is counted:
+ * to the store in batches of one transaction each, stored by a second
+ * thread while this one reads and maps the next batch; nothing is kept
+ * per row (the store finds a key repeated in the file). Every row is counted:
  * imported, updated, unchanged or rejected (with its line and reason in
  * the rejects file), and oddities are counted as warnings by kind. A
  * re-import of the same file changes nothing. Imports never start work
