@@ -142,7 +142,7 @@ load=$(cut -d' ' -f1-3 /proc/loadavg)
     echo "record with its digest and the kept columns as one JSON value,"
     echo "and a history event, in transactions of 10,000 rows, while a"
     echo "second thread reads and maps the next rows. Into a new store it"
-    echo "is a bulk load: eight indexes of the request table are dropped"
+    echo "is a bulk load: seven indexes of the request table are dropped"
     echo "first and built again at the end, one sort each. The second run"
     echo "reads the file again and finds every digest unchanged (keeping"
     echo "its keys in a temporary table, to refuse a repeated one). Peak"

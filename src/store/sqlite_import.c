@@ -43,13 +43,13 @@
  * The indexes a bulk load sets aside: those every imported row enters in
  * an order of its own. The unique ones stay (the key lookup needs
  * public_id's; token is NULL for every import, so its entries come in
- * row order), as do the partial indexes no import row enters (escalated
- * requests, phone numbers).
+ * row order), as do the partial indexes no import row enters (callers,
+ * escalated requests, phone numbers).
  */
 #define BULK_INDEXES                                                           \
     "('request_requested', 'request_updated', 'request_service_requested',"    \
     " 'request_status_requested', 'request_jurisdiction_requested',"           \
-    " 'request_contact', 'request_location', 'request_closed')"
+    " 'request_location', 'request_closed')"
 
 /* The statements of a batch, by index into batch_sql[]. */
 enum batch_stmt {

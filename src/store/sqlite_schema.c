@@ -480,7 +480,11 @@ static const char migration_9[] =
     "CREATE TABLE index_deferred ("
     " name TEXT PRIMARY KEY,"
     " sql TEXT NOT NULL"
-    ") STRICT;";
+    ") STRICT;"
+    /* Requests of a known caller only: imported ones have none. */
+    "DROP INDEX request_contact;"
+    "CREATE INDEX request_contact ON request (contact_id, requested_at)"
+    " WHERE contact_id IS NOT NULL;";
 
 static const struct migration migrations[] = {
     {1, "requests, answers, api keys, events", migration_1},
