@@ -2,7 +2,9 @@
 /*
  * civic311 import: loads historical 311 data (NYC Open Data, Analyze
  * Boston) into the store. The file is streamed, never read whole; rows go
- * to the store in batches of one transaction each. Every row is counted:
+ * to the store in batches of one transaction each, stored by a second
+ * thread while this one reads and maps the next batch; nothing is kept
+ * per row (the store finds a key repeated in the file). Every row is counted:
  * imported, updated, unchanged or rejected (with its line and reason in
  * the rejects file), and oddities are counted as warnings by kind. A
  * re-import of the same file changes nothing. Imports never start work
@@ -11,6 +13,8 @@
 #include <errno.h>
 #include <getopt.h>
 #include <inttypes.h>
+#include <malloc.h>
+#include <pthread.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -34,6 +38,20 @@
 #define IMPORT_MAX_BATCH      50000
 #define IMPORT_PROGRESS_S     0.2
 #define IMPORT_STDERR_REJECTS 20
+
+/*
+ * Allocations from this size up get pages of their own, given back when
+ * freed: each batch's arena is freed whole, and with glibc's default (a
+ * threshold that rises after each such free) their memory would stay in
+ * the heap, in pieces, so that peak memory drifted up with the file.
+ */
+#define IMPORT_MMAP_THRESHOLD (256 * 1024)
+
+/*
+ * Bytes of the shortest usual row: the file's size over this is an upper
+ * estimate of its rows, which tells the store how large the run is.
+ */
+#define IMPORT_ROW_BYTES 256
 
 static const char import_usage[] =
     "usage: civic311 import FILE --db PATH [--config FILE]\n"
@@ -72,6 +90,22 @@ struct import_counts {
     int64_t services; /* imported services created by this run */
 };
 
+/*
+ * Rows on their way to the store. While the writer thread stores one
+ * batch, the reading thread maps the file's next rows into the other.
+ */
+struct batch {
+    struct run *r;
+    struct store_import_row *rows;
+    int64_t *lines;             /* each row's line */
+    unsigned *warnings;         /* each row's warnings */
+    const char *const **fields; /* each row's fields */
+    size_t n;
+    struct arena arena; /* what the rows point to */
+    enum c311_rc rc;    /* of storing it */
+    char *cause;
+};
+
 /* One import run. */
 struct run {
     const struct import_opts *o;
@@ -83,13 +117,12 @@ struct run {
     struct arena lay_arena; /* the layout, for the whole run */
     bool have_header;
 
-    struct store_import_row *rows; /* the batch */
-    int64_t *lines;                /* each batch row's line */
-    const char *const **fields;    /* each batch row's fields */
-    size_t n;
-    struct arena batch_arena;
+    struct batch slots[2];
+    struct batch *fill;  /* the batch rows go to */
+    struct batch *store; /* the batch being stored, or NULL */
+    pthread_t writer;    /* storing it */
+    bool threaded;       /* writer was started */
 
-    struct strmap keys;     /* key -> line, to refuse repeats */
     struct strmap services; /* imported service codes met */
     struct import_counts c;
 
@@ -308,22 +341,59 @@ note_service(struct run *r, const struct import_row *row)
     return strmap_add(&r->services, s.code, 1, NULL);
 }
 
-/* Stores the batch and counts what happened to each row. */
-static enum c311_rc
-flush(struct run *r)
+/*
+ * Takes back what add_row counted for a row the store refused: its
+ * status, and its warnings when asked (a repeated row is not looked at).
+ */
+static void
+unmark(struct run *r, const struct batch *b, size_t i, bool warnings)
 {
+    unsigned w;
+
+    r->c.closed -= b->rows[i].req.status == SR_CLOSED;
+    r->c.open -= b->rows[i].req.status != SR_CLOSED;
+    for (w = 0; warnings && w < IMPORT_NWARNINGS; w++)
+        r->c.warnings[w] -= (b->warnings[i] >> w) & 1;
+}
+
+/* The writer thread: stores one batch. */
+static void *
+store_batch(void *arg)
+{
+    struct batch *b = arg;
+    struct run *r = b->r;
+
+    b->rc = store_import_batch(r->st, r->lay.format_name, b->rows, b->n, r->now,
+                               &b->cause);
+    return NULL;
+}
+
+/*
+ * Waits for the batch being stored, if any, then counts what happened to
+ * each of its rows and empties it.
+ */
+static enum c311_rc
+settle(struct run *r)
+{
+    struct batch *b = r->store;
     struct store_import_row *row;
     enum c311_rc rc;
+    const char *why;
     size_t i;
 
-    if (r->n == 0)
+    if (b == NULL)
         return C311_OK;
-    rc = store_import_batch(r->st, r->lay.format_name, r->rows, r->n, r->now,
-                            &r->cause);
-    if (rc != C311_OK)
-        return rc;
-    for (i = 0; i < r->n; i++) {
-        row = &r->rows[i];
+    if (r->threaded)
+        pthread_join(r->writer, NULL);
+    r->store = NULL;
+    rc = b->rc;
+    if (rc != C311_OK) {
+        free(r->cause);
+        r->cause = b->cause;
+        b->cause = NULL;
+    }
+    for (i = 0; rc == C311_OK && i < b->n; i++) {
+        row = &b->rows[i];
         switch (row->outcome) {
         case STORE_IMPORT_INSERTED:
             r->c.imported++;
@@ -335,17 +405,48 @@ flush(struct run *r)
             r->c.unchanged++;
             break;
         case STORE_IMPORT_NATIVE:
-            r->c.closed -= row->req.status == SR_CLOSED;
-            r->c.open -= row->req.status != SR_CLOSED;
-            reject(r, r->lines[i],
+            unmark(r, b, i, false);
+            reject(r, b->lines[i],
                    "the key is a request filed in this city; imports never "
                    "change those",
-                   r->fields[i], r->lay.ncols);
+                   b->fields[i], r->lay.ncols);
+            break;
+        case STORE_IMPORT_REPEATED:
+            unmark(r, b, i, true);
+            why = arena_printf(&b->arena,
+                               "the key '%s' was on line %" PRId64 " already",
+                               row->req.public_id, row->first_line);
+            reject(r, b->lines[i], why != NULL ? why : "repeated key",
+                   b->fields[i], r->lay.ncols);
             break;
         }
     }
-    r->n = 0;
-    arena_free(&r->batch_arena);
+    b->n = 0;
+    arena_free(&b->arena);
+    return rc;
+}
+
+/*
+ * Hands the full batch to the writer thread, once the one before it is
+ * stored, and goes on with the other batch.
+ */
+static enum c311_rc
+flush(struct run *r)
+{
+    struct batch *b = r->fill;
+    enum c311_rc rc;
+
+    if (b->n == 0)
+        return C311_OK;
+    rc = settle(r);
+    if (rc != C311_OK)
+        return rc;
+    b->r = r;
+    r->store = b;
+    r->threaded = pthread_create(&r->writer, NULL, store_batch, b) == 0;
+    if (!r->threaded)
+        store_batch(b); /* no thread to be had: store it here */
+    r->fill = b == &r->slots[0] ? &r->slots[1] : &r->slots[0];
     return C311_OK;
 }
 
@@ -353,7 +454,8 @@ flush(struct run *r)
 static enum c311_rc
 add_row(struct run *r, const struct import_row *m, int64_t line)
 {
-    struct store_import_row *row = &r->rows[r->n];
+    struct batch *b = r->fill;
+    struct store_import_row *row = &b->rows[b->n];
     enum c311_rc rc;
     unsigned w;
 
@@ -366,15 +468,29 @@ add_row(struct run *r, const struct import_row *m, int64_t line)
     memset(row, 0, sizeof(*row));
     row->req = m->req;
     row->department = m->department;
-    row->digest = arena_strdup(&r->batch_arena, m->digest);
-    row->note = arena_printf(&r->batch_arena, "%s line %" PRId64 " of %s",
+    row->digest = arena_strdup(&b->arena, m->digest);
+    row->note = arena_printf(&b->arena, "%s line %" PRId64 " of %s",
                              r->lay.format_name, line, r->base);
     if (row->digest == NULL || row->note == NULL)
         return C311_ERR_NOMEM;
-    r->lines[r->n] = line;
-    r->fields[r->n] = m->fields;
-    r->n++;
-    return r->n == r->o->batch ? flush(r) : C311_OK;
+    row->line = line;
+    b->lines[b->n] = line;
+    b->warnings[b->n] = m->warnings;
+    b->fields[b->n] = m->fields;
+    b->n++;
+    return b->n == r->o->batch ? flush(r) : C311_OK;
+}
+
+/* Waits for the batch in flight after a failure, keeping the first cause. */
+static void
+settle_quietly(struct run *r)
+{
+    char *cause = r->cause;
+
+    r->cause = NULL;
+    settle(r);
+    free(r->cause);
+    r->cause = cause;
 }
 
 /* ---- records ---- */
@@ -413,7 +529,6 @@ static enum c311_rc
 on_row(struct run *r, const struct csvin_record *rec)
 {
     struct import_row m;
-    int64_t first;
     enum c311_rc rc;
 
     r->c.read++;
@@ -426,24 +541,13 @@ on_row(struct run *r, const struct csvin_record *rec)
         return C311_OK;
     }
     rc =
-        import_map_row(&r->ctx, rec->fields, rec->nfields, &r->batch_arena, &m);
+        import_map_row(&r->ctx, rec->fields, rec->nfields, &r->fill->arena, &m);
     if (rc != C311_OK)
         return rc;
     if (m.reject != NULL) {
         reject(r, rec->line, m.reject, rec->fields, rec->nfields);
         return C311_OK;
     }
-    rc = strmap_add(&r->keys, m.req.public_id, rec->line, &first);
-    if (rc == C311_ERR_CONFLICT) {
-        m.reject = arena_printf(&r->batch_arena,
-                                "the key '%s' was on line %" PRId64 " already",
-                                m.req.public_id, first);
-        reject(r, rec->line, m.reject != NULL ? m.reject : "repeated key",
-               rec->fields, rec->nfields);
-        return C311_OK;
-    }
-    if (rc != C311_OK)
-        return rc;
     return add_row(r, &m, rec->line);
 }
 
@@ -522,6 +626,11 @@ read_file(struct run *r, FILE *f)
     rc = csvin_run(&in, on_record, r, &r->cause);
     if (rc == C311_OK)
         rc = flush(r);
+    /* The last batch (or, after a failure, the one in flight) is stored. */
+    if (rc == C311_OK)
+        rc = settle(r);
+    else if (r->store != NULL)
+        settle_quietly(r);
     if (rc == C311_OK && r->rejects != NULL && fflush(r->rejects) != 0) {
         rc = C311_ERR_IO;
         if (asprintf(&r->cause, "writing %s: %s", r->o->rejects,
@@ -544,17 +653,25 @@ static int
 run_import(struct run *r)
 {
     struct store_options sopt = {1, true};
+    struct batch *b;
     struct stat sb;
     FILE *f;
     int rc = CLI_FAIL;
+    size_t i;
 
-    r->rows = calloc(r->o->batch, sizeof(*r->rows));
-    r->lines = calloc(r->o->batch, sizeof(*r->lines));
-    r->fields = calloc(r->o->batch, sizeof(*r->fields));
-    if (r->rows == NULL || r->lines == NULL || r->fields == NULL) {
-        fputs("civic311 import: out of memory\n", stderr);
-        return CLI_FAIL;
+    for (i = 0; i < 2; i++) {
+        b = &r->slots[i];
+        b->rows = calloc(r->o->batch, sizeof(*b->rows));
+        b->lines = calloc(r->o->batch, sizeof(*b->lines));
+        b->fields = calloc(r->o->batch, sizeof(*b->fields));
+        b->warnings = calloc(r->o->batch, sizeof(*b->warnings));
+        if (b->rows == NULL || b->lines == NULL || b->fields == NULL ||
+            b->warnings == NULL) {
+            fputs("civic311 import: out of memory\n", stderr);
+            return CLI_FAIL;
+        }
     }
+    r->fill = &r->slots[0];
     f = fopen(r->o->file, "rb");
     if (f == NULL) {
         fprintf(stderr, "civic311 import: cannot read %s: %s\n", r->o->file,
@@ -572,8 +689,21 @@ run_import(struct run *r)
     r->now = isotime_now();
     r->started = now_seconds();
     r->tty = isatty(STDERR_FILENO) == 1;
+    if (store_import_begin(r->st, (int64_t)(r->size / IMPORT_ROW_BYTES),
+                           &r->cause) != C311_OK) {
+        fprintf(stderr, "civic311 import: cannot start: %s\n",
+                r->cause != NULL ? r->cause : "unknown error");
+        goto out;
+    }
     if (read_file(r, f))
         rc = CLI_OK;
+    free(r->cause);
+    r->cause = NULL;
+    if (store_import_end(r->st, &r->cause) != C311_OK) {
+        fprintf(stderr, "civic311 import: cannot finish: %s\n",
+                r->cause != NULL ? r->cause : "unknown error");
+        rc = CLI_FAIL;
+    }
     print_summary(r);
     if (fflush(stdout) != 0)
         rc = CLI_FAIL;
@@ -596,6 +726,7 @@ cmd_import(int argc, char **argv)
     struct config_report rep = CONFIG_REPORT_INIT;
     struct city *city = NULL;
     struct run r;
+    size_t i;
     int rc;
 
     rc = parse_opts(argc, argv, &o);
@@ -616,21 +747,24 @@ cmd_import(int argc, char **argv)
         config_free(city);
         return CLI_FAIL;
     }
+    mallopt(M_MMAP_THRESHOLD, IMPORT_MMAP_THRESHOLD);
     memset(&r, 0, sizeof(r));
     r.o = &o;
     r.city = city;
     r.base = strrchr(o.file, '/') != NULL ? strrchr(o.file, '/') + 1 : o.file;
-    r.keys = (struct strmap)STRMAP_INIT;
     r.services = (struct strmap)STRMAP_INIT;
     rc = run_import(&r);
     store_close(r.st);
-    free(r.rows);
-    free(r.lines);
-    free(r.fields);
+    for (i = 0; i < 2; i++) {
+        free(r.slots[i].rows);
+        free(r.slots[i].lines);
+        free(r.slots[i].fields);
+        free(r.slots[i].warnings);
+        free(r.slots[i].cause);
+        arena_free(&r.slots[i].arena);
+    }
     free(r.cause);
-    arena_free(&r.batch_arena);
     arena_free(&r.lay_arena);
-    strmap_free(&r.keys);
     strmap_free(&r.services);
     config_free(city);
     return rc;

@@ -5,6 +5,8 @@
  */
 #include <string.h>
 
+#include <jansson.h>
+
 #include "store/backend.h"
 #include "store/import_backend.h"
 
@@ -47,6 +49,97 @@ check_rows(const struct store_import_row *rows, size_t n, char **cause)
                                r->public_id);
     }
     return C311_OK;
+}
+
+enum c311_rc
+store__import_attrs_json(const struct sr *req, char **out, char **cause)
+{
+    json_t *o, *v;
+    size_t i;
+
+    *out = NULL;
+    if (req->nattrs == 0)
+        return C311_OK;
+    o = json_object();
+    if (o == NULL)
+        return store__fail(cause, C311_ERR_NOMEM, "out of memory");
+    for (i = 0; i < req->nattrs; i++) {
+        v = json_string(req->attrs[i].value);
+        if (v == NULL || json_object_set_new(o, req->attrs[i].code, v) != 0) {
+            json_decref(o);
+            return store__fail(cause, C311_ERR_INVALID,
+                               "imported request '%s': attribute '%s' is "
+                               "not valid UTF-8",
+                               req->public_id, req->attrs[i].code);
+        }
+    }
+    *out = json_dumps(o, JSON_COMPACT | JSON_PRESERVE_ORDER);
+    json_decref(o);
+    return *out != NULL ? C311_OK
+                        : store__fail(cause, C311_ERR_NOMEM, "out of memory");
+}
+
+enum c311_rc
+store__import_attrs_parse(const char *text, struct arena *a, struct sr *r,
+                          char **cause)
+{
+    const char *code;
+    json_t *o, *v;
+    size_t i = 0, n;
+
+    r->attrs = NULL;
+    r->nattrs = 0;
+    if (text == NULL)
+        return C311_OK;
+    o = json_loads(text, 0, NULL);
+    if (!json_is_object(o)) {
+        json_decref(o);
+        return store__fail(cause, C311_ERR_DB,
+                           "request %lld: imported attributes are not a "
+                           "JSON object",
+                           (long long)r->id);
+    }
+    n = json_object_size(o);
+    if (n > 0)
+        r->attrs = arena_alloc(a, n * sizeof(*r->attrs));
+    json_object_foreach(o, code, v)
+    {
+        if (r->attrs == NULL)
+            break;
+        r->attrs[i].code = arena_strdup(a, code);
+        r->attrs[i].value =
+            arena_strdup(a, json_is_string(v) ? json_string_value(v) : "");
+        if (r->attrs[i].code == NULL || r->attrs[i].value == NULL)
+            break;
+        i++;
+    }
+    r->nattrs = i;
+    json_decref(o);
+    if (i < n)
+        return store__fail(cause, C311_ERR_NOMEM, "out of memory");
+    return C311_OK;
+}
+
+/* Forwards to the back end. */
+enum c311_rc
+store_import_begin(struct store *st, int64_t rows_hint, char **cause)
+{
+    const struct store__import_ops *io;
+    void *impl;
+
+    io = ops(st, &impl);
+    return io->begin(impl, rows_hint > 0 ? rows_hint : 0, cause);
+}
+
+/* Forwards to the back end. */
+enum c311_rc
+store_import_end(struct store *st, char **cause)
+{
+    const struct store__import_ops *io;
+    void *impl;
+
+    io = ops(st, &impl);
+    return io->end(impl, cause);
 }
 
 /* Forwards a batch after checking it. */

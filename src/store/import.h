@@ -33,7 +33,8 @@ enum store_import_outcome {
     STORE_IMPORT_INSERTED,  /* a new request */
     STORE_IMPORT_UPDATED,   /* an imported request whose data changed */
     STORE_IMPORT_UNCHANGED, /* an imported request, same digest */
-    STORE_IMPORT_NATIVE     /* the key is a request filed here: untouched */
+    STORE_IMPORT_NATIVE,    /* the key is a request filed here: untouched */
+    STORE_IMPORT_REPEATED   /* the key came earlier in the run: untouched */
 };
 
 /* One row of an import, as the importer mapped it. */
@@ -42,15 +43,36 @@ struct store_import_row {
     const char *department; /* department code, NULL when not known */
     const char *digest;     /* of everything stored, to spot changes */
     const char *note;       /* where it came from, for the history */
+    int64_t line;           /* where it is in its file */
     enum store_import_outcome outcome; /* set by store_import_batch */
+    int64_t first_line; /* STORE_IMPORT_REPEATED: the line the key came on */
 };
+
+/*
+ * Starts an import run of about rows_hint rows (an estimate from the
+ * file's size; 0 when not known). Within a run, store_import_batch
+ * refuses a key already met in the run (STORE_IMPORT_REPEATED), keeping
+ * what it has seen in the database, not in memory. A back end may make
+ * a large run into a small store a bulk load (SQLite drops the request
+ * table's secondary indexes and builds them again at the end; an
+ * interrupted run leaves them to the next store_open). Every run ends
+ * with store_import_end, whether its batches worked or not.
+ */
+enum c311_rc store_import_begin(struct store *st, int64_t rows_hint,
+                                char **cause);
+
+/* Ends the run: forgets its keys and rebuilds what a bulk load dropped. */
+enum c311_rc store_import_end(struct store *st, char **cause);
 
 /*
  * Stores n rows of one source format in one transaction: inserts the new
  * keys, updates the imported ones whose digest differs, leaves the rest,
  * and sets each row's outcome. Every request needs public_id,
  * service_code, requested_at and updated_at. now is the import's time,
- * kept in the history. No two rows may share a key.
+ * kept in the history. Outside a run (store_import_begin) no two rows may
+ * share a key. The source columns (req.attrs) are stored as one JSON
+ * object with the import record, not as a request_attr row each; readers
+ * take both, so requests imported earlier read as before.
  */
 enum c311_rc store_import_batch(struct store *st, const char *format,
                                 struct store_import_row *rows, size_t n,

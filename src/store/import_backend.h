@@ -10,6 +10,8 @@
 #include "store/import.h"
 
 struct store__import_ops {
+    enum c311_rc (*begin)(void *impl, int64_t rows_hint, char **cause);
+    enum c311_rc (*end)(void *impl, char **cause);
     enum c311_rc (*batch)(void *impl, const char *format,
                           struct store_import_row *rows, size_t n, int64_t now,
                           char **cause);
@@ -25,6 +27,21 @@ struct store__import_ops {
                                 int64_t from, int64_t to, store_report_fn fn,
                                 void *arg, char **cause);
 };
+
+/*
+ * The answers of req as the text of one JSON object, code to value in
+ * their order (malloc'd; the caller frees it), in *out; NULL when req has
+ * none. C311_ERR_NOMEM or C311_ERR_INVALID (text that is not UTF-8).
+ */
+enum c311_rc store__import_attrs_json(const struct sr *req, char **out,
+                                      char **cause);
+
+/*
+ * Sets r->attrs (in a) from such a JSON object text; none for NULL text.
+ * C311_ERR_DB when the text is not an object, C311_ERR_NOMEM.
+ */
+enum c311_rc store__import_attrs_parse(const char *text, struct arena *a,
+                                       struct sr *r, char **cause);
 
 /* store/sqlite_import.c */
 extern const struct store__import_ops store__sqlite_import_ops;

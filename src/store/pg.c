@@ -85,7 +85,14 @@ struct pg_store {
     char *dsn;
     bool synchronous;
     int version;
+    int64_t import_run; /* the open import run's id, or 0 */
 };
+
+int64_t *
+store__pg_import_run(struct pg_store *s)
+{
+    return &s->import_run;
+}
 
 /* ---- connections ---- */
 
@@ -471,8 +478,15 @@ read_attrs(struct pg_store *s, struct pg_conn *c, struct sr *req,
 
     snprintf(id, sizeof(id), "%" PRId64, req->id);
     rc = conn_exec(s, c,
-                   "SELECT code, value FROM request_attr"
-                   " WHERE request_id = $1::bigint ORDER BY seq",
+                   "SELECT code, value FROM ("
+                   " SELECT 0 AS part, seq, code, value FROM request_attr"
+                   " WHERE request_id = $1::bigint"
+                   " UNION ALL SELECT 1, j.seq, j.key, j.value"
+                   " FROM request_import i,"
+                   " json_each_text(i.attrs::json) WITH ORDINALITY"
+                   " AS j (key, value, seq)"
+                   " WHERE i.request_id = $1::bigint) a"
+                   " ORDER BY part, seq",
                    1, values, &res, "reading answers", cause);
     if (rc != C311_OK)
         return rc;

@@ -11,6 +11,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "store/backend.h"
 #include "store/import_backend.h"
@@ -19,6 +20,12 @@
 
 #define PG_IMPORT_REQ_VALUES 29
 #define PG_REPORT_FETCH      "FETCH 10000 FROM civic311_report"
+
+/*
+ * Seconds after which a run that never ended (its import was killed) is
+ * forgotten: two days, far longer than any import takes.
+ */
+#define PG_RUN_STALE "172800"
 
 /* The request columns a batch writes, in the order of request_cells(). */
 #define REQ_WRITE_COLUMNS                                                      \
@@ -187,33 +194,145 @@ key_cmp(const void *a, const void *b)
                   ((const struct key_index *)b)->key);
 }
 
-/* The rows of the batch sorted by key (malloc'd), or NULL. */
-static struct key_index *
-index_keys(const struct batch_arg *w)
+/* Orders keys, then rows of the same key in file order. */
+static int
+key_row_cmp(const void *a, const void *b)
 {
-    struct key_index *ix = malloc(w->n * sizeof(*ix));
+    const struct key_index *x = a, *y = b;
+    int c = strcmp(x->key, y->key);
+
+    if (c != 0)
+        return c;
+    return x->row < y->row ? -1 : x->row > y->row;
+}
+
+/*
+ * The rows of the batch not refused as repeats, sorted by key (malloc'd),
+ * their number in *n; NULL when out of memory.
+ */
+static struct key_index *
+index_keys(const struct batch_arg *w, size_t *n)
+{
+    struct key_index *ix = malloc((w->n > 0 ? w->n : 1) * sizeof(*ix));
     size_t i;
 
+    *n = 0;
     if (ix == NULL)
         return NULL;
     for (i = 0; i < w->n; i++) {
-        ix[i].key = w->rows[i].req.public_id;
-        ix[i].row = i;
+        if (w->rows[i].outcome == STORE_IMPORT_REPEATED)
+            continue;
+        ix[*n].key = w->rows[i].req.public_id;
+        ix[*n].row = i;
+        (*n)++;
     }
-    if (w->n > 0)
-        qsort(ix, w->n, sizeof(*ix), key_cmp);
+    if (*n > 0)
+        qsort(ix, *n, sizeof(*ix), key_row_cmp);
     return ix;
 }
 
-/* The row of the batch with key, or w->n. */
+/* The row with key among the n of ix, or w->n. */
 static size_t
-row_of(const struct batch_arg *w, const struct key_index *ix, const char *key)
+row_of(const struct batch_arg *w, const struct key_index *ix, size_t n,
+       const char *key)
 {
     struct key_index want = {key, 0};
     const struct key_index *hit;
 
-    hit = bsearch(&want, ix, w->n, sizeof(*ix), key_cmp);
+    hit = bsearch(&want, ix, n, sizeof(*ix), key_cmp);
     return hit != NULL ? hit->row : w->n;
+}
+
+/* A PostgreSQL array literal of the keys of the rows not refused. */
+static void
+key_array(const struct batch_arg *w, struct buf *keys)
+{
+    bool first = true;
+    size_t i;
+
+    buf_putc(keys, '{');
+    for (i = 0; i < w->n; i++) {
+        if (w->rows[i].outcome == STORE_IMPORT_REPEATED)
+            continue;
+        array_elem(keys, w->rows[i].req.public_id, first);
+        first = false;
+    }
+    buf_putc(keys, '}');
+}
+
+/*
+ * Refuses the rows whose key came earlier in the run: in the batch (the
+ * first row wins), or in an earlier batch (import_key), then notes the
+ * keys of the others in import_key.
+ */
+static enum c311_rc
+refuse_repeats(struct pg_store *s, struct pg_conn *c, struct batch_arg *w,
+               char **cause)
+{
+    struct buf keys = BUF_INIT(0), copy = BUF_INIT(0);
+    char run[24];
+    const char *values[2] = {run, NULL};
+    struct key_index *ix;
+    PGresult *res = NULL;
+    enum c311_rc rc;
+    size_t i, k, n;
+    int j;
+
+    ix = index_keys(w, &n);
+    if (ix == NULL)
+        return store__fail(cause, C311_ERR_NOMEM, "out of memory");
+    for (i = 1; i < n; i++) {
+        if (strcmp(ix[i].key, ix[i - 1].key) != 0)
+            continue;
+        w->rows[ix[i].row].outcome = STORE_IMPORT_REPEATED;
+        w->rows[ix[i].row].first_line =
+            w->rows[ix[i - 1].row].outcome == STORE_IMPORT_REPEATED
+                ? w->rows[ix[i - 1].row].first_line
+                : w->rows[ix[i - 1].row].line;
+    }
+    free(ix);
+    snprintf(run, sizeof(run), "%" PRId64, *store__pg_import_run(s));
+    key_array(w, &keys);
+    values[1] = keys.data;
+    rc = keys.failed
+             ? store__fail(cause, C311_ERR_NOMEM, "out of memory")
+             : store__pg_conn_exec(s, c,
+                                   "SELECT key, line FROM import_key"
+                                   " WHERE run = $1::bigint"
+                                   " AND key = ANY ($2::text[])",
+                                   2, values, &res,
+                                   "looking up the keys of the run", cause);
+    buf_release(&keys);
+    if (rc != C311_OK)
+        return rc;
+    ix = index_keys(w, &n);
+    if (ix == NULL)
+        rc = store__fail(cause, C311_ERR_NOMEM, "out of memory");
+    for (j = 0; rc == C311_OK && j < PQntuples(res); j++) {
+        k = row_of(w, ix, n, PQgetvalue(res, j, 0));
+        if (k == w->n)
+            continue;
+        w->rows[k].outcome = STORE_IMPORT_REPEATED;
+        w->rows[k].first_line = strtoll(PQgetvalue(res, j, 1), NULL, 10);
+    }
+    free(ix);
+    PQclear(res);
+    for (i = 0; rc == C311_OK && i < w->n; i++) {
+        if (w->rows[i].outcome == STORE_IMPORT_REPEATED)
+            continue;
+        buf_puts(&copy, run);
+        buf_putc(&copy, '\t');
+        copy_field(&copy, w->rows[i].req.public_id, false);
+        copy_int(&copy, w->rows[i].line, true);
+    }
+    if (rc == C311_OK && copy.failed)
+        rc = store__fail(cause, C311_ERR_NOMEM, "out of memory");
+    if (rc == C311_OK && copy.len > 0)
+        rc = store__pg_copy(s, c, "COPY import_key (run, key, line) FROM STDIN",
+                            copy.data, copy.len, "noting the keys of the run",
+                            cause);
+    buf_release(&copy);
+    return rc;
 }
 
 /* One query: which keys exist, with which id and digest. */
@@ -225,13 +344,10 @@ lookup(struct pg_store *s, struct pg_conn *c, struct batch_arg *w, char **cause)
     const char *values[1];
     PGresult *res = NULL;
     enum c311_rc rc;
-    size_t i, k;
+    size_t k, nix = 0;
     int j, n;
 
-    buf_putc(&keys, '{');
-    for (i = 0; i < w->n; i++)
-        array_elem(&keys, w->rows[i].req.public_id, i == 0);
-    buf_putc(&keys, '}');
+    key_array(w, &keys);
     if (keys.failed) {
         buf_release(&keys);
         return store__fail(cause, C311_ERR_NOMEM, "out of memory");
@@ -247,11 +363,11 @@ lookup(struct pg_store *s, struct pg_conn *c, struct batch_arg *w, char **cause)
     if (rc != C311_OK)
         return rc;
     n = PQntuples(res);
-    ix = n > 0 ? index_keys(w) : NULL;
+    ix = n > 0 ? index_keys(w, &nix) : NULL;
     if (n > 0 && ix == NULL)
         rc = store__fail(cause, C311_ERR_NOMEM, "out of memory");
     for (j = 0; rc == C311_OK && j < n; j++) {
-        k = row_of(w, ix, PQgetvalue(res, j, 0));
+        k = row_of(w, ix, nix, PQgetvalue(res, j, 0));
         if (k == w->n)
             continue;
         w->found[k].id = strtoll(PQgetvalue(res, j, 1), NULL, 10);
@@ -274,6 +390,8 @@ classify(struct batch_arg *w)
     for (i = 0; i < w->n; i++) {
         row = &w->rows[i];
         w->ids[i] = w->found[i].id;
+        if (row->outcome == STORE_IMPORT_REPEATED)
+            continue;
         if (w->found[i].id == 0) {
             row->outcome = STORE_IMPORT_INSERTED;
             fresh++;
@@ -353,7 +471,10 @@ copy_requests(struct pg_store *s, struct pg_conn *c, struct batch_arg *w,
     return rc;
 }
 
-/* Rewrites one changed request and its import record; drops its answers. */
+/*
+ * Rewrites one changed request and its import record, answers included;
+ * drops the answer rows it may have from before answers moved there.
+ */
 static enum c311_rc
 update_one(struct pg_store *s, struct pg_conn *c, const struct batch_arg *w,
            size_t i, char **cause)
@@ -361,16 +482,21 @@ update_one(struct pg_store *s, struct pg_conn *c, const struct batch_arg *w,
     const struct store_import_row *row = &w->rows[i];
     const char *values[PG_IMPORT_REQ_VALUES + 1];
     struct req_cells cells;
-    char id[24], now[24];
+    char id[24], now[24], line[24];
     enum c311_rc rc;
+    char *attrs;
 
     request_cells(&row->req, &cells);
     memcpy(values, cells.v, sizeof(cells.v));
     snprintf(id, sizeof(id), "%" PRId64, w->ids[i]);
     snprintf(now, sizeof(now), "%" PRId64, w->now);
+    snprintf(line, sizeof(line), "%" PRId64, row->line);
     values[PG_IMPORT_REQ_VALUES] = id;
     rc = store__pg_conn_exec(s, c, sql_update, PG_IMPORT_REQ_VALUES + 1, values,
                              NULL, "updating an imported request", cause);
+    if (rc != C311_OK)
+        return rc;
+    rc = store__import_attrs_json(&row->req, &attrs, cause);
     if (rc != C311_OK)
         return rc;
     values[0] = id;
@@ -378,12 +504,15 @@ update_one(struct pg_store *s, struct pg_conn *c, const struct batch_arg *w,
     values[2] = row->digest;
     values[3] = nonempty(row->department);
     values[4] = now;
+    values[5] = attrs;
+    values[6] = line;
     rc = store__pg_conn_exec(
         s, c,
         "UPDATE request_import SET format = $2, digest = $3,"
-        " department = $4, changed_at = $5::bigint"
-        " WHERE request_id = $1::bigint",
-        5, values, NULL, "recording an import", cause);
+        " department = $4, changed_at = $5::bigint, attrs = $6,"
+        " line = $7::bigint WHERE request_id = $1::bigint",
+        7, values, NULL, "recording an import", cause);
+    free(attrs);
     if (rc != C311_OK)
         return rc;
     return store__pg_conn_exec(s, c,
@@ -408,41 +537,6 @@ update_requests(struct pg_store *s, struct pg_conn *c, struct batch_arg *w,
     return rc;
 }
 
-/* Copies the attributes of every new or changed request. */
-static enum c311_rc
-copy_attrs(struct pg_store *s, struct pg_conn *c, struct batch_arg *w,
-           char **cause)
-{
-    struct buf b = BUF_INIT(0);
-    const struct sr *req;
-    enum c311_rc rc;
-    size_t i, k;
-
-    for (i = 0; i < w->n; i++) {
-        if (!writes(w->rows[i].outcome))
-            continue;
-        req = &w->rows[i].req;
-        for (k = 0; k < req->nattrs; k++) {
-            copy_int(&b, w->ids[i], false);
-            copy_int(&b, (int64_t)k, false);
-            copy_field(&b, req->attrs[k].code, false);
-            copy_field(&b, req->attrs[k].value, true);
-        }
-    }
-    if (b.failed)
-        rc = store__fail(cause, C311_ERR_NOMEM, "out of memory");
-    else if (b.len == 0)
-        rc = C311_OK;
-    else
-        rc =
-            store__pg_copy(s, c,
-                           "COPY request_attr (request_id, seq, code, value)"
-                           " FROM STDIN",
-                           b.data, b.len, "storing imported attributes", cause);
-    buf_release(&b);
-    return rc;
-}
-
 /* Copies the import records of new rows and the history of written ones. */
 static enum c311_rc
 copy_marks(struct pg_store *s, struct pg_conn *c, struct batch_arg *w,
@@ -451,6 +545,7 @@ copy_marks(struct pg_store *s, struct pg_conn *c, struct batch_arg *w,
     struct buf marks = BUF_INIT(0), events = BUF_INIT(0);
     const struct store_import_row *row;
     enum c311_rc rc = C311_OK;
+    char *attrs;
     size_t i;
 
     for (i = 0; i < w->n; i++) {
@@ -458,12 +553,18 @@ copy_marks(struct pg_store *s, struct pg_conn *c, struct batch_arg *w,
         if (!writes(row->outcome))
             continue;
         if (row->outcome == STORE_IMPORT_INSERTED) {
+            rc = store__import_attrs_json(&row->req, &attrs, cause);
+            if (rc != C311_OK)
+                break;
             copy_int(&marks, w->ids[i], false);
             copy_field(&marks, w->format, false);
             copy_field(&marks, row->digest, false);
             copy_field(&marks, nonempty(row->department), false);
             copy_int(&marks, w->now, false);
-            copy_int(&marks, w->now, true);
+            copy_int(&marks, w->now, false);
+            copy_field(&marks, attrs, false);
+            copy_int(&marks, row->line, true);
+            free(attrs);
         }
         copy_int(&events, w->ids[i], false);
         copy_field(&events, nonempty(row->req.jurisdiction_id), false);
@@ -476,13 +577,13 @@ copy_marks(struct pg_store *s, struct pg_conn *c, struct batch_arg *w,
         copy_int(&events, 0, false);
         copy_field(&events, nonempty(row->note), true);
     }
-    if (marks.failed || events.failed)
+    if (rc == C311_OK && (marks.failed || events.failed))
         rc = store__fail(cause, C311_ERR_NOMEM, "out of memory");
     if (rc == C311_OK && marks.len > 0)
         rc = store__pg_copy(s, c,
                             "COPY request_import (request_id, format,"
-                            " digest, department, imported_at, changed_at)"
-                            " FROM STDIN",
+                            " digest, department, imported_at, changed_at,"
+                            " attrs, line) FROM STDIN",
                             marks.data, marks.len, "recording imports", cause);
     if (rc == C311_OK && events.len > 0)
         rc = store__pg_copy(s, c,
@@ -501,9 +602,18 @@ batch_work(struct pg_store *s, struct pg_conn *c, void *arg, char **cause)
 {
     struct batch_arg *w = arg;
     enum c311_rc rc;
-    size_t fresh;
+    size_t fresh, i;
 
     found_clear(w);
+    for (i = 0; i < w->n; i++) {
+        w->rows[i].outcome = STORE_IMPORT_INSERTED;
+        w->rows[i].first_line = 0;
+    }
+    if (*store__pg_import_run(s) != 0) {
+        rc = refuse_repeats(s, c, w, cause);
+        if (rc != C311_OK)
+            return rc;
+    }
     rc = lookup(s, c, w, cause);
     if (rc != C311_OK)
         return rc;
@@ -515,8 +625,6 @@ batch_work(struct pg_store *s, struct pg_conn *c, void *arg, char **cause)
     }
     if (rc == C311_OK)
         rc = update_requests(s, c, w, cause);
-    if (rc == C311_OK)
-        rc = copy_attrs(s, c, w, cause);
     if (rc == C311_OK)
         rc = copy_marks(s, c, w, cause);
     return rc;
@@ -540,6 +648,82 @@ pg_import_batch(void *impl, const char *format, struct store_import_row *rows,
         found_clear(&w);
     free(w.found);
     free(w.ids);
+    return rc;
+}
+
+/* Starts a run: its id, and forgets runs a killed import left behind. */
+static enum c311_rc
+begin_work(struct pg_store *s, struct pg_conn *c, void *arg, char **cause)
+{
+    char now[24];
+    const char *values[1] = {now};
+    PGresult *res = NULL;
+    enum c311_rc rc;
+
+    snprintf(now, sizeof(now), "%" PRId64, *(const int64_t *)arg);
+    rc = store__pg_conn_exec(s, c,
+                             "DELETE FROM import_key WHERE run IN"
+                             " (SELECT id FROM import_run"
+                             " WHERE started_at < $1::bigint - " PG_RUN_STALE
+                             ")",
+                             1, values, NULL, "starting an import", cause);
+    if (rc == C311_OK)
+        rc = store__pg_conn_exec(
+            s, c,
+            "DELETE FROM import_run"
+            " WHERE started_at < $1::bigint - " PG_RUN_STALE,
+            1, values, NULL, "starting an import", cause);
+    if (rc == C311_OK)
+        rc = store__pg_conn_exec(s, c,
+                                 "INSERT INTO import_run (started_at)"
+                                 " VALUES ($1::bigint) RETURNING id",
+                                 1, values, &res, "starting an import", cause);
+    if (rc != C311_OK)
+        return rc;
+    *store__pg_import_run(s) = strtoll(PQgetvalue(res, 0, 0), NULL, 10);
+    PQclear(res);
+    return C311_OK;
+}
+
+/* Opens an import run; see store_import_begin. */
+static enum c311_rc
+pg_import_begin(void *impl, int64_t rows_hint, char **cause)
+{
+    int64_t now = (int64_t)time(NULL);
+
+    (void)rows_hint;
+    *store__pg_import_run(impl) = 0;
+    return store__pg_run(impl, true, begin_work, &now, cause);
+}
+
+/* Forgets the keys of the open run. */
+static enum c311_rc
+end_work(struct pg_store *s, struct pg_conn *c, void *arg, char **cause)
+{
+    char run[24];
+    const char *values[1] = {run};
+    enum c311_rc rc;
+
+    (void)arg;
+    snprintf(run, sizeof(run), "%" PRId64, *store__pg_import_run(s));
+    rc = store__pg_conn_exec(s, c, "DELETE FROM import_key WHERE run = $1", 1,
+                             values, NULL, "ending an import", cause);
+    if (rc == C311_OK)
+        rc = store__pg_conn_exec(s, c, "DELETE FROM import_run WHERE id = $1",
+                                 1, values, NULL, "ending an import", cause);
+    return rc;
+}
+
+/* Closes the open import run; see store_import_end. */
+static enum c311_rc
+pg_import_end(void *impl, char **cause)
+{
+    enum c311_rc rc;
+
+    if (*store__pg_import_run(impl) == 0)
+        return C311_OK;
+    rc = store__pg_run(impl, true, end_work, NULL, cause);
+    *store__pg_import_run(impl) = 0;
     return rc;
 }
 
@@ -757,9 +941,14 @@ scan_work(struct pg_store *s, struct pg_conn *c, void *arg, char **cause)
     values[1] = num[1];
     rc = store__pg_conn_exec(
         s, c,
-        "SELECT request_id, code, value FROM request_attr"
+        "SELECT request_id, code, value FROM ("
+        " SELECT request_id, 0 AS part, seq, code, value FROM request_attr"
         " WHERE request_id BETWEEN $1::bigint AND $2::bigint"
-        " ORDER BY request_id, seq",
+        " UNION ALL SELECT i.request_id, 1, j.seq, j.key, j.value"
+        " FROM request_import i,"
+        " json_each_text(i.attrs::json) WITH ORDINALITY AS j (key, value, seq)"
+        " WHERE i.request_id BETWEEN $1::bigint AND $2::bigint) a"
+        " ORDER BY request_id, part, seq",
         2, values, &res, "scanning answers", cause);
     if (rc != C311_OK)
         return rc;
@@ -892,6 +1081,8 @@ pg_report_scan(void *impl, const char *jurisdiction_id, int64_t from,
 }
 
 const struct store__import_ops store__pg_import_ops = {
+    .begin = pg_import_begin,
+    .end = pg_import_end,
     .batch = pg_import_batch,
     .service_put = pg_service_put,
     .service_list = pg_service_list,

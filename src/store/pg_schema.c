@@ -464,6 +464,28 @@ static const char migration_9[] =
 static const char migration_10[] = "ALTER TABLE call ADD COLUMN legs text;"
                                    "ALTER TABLE call ADD COLUMN digest text;";
 
+/*
+ * Version 11: as SQLite migration 11, an imported request's source columns
+ * as one JSON object text in request_import.attrs, and the line it was
+ * last written from. The keys an import run
+ * has met (to refuse a key repeated in its file) go to import_key under
+ * the run's id from import_run, not to memory; both are scratch tables,
+ * emptied at the run's end, so they are UNLOGGED.
+ */
+static const char migration_11[] =
+    "ALTER TABLE request_import ADD COLUMN attrs text;"
+    "ALTER TABLE request_import ADD COLUMN line bigint;"
+    "CREATE UNLOGGED TABLE import_run ("
+    " id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,"
+    " started_at bigint NOT NULL"
+    ");"
+    "CREATE UNLOGGED TABLE import_key ("
+    " run bigint NOT NULL,"
+    " key text NOT NULL,"
+    " line bigint NOT NULL,"
+    " PRIMARY KEY (run, key)"
+    ");";
+
 static const struct migration migrations[] = {
     {1, "requests, answers, api keys, events", migration_1},
     {2, "work orders, escalations, outbox, tow records", migration_2},
@@ -476,6 +498,8 @@ static const struct migration migrations[] = {
     {8, "trigram index of request descriptions", migration_8},
     {9, "knowledge base search without accents", migration_9},
     {10, "legs and line digests of calls", migration_10},
+    {11, "imported attributes as one value, keys of an import run",
+     migration_11},
 };
 
 #define NMIGRATIONS (sizeof(migrations) / sizeof(migrations[0]))

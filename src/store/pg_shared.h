@@ -47,6 +47,9 @@ enum c311_rc store__pg_copy(struct pg_store *s, struct pg_conn *c,
                             const char *copy_sql, const char *data, size_t len,
                             const char *what, char **cause);
 
+/* Where the store keeps the id of its open import run (0: none). */
+int64_t *store__pg_import_run(struct pg_store *s);
+
 /* The request columns store__pg_read_request expects, as SQL text. */
 extern const char store__pg_req_columns[];
 

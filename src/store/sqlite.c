@@ -80,8 +80,13 @@ static const char *const stmt_sql[ST_COUNT] = {
     [ST_REQ_BY_PUBLIC_ID] =
         "SELECT " REQ_COLUMNS " FROM request WHERE public_id = ?1",
     [ST_REQ_BY_TOKEN] = "SELECT " REQ_COLUMNS " FROM request WHERE token = ?1",
-    [ST_ATTRS_OF] = "SELECT code, value FROM request_attr"
-                    " WHERE request_id = ?1 ORDER BY seq",
+    /* Answers filed here, or the source columns of an import. */
+    [ST_ATTRS_OF] = "SELECT code, value FROM ("
+                    " SELECT 0 AS part, seq, code, value FROM request_attr"
+                    " WHERE request_id = ?1"
+                    " UNION ALL SELECT 1, j.id, j.key, j.value"
+                    " FROM request_import i, json_each(i.attrs) j"
+                    " WHERE i.request_id = ?1) ORDER BY part, seq",
     [ST_KEY_ADD] = "INSERT INTO api_key (name, prefix, hash, created_at)"
                    " VALUES (?1, ?2, ?3, ?4)",
     [ST_KEY_FIND] = "SELECT " KEY_COLUMNS " FROM api_key"
@@ -411,6 +416,29 @@ open_readers(struct sqlite_store *s, const char *path, size_t n,
     return C311_OK;
 }
 
+/*
+ * Builds the indexes a bulk import set aside and did not build again (it
+ * was killed, or the machine stopped): the store is whole once open.
+ */
+static enum c311_rc
+restore_indexes(sqlite3 *db, char **cause)
+{
+    bool pending = false;
+    enum c311_rc rc;
+
+    rc = store__sqlite_indexes_pending(db, &pending, cause);
+    if (rc != C311_OK || !pending)
+        return rc;
+    if (sqlite3_exec(db, "BEGIN IMMEDIATE", NULL, NULL, NULL) != SQLITE_OK)
+        return db_fail(db, cause, "rebuilding indexes");
+    rc = store__sqlite_indexes_restore(db, cause);
+    if (rc == C311_OK && sqlite3_exec(db, "COMMIT", NULL, NULL, NULL) != 0)
+        rc = db_fail(db, cause, "committing rebuilt indexes");
+    if (rc != C311_OK)
+        sqlite3_exec(db, "ROLLBACK", NULL, NULL, NULL);
+    return rc;
+}
+
 /* Opens path (creating it), migrates it and fills the read pool. */
 static enum c311_rc
 sqlite_open(const char *path, const struct store_options *opt, void **impl,
@@ -434,6 +462,9 @@ sqlite_open(const char *path, const struct store_options *opt, void **impl,
     if (rc != C311_OK)
         goto fail;
     rc = store__sqlite_migrate(s->writer.db, &s->version, cause);
+    if (rc != C311_OK)
+        goto fail;
+    rc = restore_indexes(s->writer.db, cause);
     if (rc != C311_OK)
         goto fail;
     rc = open_readers(s, path,

@@ -3,8 +3,15 @@
  * Imported history on SQLite (see store/import.h). A batch runs in one
  * IMMEDIATE transaction on the write connection with statements prepared
  * once per batch: for each row, one indexed lookup by public id decides
- * between insert, update and nothing. Bulk reads for exports and reports
- * run on a read connection.
+ * between insert, update and nothing. A run finds a key repeated in its
+ * file through the database, not memory: a key met before was stored, so
+ * a key not found is new; a key found on a request made by the run is a
+ * repeat (the import record has its line); other keys found go to a TEMP
+ * table of the keys seen. A large run into a small store is a bulk load: the
+ * request table's secondary indexes are dropped at its start and built
+ * again at its end, index_deferred recording them so that an interrupted
+ * run leaves the rebuild to the next open. Bulk reads for exports and
+ * reports run on a read connection.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -12,29 +19,45 @@
 
 #include "store/backend.h"
 #include "store/import_backend.h"
+#include "store/sqlite_schema.h"
 #include "store/sqlite_shared.h"
 
 /*
- * Attributes go in ATTR_ROWS at a time: one statement run per 16 rows
- * costs far less than 16 runs, and an imported request has about 20.
+ * The write connection's page cache while it imports, in KiB: the indexes
+ * of a large store are written in random order, and pages read back from
+ * the file cost system calls on every batch. A bulk load writes its pages
+ * in order and needs less.
  */
-#define ATTR_ROWS 16
+#define IMPORT_CACHE_KIB      65536
+#define IMPORT_BULK_CACHE_KIB 16384
 
 /*
- * The write connection's page cache while it imports, in KiB: the indexes
- * of a million requests are written in random order, and pages read back
- * from the file cost system calls on every batch.
+ * A run is a bulk load when the store holds at most one request for every
+ * BULK_RATIO rows the run expects: building the secondary indexes of the
+ * request table again at the end (a sort each) then costs less than
+ * inserting every row into each of them in random order.
  */
-#define IMPORT_CACHE_KIB 65536
+#define BULK_RATIO 4
+
+/*
+ * The indexes a bulk load sets aside: those every imported row enters in
+ * an order of its own. The unique ones stay (the key lookup needs
+ * public_id's; token is NULL for every import, so its entries come in
+ * row order), as do the partial indexes no import row enters (callers,
+ * escalated requests, phone numbers).
+ */
+#define BULK_INDEXES                                                           \
+    "('request_requested', 'request_updated', 'request_service_requested',"    \
+    " 'request_status_requested', 'request_jurisdiction_requested',"           \
+    " 'request_location', 'request_closed')"
 
 /* The statements of a batch, by index into batch_sql[]. */
 enum batch_stmt {
+    B_SEEN,
     B_LOOKUP,
     B_INSERT,
     B_UPDATE,
     B_ATTR_DELETE,
-    B_ATTR_INSERT,
-    B_ATTR_INSERT_MANY,
     B_MARK_INSERT,
     B_MARK_UPDATE,
     B_EVENT,
@@ -42,7 +65,10 @@ enum batch_stmt {
 };
 
 static const char *const batch_sql[B_COUNT] = {
-    [B_LOOKUP] = "SELECT r.id, i.digest FROM request r"
+    /* The line a key first came on in this run (this row's if new). */
+    [B_SEEN] = "INSERT INTO temp.import_seen (key, line) VALUES (?1, ?2)"
+               " ON CONFLICT (key) DO UPDATE SET line = line RETURNING line",
+    [B_LOOKUP] = "SELECT r.id, i.digest, i.line FROM request r"
                  " LEFT JOIN request_import i ON i.request_id = r.id"
                  " WHERE r.public_id = ?1",
     [B_INSERT] = NULL, /* store__sqlite_req_insert_sql() */
@@ -58,27 +84,35 @@ static const char *const batch_sql[B_COUNT] = {
                  " email = ?23, phone = ?24, first_name = ?25,"
                  " last_name = ?26, device_id = ?27, account_id = ?28,"
                  " token = ?29 WHERE id = ?30",
+    /* Rows of a request imported before its answers moved to attrs. */
     [B_ATTR_DELETE] = "DELETE FROM request_attr WHERE request_id = ?1",
-    [B_ATTR_INSERT] = "INSERT INTO request_attr (request_id, seq, code, value)"
-                      " VALUES (?1, ?2, ?3, ?4)",
-    [B_ATTR_INSERT_MANY] = NULL, /* made by attr_many_sql() */
     [B_MARK_INSERT] = "INSERT INTO request_import (request_id, format, digest,"
-                      " department, imported_at, changed_at)"
-                      " VALUES (?1, ?2, ?3, ?4, ?5, ?5)",
+                      " department, imported_at, changed_at, attrs, line)"
+                      " VALUES (?1, ?2, ?3, ?4, ?5, ?5, ?6, ?7)",
     [B_MARK_UPDATE] = "UPDATE request_import SET format = ?2, digest = ?3,"
-                      " department = ?4, changed_at = ?5"
-                      " WHERE request_id = ?1",
+                      " department = ?4, changed_at = ?5, attrs = ?6,"
+                      " line = ?7 WHERE request_id = ?1",
     [B_EVENT] = "INSERT INTO event (request_id, jurisdiction_id, at, actor,"
                 " kind, public, note)"
                 " VALUES (?1, ?2, ?3, 'import', ?4, 0, ?5)",
 };
 
+/*
+ * The answers of a request of up to JSON_MAX_ATTRS answers become JSON by
+ * SQLite's json_object(), one statement per count of answers; more than
+ * that (no known layout has so many columns) go through Jansson.
+ */
+#define JSON_MAX_ATTRS 64
+
 /* A batch in progress on the write connection. */
 struct batch {
     sqlite3 *db;
     sqlite3_stmt *st[B_COUNT];
+    sqlite3_stmt *json[JSON_MAX_ATTRS + 1]; /* by count of answers */
     const char *format;
     int64_t now;
+    bool run;       /* inside store_import_begin .. end: repeats refused */
+    int64_t max_id; /* of run: the largest request id when it began */
 };
 
 /* Binds s, or NULL when s is NULL or empty (as the rest of the store). */
@@ -104,21 +138,49 @@ run(struct batch *b, enum batch_stmt id, const char *what, char **cause)
     return rc;
 }
 
-/* The INSERT of ATTR_ROWS attributes, in a static buffer. */
-static const char *
-attr_many_sql(void)
+/* Runs sql on db (no rows), naming `what` in a failure. */
+static enum c311_rc
+exec(sqlite3 *db, const char *sql, const char *what, char **cause)
 {
-    static char sql[2048];
-    size_t n;
-    int i;
+    if (sqlite3_exec(db, sql, NULL, NULL, NULL) != SQLITE_OK)
+        return store__sqlite_fail(db, cause, what);
+    return C311_OK;
+}
 
-    n = (size_t)snprintf(sql, sizeof(sql),
-                         "INSERT INTO request_attr (request_id, seq, code,"
-                         " value) VALUES ");
-    for (i = 0; i < ATTR_ROWS && n < sizeof(sql); i++)
-        n += (size_t)snprintf(sql + n, sizeof(sql) - n, "%s(?, ?, ?, ?)",
-                              i > 0 ? ", " : "");
-    return sql;
+/*
+ * Whether a run is open on db (its TEMP tables exist) and, when it is,
+ * the largest request id when it began.
+ */
+static enum c311_rc
+run_open(sqlite3 *db, bool *open, int64_t *max_id, char **cause)
+{
+    sqlite3_stmt *stmt = NULL;
+    int step;
+
+    *open = false;
+    *max_id = 0;
+    if (sqlite3_prepare_v2(db,
+                           "SELECT 1 FROM sqlite_temp_master"
+                           " WHERE type = 'table' AND name = 'import_run'",
+                           -1, &stmt, NULL) != SQLITE_OK)
+        return store__sqlite_fail(db, cause, "looking for an import run");
+    step = sqlite3_step(stmt);
+    sqlite3_finalize(stmt);
+    if (step == SQLITE_DONE)
+        return C311_OK;
+    if (step != SQLITE_ROW ||
+        sqlite3_prepare_v2(db, "SELECT max_id FROM temp.import_run", -1, &stmt,
+                           NULL) != SQLITE_OK)
+        return store__sqlite_fail(db, cause, "looking for an import run");
+    step = sqlite3_step(stmt);
+    if (step == SQLITE_ROW) {
+        *open = true;
+        *max_id = sqlite3_column_int64(stmt, 0);
+    }
+    sqlite3_finalize(stmt);
+    if (step != SQLITE_ROW && step != SQLITE_DONE)
+        return store__sqlite_fail(db, cause, "looking for an import run");
+    return C311_OK;
 }
 
 /* Prepares every statement of a batch and enlarges the page cache. */
@@ -127,16 +189,24 @@ batch_prepare(struct batch *b, char **cause)
 {
     char pragma[64];
     const char *sql;
+    enum c311_rc rc;
+    bool bulk;
     int i;
 
+    rc = run_open(b->db, &b->run, &b->max_id, cause);
+    if (rc == C311_OK)
+        rc = store__sqlite_indexes_pending(b->db, &bulk, cause);
+    if (rc != C311_OK)
+        return rc;
     snprintf(pragma, sizeof(pragma), "PRAGMA cache_size = -%d",
-             IMPORT_CACHE_KIB);
-    if (sqlite3_exec(b->db, pragma, NULL, NULL, NULL) != SQLITE_OK)
-        return store__sqlite_fail(b->db, cause, "sizing the page cache");
+             bulk ? IMPORT_BULK_CACHE_KIB : IMPORT_CACHE_KIB);
+    rc = exec(b->db, pragma, "sizing the page cache", cause);
+    if (rc != C311_OK)
+        return rc;
     for (i = 0; i < B_COUNT; i++) {
-        sql = i == B_INSERT             ? store__sqlite_req_insert_sql()
-              : i == B_ATTR_INSERT_MANY ? attr_many_sql()
-                                        : batch_sql[i];
+        if (i == B_SEEN && !b->run)
+            continue;
+        sql = i == B_INSERT ? store__sqlite_req_insert_sql() : batch_sql[i];
         if (sqlite3_prepare_v2(b->db, sql, -1, &b->st[i], NULL) != SQLITE_OK)
             return store__sqlite_fail(b->db, cause, "preparing an import");
     }
@@ -153,15 +223,97 @@ batch_finalize(struct batch *b)
         sqlite3_finalize(b->st[i]);
         b->st[i] = NULL;
     }
+    for (i = 0; i <= JSON_MAX_ATTRS; i++) {
+        sqlite3_finalize(b->json[i]);
+        b->json[i] = NULL;
+    }
+}
+
+/* The statement that makes a JSON object of n answers, prepared once. */
+static sqlite3_stmt *
+json_stmt(struct batch *b, size_t n)
+{
+    char sql[JSON_MAX_ATTRS * 16 + 32];
+    size_t len, i;
+
+    if (b->json[n] != NULL)
+        return b->json[n];
+    len = (size_t)snprintf(sql, sizeof(sql), "SELECT json_object(");
+    for (i = 0; i < n; i++)
+        len += (size_t)snprintf(sql + len, sizeof(sql) - len, "%s?, ?",
+                                i > 0 ? ", " : "");
+    snprintf(sql + len, sizeof(sql) - len, ")");
+    if (sqlite3_prepare_v2(b->db, sql, -1, &b->json[n], NULL) != SQLITE_OK)
+        b->json[n] = NULL;
+    return b->json[n];
+}
+
+/*
+ * Binds the answers of req as one JSON object (NULL when it has none) to
+ * parameter i of stmt.
+ */
+static enum c311_rc
+bind_attrs(struct batch *b, sqlite3_stmt *stmt, int i, const struct sr *req,
+           char **cause)
+{
+    sqlite3_stmt *js;
+    enum c311_rc rc;
+    char *text;
+    size_t k;
+
+    if (req->nattrs == 0)
+        return sqlite3_bind_null(stmt, i) == SQLITE_OK
+                   ? C311_OK
+                   : store__sqlite_fail(b->db, cause, "binding answers");
+    if (req->nattrs > JSON_MAX_ATTRS) {
+        rc = store__import_attrs_json(req, &text, cause);
+        if (rc == C311_OK)
+            sqlite3_bind_text(stmt, i, text, -1, free);
+        return rc;
+    }
+    js = json_stmt(b, req->nattrs);
+    if (js == NULL)
+        return store__sqlite_fail(b->db, cause, "preparing answers");
+    for (k = 0; k < req->nattrs; k++) {
+        sqlite3_bind_text(js, (int)(2 * k + 1), req->attrs[k].code, -1,
+                          SQLITE_STATIC);
+        sqlite3_bind_text(js, (int)(2 * k + 2), req->attrs[k].value, -1,
+                          SQLITE_STATIC);
+    }
+    rc = C311_OK;
+    if (sqlite3_step(js) != SQLITE_ROW ||
+        sqlite3_bind_value(stmt, i, sqlite3_column_value(js, 0)) != SQLITE_OK)
+        rc = store__sqlite_fail(b->db, cause, "storing answers as JSON");
+    sqlite3_reset(js);
+    return rc;
+}
+
+/* Sets row->first_line to the line its key first came on in the run. */
+static enum c311_rc
+seen(struct batch *b, struct store_import_row *row, char **cause)
+{
+    sqlite3_stmt *stmt = b->st[B_SEEN];
+    enum c311_rc rc = C311_OK;
+
+    sqlite3_bind_text(stmt, 1, row->req.public_id, -1, SQLITE_STATIC);
+    sqlite3_bind_int64(stmt, 2, row->line);
+    if (sqlite3_step(stmt) == SQLITE_ROW)
+        row->first_line = sqlite3_column_int64(stmt, 0);
+    else
+        rc = store__sqlite_fail(b->db, cause, "noting an imported key");
+    sqlite3_reset(stmt);
+    sqlite3_clear_bindings(stmt);
+    return rc;
 }
 
 /*
  * Finds the request with row->req.public_id: *id is 0 when there is none,
- * *digest (copied into buf) empty when it was not imported.
+ * *digest (copied into buf) empty when it was not imported, *line the
+ * line it was last imported from.
  */
 static enum c311_rc
 lookup(struct batch *b, const struct store_import_row *row, int64_t *id,
-       char *digest, size_t size, char **cause)
+       int64_t *line, char *digest, size_t size, char **cause)
 {
     sqlite3_stmt *stmt = b->st[B_LOOKUP];
     const unsigned char *d;
@@ -174,6 +326,7 @@ lookup(struct batch *b, const struct store_import_row *row, int64_t *id,
     step = sqlite3_step(stmt);
     if (step == SQLITE_ROW) {
         *id = sqlite3_column_int64(stmt, 0);
+        *line = sqlite3_column_int64(stmt, 2);
         d = sqlite3_column_text(stmt, 1);
         if (d != NULL)
             snprintf(digest, size, "%s", (const char *)d);
@@ -185,37 +338,10 @@ lookup(struct batch *b, const struct store_import_row *row, int64_t *id,
     return rc;
 }
 
-/* Binds attribute i of req as the k-th row of an attribute INSERT. */
-static void
-bind_attr(sqlite3_stmt *stmt, int k, int64_t id, const struct sr *req, size_t i)
-{
-    sqlite3_bind_int64(stmt, 4 * k + 1, id);
-    sqlite3_bind_int64(stmt, 4 * k + 2, (int64_t)i);
-    sqlite3_bind_text(stmt, 4 * k + 3, req->attrs[i].code, -1, SQLITE_STATIC);
-    sqlite3_bind_text(stmt, 4 * k + 4, req->attrs[i].value, -1, SQLITE_STATIC);
-}
-
-/* Stores the answers (kept source columns) of req under row id. */
-static enum c311_rc
-put_attrs(struct batch *b, int64_t id, const struct sr *req, char **cause)
-{
-    enum c311_rc rc = C311_OK;
-    size_t i = 0;
-    int k;
-
-    for (; rc == C311_OK && req->nattrs - i >= ATTR_ROWS; i += ATTR_ROWS) {
-        for (k = 0; k < ATTR_ROWS; k++)
-            bind_attr(b->st[B_ATTR_INSERT_MANY], k, id, req, i + (size_t)k);
-        rc = run(b, B_ATTR_INSERT_MANY, "storing imported attributes", cause);
-    }
-    for (; rc == C311_OK && i < req->nattrs; i++) {
-        bind_attr(b->st[B_ATTR_INSERT], 0, id, req, i);
-        rc = run(b, B_ATTR_INSERT, "storing an imported attribute", cause);
-    }
-    return rc;
-}
-
-/* Writes the import record (insert or update) and the history event. */
+/*
+ * Writes the import record (insert or update) with the request's answers
+ * as one JSON value, and the history event.
+ */
 static enum c311_rc
 mark(struct batch *b, int64_t id, const struct store_import_row *row,
      bool fresh, char **cause)
@@ -224,11 +350,15 @@ mark(struct batch *b, int64_t id, const struct store_import_row *row,
     sqlite3_stmt *stmt = b->st[m];
     enum c311_rc rc;
 
+    rc = bind_attrs(b, stmt, 6, &row->req, cause);
+    if (rc != C311_OK)
+        return rc;
     sqlite3_bind_int64(stmt, 1, id);
     sqlite3_bind_text(stmt, 2, b->format, -1, SQLITE_STATIC);
     sqlite3_bind_text(stmt, 3, row->digest, -1, SQLITE_STATIC);
     bind_text(stmt, 4, row->department);
     sqlite3_bind_int64(stmt, 5, b->now);
+    sqlite3_bind_int64(stmt, 7, row->line);
     rc = run(b, m, "recording an import", cause);
     if (rc != C311_OK)
         return rc;
@@ -259,10 +389,7 @@ insert_row(struct batch *b, const struct store_import_row *row, char **cause)
     if (rc != C311_OK)
         return rc;
     id = sqlite3_last_insert_rowid(b->db);
-    rc = put_attrs(b, id, &row->req, cause);
-    if (rc == C311_OK)
-        rc = mark(b, id, row, true, cause);
-    return rc;
+    return mark(b, id, row, true, cause);
 }
 
 /* Rewrites imported request id with the row's data. */
@@ -285,9 +412,32 @@ update_row(struct batch *b, int64_t id, const struct store_import_row *row,
     sqlite3_bind_int64(b->st[B_ATTR_DELETE], 1, id);
     rc = run(b, B_ATTR_DELETE, "replacing imported attributes", cause);
     if (rc == C311_OK)
-        rc = put_attrs(b, id, &row->req, cause);
-    if (rc == C311_OK)
         rc = mark(b, id, row, false, cause);
+    return rc;
+}
+
+/*
+ * Whether the key of a row that found request id was met earlier in the
+ * run; sets row->first_line when it was. A request made after the run
+ * began was made by it (its import record has the line); one older is
+ * looked up in (and added to) the run's table of keys seen, so that a
+ * run into an empty store never touches that table.
+ */
+static enum c311_rc
+repeated(struct batch *b, struct store_import_row *row, int64_t id,
+         int64_t line, bool imported, bool *yes, char **cause)
+{
+    enum c311_rc rc;
+
+    *yes = false;
+    if (id > b->max_id && imported) {
+        row->first_line = line;
+        *yes = true;
+        return C311_OK;
+    }
+    rc = seen(b, row, cause);
+    if (rc == C311_OK)
+        *yes = row->first_line != row->line;
     return rc;
 }
 
@@ -297,14 +447,25 @@ import_row(struct batch *b, struct store_import_row *row, char **cause)
 {
     char digest[128];
     enum c311_rc rc;
-    int64_t id;
+    int64_t id, line = 0;
+    bool again = false;
 
-    rc = lookup(b, row, &id, digest, sizeof(digest), cause);
+    row->first_line = 0;
+    rc = lookup(b, row, &id, &line, digest, sizeof(digest), cause);
     if (rc != C311_OK)
         return rc;
     if (id == 0) {
         row->outcome = STORE_IMPORT_INSERTED;
         return insert_row(b, row, cause);
+    }
+    if (b->run) {
+        rc = repeated(b, row, id, line, digest[0] != '\0', &again, cause);
+        if (rc != C311_OK)
+            return rc;
+        if (again) {
+            row->outcome = STORE_IMPORT_REPEATED;
+            return C311_OK;
+        }
     }
     if (digest[0] == '\0') {
         row->outcome = STORE_IMPORT_NATIVE;
@@ -316,6 +477,156 @@ import_row(struct batch *b, struct store_import_row *row, char **cause)
     }
     row->outcome = STORE_IMPORT_UPDATED;
     return update_row(b, id, row, cause);
+}
+
+/*
+ * Sets the request table's secondary indexes aside (index_deferred keeps
+ * their SQL) when the run is large for the store. Unique indexes stay:
+ * the key lookup needs public_id's.
+ */
+static enum c311_rc
+defer_indexes(sqlite3 *db, int64_t rows_hint, char **cause)
+{
+    sqlite3_stmt *stmt = NULL;
+    enum c311_rc rc = C311_OK;
+    int64_t stored = 0;
+    char *drops;
+
+    if (sqlite3_prepare_v2(db, "SELECT coalesce(max(id), 0) FROM request", -1,
+                           &stmt, NULL) != SQLITE_OK ||
+        sqlite3_step(stmt) != SQLITE_ROW)
+        rc = store__sqlite_fail(db, cause, "counting requests");
+    else
+        stored = sqlite3_column_int64(stmt, 0);
+    sqlite3_finalize(stmt);
+    if (rc != C311_OK || rows_hint < stored * BULK_RATIO || rows_hint == 0)
+        return rc;
+    rc = exec(db,
+              "INSERT INTO index_deferred (name, sql)"
+              " SELECT name, sql FROM sqlite_master"
+              " WHERE type = 'index' AND name IN " BULK_INDEXES
+              " ON CONFLICT (name) DO NOTHING",
+              "setting indexes aside", cause);
+    if (rc != C311_OK)
+        return rc;
+    /* One script of DROP INDEX, run once no statement reads the schema. */
+    if (sqlite3_prepare_v2(db,
+                           "SELECT group_concat('DROP INDEX \"'"
+                           " || replace(name, '\"', '\"\"') || '\";', '')"
+                           " FROM index_deferred WHERE name IN"
+                           " (SELECT name FROM sqlite_master"
+                           " WHERE type = 'index')",
+                           -1, &stmt, NULL) != SQLITE_OK ||
+        sqlite3_step(stmt) != SQLITE_ROW) {
+        sqlite3_finalize(stmt);
+        return store__sqlite_fail(db, cause, "setting indexes aside");
+    }
+    drops = sqlite3_column_text(stmt, 0) != NULL
+                ? sqlite3_mprintf("%s", sqlite3_column_text(stmt, 0))
+                : NULL;
+    sqlite3_finalize(stmt);
+    if (drops != NULL)
+        rc = exec(db, drops, "setting an index aside", cause);
+    sqlite3_free(drops);
+    return rc;
+}
+
+/* Notes the size of the file map in the run, to give it back at its end. */
+static enum c311_rc
+note_mmap(sqlite3 *db, char **cause)
+{
+    sqlite3_stmt *stmt = NULL;
+    char sql[96];
+    int64_t size = 0;
+
+    if (sqlite3_prepare_v2(db, "PRAGMA mmap_size", -1, &stmt, NULL) !=
+        SQLITE_OK)
+        return store__sqlite_fail(db, cause, "reading the map size");
+    if (sqlite3_step(stmt) == SQLITE_ROW)
+        size = sqlite3_column_int64(stmt, 0);
+    sqlite3_finalize(stmt);
+    snprintf(sql, sizeof(sql), "UPDATE temp.import_run SET mmap_size = %lld",
+             (long long)size);
+    return exec(db, sql, "starting an import", cause);
+}
+
+/* Opens a run: an empty table of keys seen, and maybe a bulk load. */
+static enum c311_rc
+sqlite_import_begin(void *impl, int64_t rows_hint, char **cause)
+{
+    enum c311_rc rc;
+    sqlite3 *db;
+
+    rc = store__sqlite_write_begin(impl, &db, cause);
+    if (rc != C311_OK)
+        return rc;
+    rc = exec(db,
+              "CREATE TEMP TABLE IF NOT EXISTS import_seen ("
+              " key TEXT PRIMARY KEY, line INTEGER NOT NULL) WITHOUT ROWID;"
+              "CREATE TEMP TABLE IF NOT EXISTS import_run ("
+              " max_id INTEGER NOT NULL, mmap_size INTEGER NOT NULL);"
+              "DELETE FROM temp.import_seen;"
+              "DELETE FROM temp.import_run;"
+              "INSERT INTO temp.import_run (max_id, mmap_size)"
+              " SELECT coalesce(max(id), 0), 0 FROM request",
+              "starting an import", cause);
+    if (rc == C311_OK)
+        rc = note_mmap(db, cause);
+    /*
+     * Pages go through the page cache, not a map of the file: every page
+     * an import touches would stay mapped, and memory would grow with
+     * the store.
+     */
+    if (rc == C311_OK)
+        rc = exec(db, "PRAGMA mmap_size = 0", "starting an import", cause);
+    if (rc == C311_OK)
+        rc = defer_indexes(db, rows_hint, cause);
+    return store__sqlite_write_end(impl, rc, cause);
+}
+
+/* Maps the file again as it was before the run. */
+static enum c311_rc
+restore_mmap(sqlite3 *db, char **cause)
+{
+    sqlite3_stmt *stmt = NULL;
+    enum c311_rc rc = C311_OK;
+    char sql[64];
+
+    if (sqlite3_prepare_v2(db, "SELECT mmap_size FROM temp.import_run", -1,
+                           &stmt, NULL) != SQLITE_OK)
+        return C311_OK; /* no run: nothing was changed */
+    if (sqlite3_step(stmt) == SQLITE_ROW) {
+        snprintf(sql, sizeof(sql), "PRAGMA mmap_size = %lld",
+                 (long long)sqlite3_column_int64(stmt, 0));
+        sqlite3_finalize(stmt);
+        return exec(db, sql, "ending an import", cause);
+    }
+    sqlite3_finalize(stmt);
+    return rc;
+}
+
+/* Ends a run: forgets its keys and builds the indexes set aside. */
+static enum c311_rc
+sqlite_import_end(void *impl, char **cause)
+{
+    bool pending = false;
+    enum c311_rc rc;
+    sqlite3 *db;
+
+    rc = store__sqlite_write_begin(impl, &db, cause);
+    if (rc != C311_OK)
+        return rc;
+    rc = store__sqlite_indexes_pending(db, &pending, cause);
+    if (rc == C311_OK && pending)
+        rc = store__sqlite_indexes_restore(db, cause);
+    if (rc == C311_OK)
+        rc = restore_mmap(db, cause);
+    if (rc == C311_OK)
+        rc = exec(db,
+                  "DROP TABLE IF EXISTS temp.import_seen;"
+                  "DROP TABLE IF EXISTS temp.import_run",
+                  "ending an import", cause);
+    return store__sqlite_write_end(impl, rc, cause);
 }
 
 /* Imports a batch in one transaction; see store/import.h. */
@@ -534,9 +845,15 @@ scan_attrs(sqlite3 *db, struct sr *v, size_t n, struct arena *a, char **cause)
     int step = SQLITE_DONE;
 
     if (sqlite3_prepare_v2(db,
-                           "SELECT request_id, code, value FROM request_attr"
+                           "SELECT request_id, code, value FROM ("
+                           " SELECT request_id, 0 AS part, seq, code, value"
+                           " FROM request_attr"
                            " WHERE request_id BETWEEN ?1 AND ?2"
-                           " ORDER BY request_id, seq",
+                           " UNION ALL SELECT i.request_id, 1, j.id, j.key,"
+                           " j.value FROM request_import i,"
+                           " json_each(i.attrs) j"
+                           " WHERE i.request_id BETWEEN ?1 AND ?2)"
+                           " ORDER BY request_id, part, seq",
                            -1, &stmt, NULL) != SQLITE_OK) {
         rc = store__sqlite_fail(db, cause, "preparing a scan");
         goto out;
@@ -656,6 +973,8 @@ out:
 }
 
 const struct store__import_ops store__sqlite_import_ops = {
+    .begin = sqlite_import_begin,
+    .end = sqlite_import_end,
     .batch = sqlite_import_batch,
     .service_put = sqlite_service_put,
     .service_list = sqlite_service_list,

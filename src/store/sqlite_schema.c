@@ -7,6 +7,7 @@
  * at the end of the list.
  */
 #include <stdbool.h>
+#include <stdio.h>
 
 #include "store/backend.h"
 #include "store/sqlite_schema.h"
@@ -492,6 +493,28 @@ static const char migration_9[] =
 static const char migration_10[] = "ALTER TABLE call ADD COLUMN legs TEXT;"
                                    "ALTER TABLE call ADD COLUMN digest TEXT;";
 
+/*
+ * Version 11: imports at the pace of a bulk load. request_import.attrs
+ * keeps an imported request's source columns as one JSON object (code to
+ * value, in the file's order) instead of a request_attr row each;
+ * requests imported before keep their rows and readers take both. line
+ * is the line of its file a request was last written from. index_deferred holds
+ * the indexes a bulk import dropped, with the SQL that makes them, until the
+ * import builds them again at its end, or the next open does after an import
+ * that was killed.
+ */
+static const char migration_11[] =
+    "ALTER TABLE request_import ADD COLUMN attrs TEXT;"
+    "ALTER TABLE request_import ADD COLUMN line INTEGER;"
+    "CREATE TABLE index_deferred ("
+    " name TEXT PRIMARY KEY,"
+    " sql TEXT NOT NULL"
+    ") STRICT;"
+    /* Requests of a known caller only: imported ones have none. */
+    "DROP INDEX request_contact;"
+    "CREATE INDEX request_contact ON request (contact_id, requested_at)"
+    " WHERE contact_id IS NOT NULL;";
+
 static const struct migration migrations[] = {
     {1, "requests, answers, api keys, events", migration_1},
     {2, "work orders, escalations, outbox, tow records", migration_2},
@@ -504,6 +527,7 @@ static const struct migration migrations[] = {
     {8, "trigram index of request descriptions (PostgreSQL)", migration_8},
     {9, "knowledge base search without accents", migration_9},
     {10, "legs and line digests of calls", migration_10},
+    {11, "imported attributes as one value, deferred indexes", migration_11},
 };
 
 #define NMIGRATIONS (sizeof(migrations) / sizeof(migrations[0]))
@@ -666,4 +690,76 @@ store__sqlite_migrate(sqlite3 *db, int *version, char **cause)
             return rc;
     }
     return store__sqlite_version(db, version, cause);
+}
+
+/* The page cache while indexes are built, in PRAGMA cache_size's terms. */
+#define REBUILD_CACHE "-4096"
+
+enum c311_rc
+store__sqlite_indexes_restore(sqlite3 *db, char **cause)
+{
+    sqlite3_stmt *stmt = NULL;
+    enum c311_rc rc = C311_OK;
+    int step = SQLITE_DONE;
+    int64_t cache = -2000;
+    char pragma[64];
+    char *sql;
+
+    /*
+     * A second thread helps sort the keys of each index, in small runs
+     * (the sorter's memory follows the page cache's size): merging more
+     * runs costs less than the sort's memory would, and peak memory does
+     * not grow with the table.
+     */
+    if (sqlite3_prepare_v2(db, "PRAGMA cache_size", -1, &stmt, NULL) ==
+            SQLITE_OK &&
+        sqlite3_step(stmt) == SQLITE_ROW)
+        cache = sqlite3_column_int64(stmt, 0);
+    sqlite3_finalize(stmt);
+    sqlite3_exec(db, "PRAGMA threads = 2", NULL, NULL, NULL);
+    sqlite3_exec(db, "PRAGMA cache_size = " REBUILD_CACHE, NULL, NULL, NULL);
+    if (sqlite3_prepare_v2(db, "SELECT sql FROM index_deferred", -1, &stmt,
+                           NULL) != SQLITE_OK)
+        rc = store__fail(cause, C311_ERR_DB, "reading deferred indexes: %s",
+                         sqlite3_errmsg(db));
+    while (rc == C311_OK && (step = sqlite3_step(stmt)) == SQLITE_ROW) {
+        sql = sqlite3_mprintf("%s", sqlite3_column_text(stmt, 0));
+        if (sql == NULL)
+            rc = store__fail(cause, C311_ERR_NOMEM, "out of memory");
+        else
+            rc = exec_sql(db, sql, "rebuilding an index", cause);
+        sqlite3_free(sql);
+    }
+    if (rc == C311_OK && step != SQLITE_DONE)
+        rc = store__fail(cause, C311_ERR_DB, "reading deferred indexes: %s",
+                         sqlite3_errmsg(db));
+    sqlite3_finalize(stmt);
+    sqlite3_exec(db, "PRAGMA threads = 0", NULL, NULL, NULL);
+    snprintf(pragma, sizeof(pragma), "PRAGMA cache_size = %lld",
+             (long long)cache);
+    sqlite3_exec(db, pragma, NULL, NULL, NULL);
+    if (rc == C311_OK)
+        rc = exec_sql(db, "DELETE FROM index_deferred", "rebuilding indexes",
+                      cause);
+    return rc;
+}
+
+enum c311_rc
+store__sqlite_indexes_pending(sqlite3 *db, bool *pending, char **cause)
+{
+    sqlite3_stmt *stmt = NULL;
+    int step;
+
+    *pending = false;
+    if (sqlite3_prepare_v2(db, "SELECT 1 FROM index_deferred LIMIT 1", -1,
+                           &stmt, NULL) != SQLITE_OK)
+        return store__fail(cause, C311_ERR_DB, "reading deferred indexes: %s",
+                           sqlite3_errmsg(db));
+    step = sqlite3_step(stmt);
+    *pending = step == SQLITE_ROW;
+    sqlite3_finalize(stmt);
+    if (step != SQLITE_ROW && step != SQLITE_DONE)
+        return store__fail(cause, C311_ERR_DB, "reading deferred indexes: %s",
+                           sqlite3_errmsg(db));
+    return C311_OK;
 }

@@ -294,6 +294,7 @@ static const struct store__column request_import_cols[] = {
     {"request_id", STORE__INT},  {"format", STORE__TEXT},
     {"digest", STORE__TEXT},     {"department", STORE__TEXT},
     {"imported_at", STORE__INT}, {"changed_at", STORE__INT},
+    {"attrs", STORE__TEXT},      {"line", STORE__INT},
 };
 
 static const struct store__column imported_service_cols[] = {
@@ -368,7 +369,7 @@ static const struct store__column tow_record_cols[] = {
     {"updated_at", STORE__INT},
 };
 
-/* Migration 5: calls; legs and digest from migration 9. */
+/* Migration 5: calls; legs and digest from migration 10. */
 static const struct store__column call_cols[] = {
     {"id", STORE__INT},          {"callid", STORE__TEXT},
     {"caller", STORE__TEXT},     {"queue", STORE__TEXT},

@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "store/backend.h"
+#include "store/import_backend.h"
 #include "store/workorder.h"
 #include "util/buf.h"
 
@@ -412,7 +413,18 @@ read_answers(struct sqlx *x, struct sr *r, char **cause)
                    "SELECT code, value FROM request_attr"
                    " WHERE request_id = $1 ORDER BY seq",
                    p, 1, &rows, cause);
-    if (rc != C311_OK || rows.nrows == 0)
+    if (rc == C311_OK && rows.nrows == 0) {
+        /* An imported request keeps its answers as one JSON value. */
+        rc = sqlx_exec(x,
+                       "SELECT attrs FROM request_import"
+                       " WHERE request_id = $1",
+                       p, 1, &rows, cause);
+        if (rc == C311_OK && rows.nrows > 0)
+            rc = store__import_attrs_parse(sqlx_cell(&rows, 0, 0), x->a, r,
+                                           cause);
+        return rc;
+    }
+    if (rc != C311_OK)
         return rc;
     r->attrs = arena_alloc(x->a, rows.nrows * sizeof(*r->attrs));
     if (r->attrs == NULL)

@@ -150,6 +150,34 @@ Test(S(cli_import), refused_rows_go_to_the_rejects_file_with_line_and_reason)
                  INT64_C(1647156600));
 }
 
+Test(S(cli_import), a_repeated_key_is_refused_across_batches_and_runs)
+{
+    const char *out;
+    int status;
+
+    /*
+     * One row a batch: line 5 repeats the key of line 2, stored by an
+     * earlier batch (and, the second time, by an earlier run).
+     */
+    out = run_import(IMPORT_FIXTURE("nyc-bad.csv"), "--batch", "1", &status);
+    cr_assert_eq(status, CLI_OK, "%s", out);
+    has_line(out, "\nread 7, imported 2, updated 0, unchanged 0, "
+                  "rejected 5\n");
+    has_line(out, "\nstatus: closed 1, open 1\n");
+    has_line(out, "\nwarnings: closed before created 1, nonexistent local "
+                  "time 1\n");
+    out = run_import(IMPORT_FIXTURE("nyc-bad.csv"), "--batch", "1", &status);
+    cr_assert_eq(status, CLI_OK, "%s", out);
+    has_line(out, "\nread 7, imported 0, updated 0, unchanged 2, "
+                  "rejected 5\n");
+    cr_assert_eq(fixture_sql_int("SELECT count(*) FROM request"), 2);
+    /* The first row of the key is the one kept. */
+    cr_assert_eq(fixture_sql_int("SELECT line FROM request_import i"
+                                 " JOIN request r ON r.id = i.request_id"
+                                 " WHERE r.public_id = '54049402'"),
+                 2);
+}
+
 Test(S(cli_import), the_older_nyc_layout_imports_its_extra_columns)
 {
     const char *out;
@@ -161,9 +189,9 @@ Test(S(cli_import), the_older_nyc_layout_imports_its_extra_columns)
     has_line(out, "nyc-older.csv: NYC 311, older layout (53 columns)\n");
     has_line(out, "\nread 2, imported 2, updated 0, unchanged 0, "
                   "rejected 0\n");
-    cr_assert_eq(fixture_sql_int("SELECT count(*) FROM request_attr"
-                                 " WHERE code = 'school_name'"
-                                 " AND value = 'Unspecified'"),
+    cr_assert_eq(fixture_sql_int("SELECT count(*) FROM request_import"
+                                 " WHERE attrs LIKE"
+                                 " '%\"school_name\":\"Unspecified\"%'"),
                  2);
     /* Due 05/09/2022 12:00:09 AM EDT is a week and a day after. */
     cr_assert_eq(fixture_sql_int("SELECT expected_at - requested_at"
@@ -196,9 +224,9 @@ Test(S(cli_import), a_changed_row_is_updated_and_the_rest_left_alone)
     cr_assert_eq(status, CLI_OK, "%s", out);
     has_line(out, "\nread 3, imported 0, updated 1, unchanged 2, "
                   "rejected 0\n");
-    cr_assert_eq(fixture_sql_int("SELECT count(*) FROM request_attr"
-                                 " WHERE code = 'status'"
-                                 " AND value = 'Assigned'"),
+    cr_assert_eq(fixture_sql_int("SELECT count(*) FROM request_import"
+                                 " WHERE attrs LIKE"
+                                 " '%\"status\":\"Assigned\"%'"),
                  1);
     cr_assert_eq(fixture_sql_int("SELECT count(*) FROM event"
                                  " WHERE kind = 'import_updated'"),
