@@ -481,6 +481,15 @@ static const char migration_9[] =
     "INSERT INTO kb_index_pending (since) SELECT unixepoch()"
     " WHERE EXISTS (SELECT 1 FROM kb_article);";
 
+/*
+ * Version 10: knowledge base search reads fullwidth letters and digits
+ * ("ＧＲＵＡ", as Chinese and Japanese input types them) as ASCII ones, so
+ * the folded index of the articles already there is rebuilt at open.
+ */
+static const char migration_10[] =
+    "INSERT INTO kb_index_pending (since) SELECT unixepoch()"
+    " WHERE EXISTS (SELECT 1 FROM kb_article);";
+
 static const struct migration migrations[] = {
     {1, "requests, answers, api keys, events", migration_1},
     {2, "work orders, escalations, outbox, tow records", migration_2},
@@ -492,6 +501,7 @@ static const struct migration migrations[] = {
     {7, "index of request locations", migration_7},
     {8, "trigram index of request descriptions (PostgreSQL)", migration_8},
     {9, "knowledge base search without accents", migration_9},
+    {10, "knowledge base search reads fullwidth letters", migration_10},
 };
 
 #define NMIGRATIONS (sizeof(migrations) / sizeof(migrations[0]))
