@@ -40,9 +40,13 @@ args_split_list(const char *s, struct arena *a, const char ***items, size_t *n)
 bool
 args_lang_ok(const char *s)
 {
-    size_t len = strlen(s), i, run = 0;
+    size_t len = strlen(s), i, run = 0, primary = 0;
 
-    if (len < 2 || len > 35 || !isalpha((unsigned char)s[0]))
+    /* The primary subtag: 2 to 8 letters (not x- or i-). */
+    while (isalpha((unsigned char)s[primary]))
+        primary++;
+    if (len > 35 || primary < 2 || primary > 8 ||
+        (s[primary] != '\0' && s[primary] != '-'))
         return false;
     for (i = 0; i < len; i++) {
         if (s[i] == '-') {
@@ -58,18 +62,68 @@ args_lang_ok(const char *s)
     return run > 0 && run <= 8;
 }
 
+/*
+ * The weight of an Accept-Language item's parameters p[0, n) (what
+ * follows its tag), in thousandths: 1000 without "q=", -1 when a weight
+ * is not a qvalue ("0", "0.5", "1.000"; at most three decimals).
+ */
+static int
+accept_weight(const char *p, size_t n)
+{
+    const char *end = p + n, *q = NULL;
+    int w = 0, scale = 100;
+
+    while (p < end) {
+        p += strspn(p, " \t;");
+        if (p + 1 < end && (p[0] == 'q' || p[0] == 'Q') && p[1] == '=')
+            q = p + 2;
+        p += strcspn(p, ";");
+    }
+    if (q == NULL)
+        return 1000;
+    if (q >= end || (*q != '0' && *q != '1'))
+        return -1;
+    w = (*q++ - '0') * 1000;
+    if (q < end && *q == '.') {
+        for (q++; q < end && scale > 0 && isdigit((unsigned char)*q); q++) {
+            w += (*q - '0') * scale;
+            scale /= 10;
+        }
+    }
+    q += strspn(q, " \t");
+    return q == end || *q == ';' ? (w <= 1000 ? w : -1) : -1;
+}
+
 const char *
 args_accept_language(const char *header, struct arena *a)
 {
-    char *tag;
+    const char *p = header, *best = NULL;
+    size_t item, tag, best_len = 0, i;
+    int w, best_w = 0;
+    char buf[36], *out;
 
-    if (header == NULL)
+    while (p != NULL && *p != '\0') {
+        p += strspn(p, " \t,");
+        item = strcspn(p, ",");
+        tag = strcspn(p, "; \t,");
+        w = accept_weight(p + tag, item - tag);
+        if (tag < sizeof(buf) && w > best_w) {
+            memcpy(buf, p, tag);
+            buf[tag] = '\0';
+            if (args_lang_ok(buf)) {
+                best = p;
+                best_len = tag;
+                best_w = w;
+            }
+        }
+        p += item;
+    }
+    if (best == NULL || (out = arena_strndup(a, best, best_len)) == NULL)
         return NULL;
-    header += strspn(header, " \t");
-    tag = arena_strndup(a, header, strcspn(header, ",; \t"));
-    if (tag == NULL || !args_lang_ok(tag))
-        return NULL;
-    return tag;
+    /* Tags ignore case; the primary subtag is written in lower case. */
+    for (i = 0; out[i] != '\0' && out[i] != '-'; i++)
+        out[i] = (char)tolower((unsigned char)out[i]);
+    return out;
 }
 
 bool

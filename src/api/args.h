@@ -26,9 +26,12 @@ enum c311_rc args_split_list(const char *s, struct arena *a,
 bool args_lang_ok(const char *s);
 
 /*
- * The first language of an Accept-Language value ("es-MX,es;q=0.9" gives
- * "es-MX", copied into a), or NULL when there is none usable. Quality
- * weights are not weighed: clients list their preferred language first.
+ * The language an Accept-Language value prefers, copied into a with its
+ * primary subtag in lower case: the tag of the highest weight, the first
+ * of equal ones ("es-MX,es;q=0.9" gives "es-MX", "en;q=0.1,es" gives es).
+ * A weight of 0 (not acceptable), a wildcard "*" and items that are not
+ * language tags or have a malformed weight are passed over. NULL when no
+ * item is left.
  */
 const char *args_accept_language(const char *header, struct arena *a);
 

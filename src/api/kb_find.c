@@ -50,17 +50,13 @@ struct find_res {
     int64_t *via;
 };
 
-/* The first language of Accept-Language ("zh-CN,zh;q=0.9" gives zh-CN). */
+/* The language Accept-Language prefers, if the knowledge base takes it. */
 static const char *
 accept_language(struct http_req *req)
 {
-    const char *h = http_header(req, "Accept-Language");
-    char *tag;
+    const char *tag =
+        args_accept_language(http_header(req, "Accept-Language"), &req->arena);
 
-    if (h == NULL)
-        return NULL;
-    h += strspn(h, " \t");
-    tag = arena_strndup(&req->arena, h, strcspn(h, ",; \t"));
     return tag != NULL && kb_lang_ok(tag) ? tag : NULL;
 }
 

@@ -84,24 +84,35 @@ kb_search_lang_fits(const char *lang, const char *want)
     return strncmp(lang, want, n) == 0 && (lang[n] == '\0' || lang[n] == '-');
 }
 
+/* True when s[0, n) is n letters. */
+static bool
+all_alpha(const char *s, size_t n)
+{
+    size_t i;
+
+    for (i = 0; i < n; i++) {
+        if (!((s[i] >= 'a' && s[i] <= 'z') || (s[i] >= 'A' && s[i] <= 'Z')))
+            return false;
+    }
+    return true;
+}
+
 /* The language a tag asks for; see kb_search.h. */
 const char *
 kb_search_want(const char *tag, struct arena *a)
 {
-    const char *dash = tag != NULL ? strchr(tag, '-') : NULL;
-    size_t n, i, alpha = 0, digit = 0;
+    size_t keep, n;
 
-    if (dash == NULL)
+    if (tag == NULL)
+        return NULL;
+    keep = strcspn(tag, "-");
+    if (tag[keep] == '\0')
         return tag;
-    n = strcspn(dash + 1, "-");
-    for (i = 1; i <= n; i++) {
-        alpha += (dash[i] >= 'a' && dash[i] <= 'z') ||
-                 (dash[i] >= 'A' && dash[i] <= 'Z');
-        digit += dash[i] >= '0' && dash[i] <= '9';
-    }
-    if ((n == 2 && alpha == 2) || (n == 3 && digit == 3))
-        return arena_strndup(a, tag, (size_t)(dash - tag));
-    return tag;
+    /* A script subtag right after the language stays, nothing else. */
+    n = strcspn(tag + keep + 1, "-");
+    if (n == 4 && all_alpha(tag + keep + 1, n))
+        keep += 1 + n;
+    return tag[keep] == '\0' ? tag : arena_strndup(a, tag, keep);
 }
 
 /* True when term t is among the tags. */

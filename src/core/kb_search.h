@@ -72,11 +72,12 @@ enum c311_rc kb_search_rank(const struct kb_term *t, size_t nt, bool any,
 bool kb_search_lang_fits(const char *lang, const char *want);
 
 /*
- * The language a reader's tag asks the knowledge base for, in a: the tag
- * without a region ("es-MX", "es-419" and "zh-CN" ask for es and zh, as
- * articles are written once for every region), but with a script
- * ("zh-Hant" stays, Traditional and Simplified Chinese being written
- * apart). NULL for NULL or when out of memory.
+ * The language a reader's tag asks the knowledge base for, in a: the
+ * language and its script, without a region, variant or private use
+ * subtag ("es-MX", "es-419" and "zh-CN" ask for es and zh, as articles are
+ * written once for every region; "zh-Hant-TW" asks for zh-Hant,
+ * Traditional and Simplified Chinese being written apart). NULL for NULL
+ * or when out of memory.
  */
 const char *kb_search_want(const char *tag, struct arena *a);
 

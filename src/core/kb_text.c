@@ -157,6 +157,13 @@ kb_text_fold(uint32_t cp)
         return cp >= 'A' && cp <= 'Z' ? cp - 'A' + 'a' : cp;
     if (cp >= 0x300 && cp <= 0x36f) /* combining accents */
         return 0;
+    /* Fullwidth digits and letters, as Chinese and Japanese input types. */
+    if (cp >= 0xff10 && cp <= 0xff19)
+        return cp - 0xff10 + '0';
+    if (cp >= 0xff21 && cp <= 0xff3a)
+        return cp - 0xff21 + 'a';
+    if (cp >= 0xff41 && cp <= 0xff5a)
+        return cp - 0xff41 + 'a';
     if (cp < 0xc0 || cp > 0x17f)
         return cp;
     c = fold_latin[cp - 0xc0];
@@ -650,13 +657,14 @@ kb_text_match(const char *hay, size_t len, const struct kb_term *t, size_t from,
     /*
      * Looks at the first byte inline: most positions fail there. A folded
      * text is never longer than the text, so a match needs t->len bytes.
-     * Only U+00C0 to U+017F (lead bytes C3 to C5) fold to another letter.
+     * Only U+00C0 to U+017F (lead bytes C3 to C5) and the fullwidth
+     * letters and digits (lead byte EF) fold to another letter.
      */
     first = (unsigned char)t->text[0];
     upper = first >= 'a' && first <= 'z' ? first - 'a' + 'A' : first;
     for (at = from; at + t->len <= len; at++) {
         c = (unsigned char)hay[at];
-        if (c != first && c != upper && (c < 0xc3 || c > 0xc5))
+        if (c != first && c != upper && (c < 0xc3 || c > 0xc5) && c != 0xef)
             continue;
         if ((*mlen = kb_text_match_at(hay, len, at, t)) > 0)
             return (long)at;

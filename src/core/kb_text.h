@@ -54,7 +54,9 @@ uint32_t kb_text_decode(const char *s, size_t n, size_t *len);
  * lowercased; the Latin letters from U+00C0 to U+017F with an accent or
  * stroke as their ASCII letter, lowercased ("Ñ" and "ñ" as "n"), others
  * there lowercased (Æ as æ); 0 for a combining accent (U+0300 to U+036F),
- * which is left out. Every other code point is itself.
+ * which is left out; fullwidth digits and letters (U+FF10 to U+FF5A) as
+ * their ASCII digit or lowercase letter. Every other code point is
+ * itself.
  */
 uint32_t kb_text_fold(uint32_t cp);
 

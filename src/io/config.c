@@ -261,15 +261,32 @@ is_lang_tag(const char *s)
     return *s == '\0';
 }
 
+/* The first key of mapping m before pair that is the scalar key, or NULL. */
+static yaml_node_t *
+same_key(struct loader *ld, yaml_node_t *m, yaml_node_pair_t *pair,
+         const char *key)
+{
+    yaml_node_pair_t *p;
+    yaml_node_t *k;
+
+    for (p = m->data.mapping.pairs.start; p < pair; p++) {
+        k = node_at(ld, p->key);
+        if (k->type == YAML_SCALAR_NODE && strcmp(text_of(k), key) == 0)
+            return k;
+    }
+    return NULL;
+}
+
 /*
  * Reads a text that is a plain string, in the city's default language, or
- * a mapping of language tag to text.
+ * a mapping of language tag to text, each language once. Empty texts are
+ * refused: a reader would see nothing where a name belongs.
  */
 static void
 get_i18n(struct loader *ld, const struct field *f, struct i18n *out)
 {
     yaml_node_pair_t *pair;
-    yaml_node_t *m = f->val;
+    yaml_node_t *m = f->val, *first;
     struct i18n_text *t;
     size_t n;
 
@@ -278,6 +295,10 @@ get_i18n(struct loader *ld, const struct field *f, struct i18n *out)
     if (m == NULL)
         return;
     if (m->type == YAML_SCALAR_NODE) {
+        if (text_of(m)[0] == '\0') {
+            problem(ld, f->line, "'%s' is empty", f->key);
+            return;
+        }
         if ((t = alloc_array(ld, 1, sizeof(*t))) == NULL)
             return;
         t->lang = ld->c->default_lang != NULL ? ld->c->default_lang : "en";
@@ -316,6 +337,17 @@ get_i18n(struct loader *ld, const struct field *f, struct i18n *out)
         if (v->type != YAML_SCALAR_NODE) {
             problem(ld, line_of(v), "'%s' text for '%s' must be a string",
                     f->key, text_of(k));
+            continue;
+        }
+        if (text_of(v)[0] == '\0') {
+            problem(ld, line_of(v), "'%s' text for '%s' is empty", f->key,
+                    text_of(k));
+            continue;
+        }
+        if ((first = same_key(ld, m, pair, text_of(k))) != NULL) {
+            problem(ld, line_of(k),
+                    "'%s' gives language '%s' twice (first on line %d)", f->key,
+                    text_of(k), line_of(first));
             continue;
         }
         t[out->n].lang = keep(ld, text_of(k));

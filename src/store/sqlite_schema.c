@@ -515,6 +515,15 @@ static const char migration_11[] =
     "CREATE INDEX request_contact ON request (contact_id, requested_at)"
     " WHERE contact_id IS NOT NULL;";
 
+/*
+ * Version 12: knowledge base search reads fullwidth letters and digits
+ * ("ＧＲＵＡ", as Chinese and Japanese input types them) as ASCII ones, so
+ * the folded index of the articles already there is rebuilt at open.
+ */
+static const char migration_12[] =
+    "INSERT INTO kb_index_pending (since) SELECT unixepoch()"
+    " WHERE EXISTS (SELECT 1 FROM kb_article);";
+
 static const struct migration migrations[] = {
     {1, "requests, answers, api keys, events", migration_1},
     {2, "work orders, escalations, outbox, tow records", migration_2},
@@ -528,6 +537,7 @@ static const struct migration migrations[] = {
     {9, "knowledge base search without accents", migration_9},
     {10, "legs and line digests of calls", migration_10},
     {11, "imported attributes as one value, deferred indexes", migration_11},
+    {12, "knowledge base search reads fullwidth letters", migration_12},
 };
 
 #define NMIGRATIONS (sizeof(migrations) / sizeof(migrations[0]))

@@ -58,6 +58,11 @@ test('a service\'s group comes in the language asked for', async () => {
     // lang wins over the header; a language without texts gets English.
     assert.equal(await group('?lang=es', 'zh'), 'Limpieza y basura');
     assert.equal(await group('?lang=fr'), 'Sanitation');
+    // Weights count: the heaviest language, never one weighed 0.
+    assert.equal(await group('', 'en;q=0.1, es;q=0.9'), 'Limpieza y basura');
+    assert.equal(await group('', 'es;q=0, zh'), '环境卫生');
+    assert.equal(await group('', 'es;q=0'), 'Sanitation');
+    assert.equal(await group('', '*, x-private, zh-TW;q=0.5'), '环境卫生');
     const es = await open311('services.json?lang=es');
     assert.deepEqual(validate('services.json', es), []);
     assert.equal(es.find((s) => s.service_code === 'ABANDONED_VEHICLE').group,
@@ -137,6 +142,8 @@ test('work orders name their step, department and work group in the ' +
     assert.deepEqual(names(fr), names(en));
     const [bad] = await workOrders(missed, '*');
     assert.deepEqual(names(bad), names(en));
+    const [refused] = await workOrders(missed, 'zh;q=0, es;q=0.3');
+    assert.deepEqual(names(refused), names(es));
 });
 
 test('GET /api/v1/me names the departments in the language asked for',

@@ -154,7 +154,8 @@ test('Spanish words, with or without accents, find the Spanish article',
         assert.ok(towed.results.every((r) => r.matched_id === null));
         // The towed car has grúa in its body and coche in its tags; the
         // blocked driveway, grúa in its body and cochera in its tags.
-        for (const q of ['grúa coche', 'grua coche', 'GRÚA COCHE']) {
+        for (const q of ['grúa coche', 'grua coche', 'GRÚA COCHE',
+            'ＧＲＵＡ ＣＯＣＨＥ']) {
             const a = await es(q);
             assert.deepEqual(ids(a), [3, 12], q);
             assert.match(a.results[0].snippet, /<mark>grúa<\/mark>/, q);
@@ -200,6 +201,15 @@ test('a Spanish search in another language, and a regional tag',
         assert.deepEqual(ids(mx), [3, 6, 9, 15, 102]);
         assert.deepEqual(mx.results.map((r) => r.matched_id),
             [1, 4, 7, 13, 100]);
+        // The heaviest language counts, and a language weighed 0 is none.
+        const heavy = await publicSearch('q=towed+car',
+            { 'accept-language': 'en;q=0.1, es;q=0.9' });
+        assert.equal(heavy.lang, 'es');
+        assert.deepEqual(ids(heavy), [3, 6, 9, 15, 102]);
+        const refused = await publicSearch('q=towed+car',
+            { 'accept-language': 'es;q=0, en' });
+        assert.equal(refused.lang, 'en');
+        assert.deepEqual(ids(refused), [1, 4, 7, 13, 100]);
     });
 
 test('filters: service alone lists its articles; category and language',
@@ -408,8 +418,8 @@ test('uses and searches show in the report', async () => {
         { query: 'plugh', count: 1 }, { query: '拖车', count: 1 }]);
     assert.equal(rep.searches_without_results, 4);
     // Every search with a q in this file so far, counted test by test:
-    // 17 of them in Spanish.
-    assert.equal(rep.searches, 36);
+    // 19 of them in Spanish.
+    assert.equal(rep.searches, 39);
     assert.deepEqual(rep.overdue_articles[0], {
         id: 109, lang: 'en', title: 'Noise noise noise',
         review_by: '2000-01-01', status: 'published', department: null,

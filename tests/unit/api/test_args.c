@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /* API argument checks: lists, tags, numbers, URLs, attribute keys, dates. */
 #include <criterion/criterion.h>
+#include <stdio.h>
 
 #include "api/args.h"
 
@@ -43,6 +44,50 @@ Test(args, lang)
     cr_assert_not(args_lang_ok("en_US"));
     cr_assert_not(args_lang_ok("1en"));
     cr_assert_not(args_lang_ok("en-abcdefghi"));
+    cr_assert_not(args_lang_ok("x-private"), "a private use tag");
+    cr_assert_not(args_lang_ok("i-klingon"));
+    cr_assert_not(args_lang_ok("e1"));
+}
+
+/* The language an Accept-Language value asks for, NULL for none. */
+static const char *
+accept(const char *header)
+{
+    return args_accept_language(header, &arena);
+}
+
+Test(args, accept_language)
+{
+    cr_assert_str_eq(accept("es-MX,es;q=0.9"), "es-MX");
+    cr_assert_str_eq(accept(" zh-CN, zh;q=0.8"), "zh-CN");
+    cr_assert_str_eq(accept("en-US;q=0.1, es;q=0.9"), "es");
+    cr_assert_str_eq(accept("en;q=0.5,es;q=0.5"), "en", "first of equals");
+    cr_assert_str_eq(accept("es;q=0, en"), "en", "q=0: not acceptable");
+    cr_assert_str_eq(accept("es;q=0.000,zh;Q=1.0"), "zh");
+    cr_assert_str_eq(accept("*, es;q=0.5"), "es", "no tag in a wildcard");
+    cr_assert_str_eq(accept("x-private, zh_CN, es"), "es");
+    cr_assert_str_eq(accept("ES-mx"), "es-mx", "primary subtag lowercased");
+    cr_assert_str_eq(accept("es\t,zh"), "es");
+    cr_assert_str_eq(accept("en;q=2, es;q=abc, zh;q=0.7"), "zh",
+                     "malformed weights skip their tag");
+    cr_assert_str_eq(accept("es ; q=0.5 , en;q=0.4"), "es");
+    cr_assert_null(accept("es;q=0"));
+    cr_assert_null(accept("*"));
+    cr_assert_null(accept(""));
+    cr_assert_null(accept(" , ;q=1"));
+    cr_assert_null(accept(NULL));
+}
+
+Test(args, accept_language_many)
+{
+    char h[12000];
+    size_t i, n = 0;
+
+    /* 1,000 tags, the last one weighed highest. */
+    for (i = 0; i < 999; i++)
+        n += (size_t)snprintf(h + n, sizeof(h) - n, "xx;q=0.1,");
+    snprintf(h + n, sizeof(h) - n, "zh-Hant-TW;q=0.2");
+    cr_assert_str_eq(accept(h), "zh-Hant-TW");
 }
 
 Test(args, decimal)

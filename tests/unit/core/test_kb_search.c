@@ -207,7 +207,12 @@ Test(kb_search, prefer_replaces_and_orders)
     cr_assert_str_eq(kb_search_want("es-419", &arena), "es");
     cr_assert_str_eq(kb_search_want("zh-CN", &arena), "zh");
     cr_assert_str_eq(kb_search_want("zh-Hant", &arena), "zh-Hant");
-    cr_assert_str_eq(kb_search_want("zh-Hant-TW", &arena), "zh-Hant-TW");
+    cr_assert_str_eq(kb_search_want("zh-Hant-TW", &arena), "zh-Hant");
+    cr_assert_str_eq(kb_search_want("zh-Hans-CN", &arena), "zh-Hans");
+    cr_assert_str_eq(kb_search_want("zh-Hant-TW-x-private", &arena), "zh-Hant");
+    cr_assert_str_eq(kb_search_want("es-MX-x-abc", &arena), "es");
+    cr_assert_str_eq(kb_search_want("de-DE-1996", &arena), "de");
+    cr_assert_str_eq(kb_search_want("sl-rozaj", &arena), "sl");
     cr_assert_str_eq(kb_search_want("es", &arena), "es");
     cr_assert_null(kb_search_want(NULL, &arena));
     cr_assert_eq(kb_search_prefer(r, 3, "zh", &arts[1], 1, &arena, &via),

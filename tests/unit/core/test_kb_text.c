@@ -235,6 +235,24 @@ Test(kb_text, fold_drops_case_and_accents_of_latin_letters)
                      "bad \xe6\x8b end");
 }
 
+Test(kb_text, fullwidth_letters_and_digits_fold_to_ascii)
+{
+    struct kb_term grua = term("grua", KB_TERM_WORD);
+    const char *hay = "Servicio de \xef\xbc\xa7\xef\xbd\x92\xc3\xba"
+                      "\xef\xbd\x81 24h"; /* Ｇｒúａ */
+    size_t m;
+
+    cr_assert_eq(kb_text_fold(0xff27), 'g'); /* Ｇ */
+    cr_assert_eq(kb_text_fold(0xff47), 'g'); /* ｇ */
+    cr_assert_eq(kb_text_fold(0xff10), '0'); /* ０ */
+    cr_assert_eq(kb_text_fold(0xff19), '9'); /* ９ */
+    cr_assert_eq(kb_text_fold(0xff0d), 0xff0d, "－ is no letter");
+    cr_assert_eq(kb_text_fold(0xff5e), 0xff5e, "～ is no letter");
+    cr_assert_str_eq(terms("ＧＲＵＡ ３１１"), "grua|311");
+    cr_assert_eq(kb_text_match(hay, strlen(hay), &grua, 0, &m), 12);
+    cr_assert_eq(m, 11, "three fullwidth letters and ú");
+}
+
 Test(kb_text, terms_are_folded_and_spanish_common_words_dropped)
 {
     cr_assert_str_eq(terms("Grúa coche"), "grua|coche");

@@ -404,6 +404,19 @@ Test(config, bad_translations)
     expect_problems(FIXTURE("bad-translations.yaml"), want);
 }
 
+Test(config, bad_translation_texts)
+{
+    static const char *const want[] = {
+        "8: 'name' gives language 'en' twice (first on line 8)",
+        "10: 'name' is empty",
+        "15: 'name' text for 'zh' is empty",
+        "23: 'note' gives language 'es' twice (first on line 23)",
+        "30: 'group' gives language 'en' twice (first on line 30)",
+        NULL};
+
+    expect_problems(FIXTURE("bad-translation-texts.yaml"), want);
+}
+
 Test(config, bad_references)
 {
     static const char *const want[] = {

@@ -475,3 +475,41 @@ Test(S(store_kb), accents_are_ignored_and_a_pending_rebuild_runs_at_open)
     cr_assert_eq(fixture_sql_int("SELECT count(*) FROM kb_index_pending"), 0,
                  "done: no longer pending");
 }
+
+Test(S(store_kb), fullwidth_letters_are_found_and_reindexed_by_migration_10)
+{
+    struct store *st = fixture_open();
+    char *err = NULL;
+
+    add(st, 0, "es", "Tarjeta ＳＵＢＥ", "Recarga en línea ２４ horas.", NULL,
+        KB_PUBLISHED);
+    add(st, 0, "en", "Subway card", "Top up online.", NULL, KB_PUBLISHED);
+    /* A trigram term, a short one and a digit, typed either way. */
+    cr_assert_str_eq(found(st, "sube", false, NULL), "1");
+    cr_assert_str_eq(found(st, "ＳＵＢＥ", false, NULL), "1");
+    cr_assert_str_eq(found(st, "su", false, NULL), "1 2");
+    cr_assert_str_eq(found(st, "24", false, NULL), "1");
+    cr_assert_str_eq(found(st, "ｓｕｂｗａｙ", false, NULL), "2");
+    store_close(st);
+
+    /*
+     * The index as a version before 12 wrote it (fullwidth letters kept),
+     * and migration 12 not yet applied: opening applies it and rebuilds.
+     */
+    cr_assert(fixture_exec(fixture_pg
+                               ? "UPDATE kb_article SET search = '',"
+                                 " heads = '';"
+                                 "DELETE FROM schema_migration"
+                                 " WHERE version = 12"
+                               : "DELETE FROM kb_fts; DELETE FROM kb_gram;"
+                                 "DELETE FROM schema_migration"
+                                 " WHERE version = 12",
+                           &err),
+              "%s", err ? err : "?");
+    st = fixture_open();
+    cr_assert_str_eq(found(st, "sube", false, NULL), "1");
+    cr_assert_str_eq(found(st, "24", false, NULL), "1");
+    cr_assert_str_eq(found(st, "subway", false, NULL), "2");
+    cr_assert_eq(fixture_sql_int("SELECT count(*) FROM kb_index_pending"), 0);
+    store_close(st);
+}
