@@ -14,6 +14,8 @@
 struct app {
     const struct city *city;
     struct store *st;
+    /* The city portal's key: what it files comes in on the web channel. */
+    const char *portal_key_name;
 };
 
 /* The app a request is served for. */

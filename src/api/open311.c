@@ -923,7 +923,10 @@ fill_request(struct http_req *req, const struct apikeys_rec *key,
 {
     r->description = http_param(req, "description");
     r->media_url = http_param(req, "media_url");
-    r->channel = "open311";
+    r->channel = ctx_of(req)->portal_key_name != NULL &&
+                         strcmp(key->name, ctx_of(req)->portal_key_name) == 0
+                     ? "web"
+                     : "open311";
     r->language = lang;
     r->api_key_name = key->name;
     r->email = http_param(req, "email");

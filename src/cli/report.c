@@ -239,7 +239,7 @@ run(const struct report_opts *o, const struct city *city)
     struct arena a = ARENA_INIT;
     struct store *st = NULL;
     char *cause = NULL, *text;
-    struct app app;
+    struct app app = {0};
     struct report r;
     int rc = CLI_FAIL;
     json_t *v;

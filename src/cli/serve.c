@@ -243,7 +243,7 @@ print_routes(void)
 static int
 run(const struct serve_opts *o, const struct city *city, struct store *st)
 {
-    struct app ctx = {city, st};
+    struct app ctx = {city, st, o->web.portal_key ? o->portal_key_name : NULL};
     struct route *routes;
     struct http_config cfg = {0};
     struct http_server *srv = NULL;

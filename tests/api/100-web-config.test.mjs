@@ -11,6 +11,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { after, test } from 'node:test';
 import { Server, repoRoot } from './lib/server.mjs';
+import { addUser, call, ok, signIn } from './lib/staff.mjs';
 
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'civic311-webcfg-'));
 const keyFile = path.join(dir, 'portal.key');
@@ -57,6 +58,20 @@ test('the portal key files requests like any key', async () => {
         { encoding: 'utf8' });
     assert.match(list, new RegExp(`^portal\\s+${key.slice(5, 13)}\\s+\\S+` +
         '\\s+active$', 'm'));
+    // What the portal files is counted on the web channel; an app's key
+    // stays open311.
+    const app = execFileSync(srv.bin, ['apikey', 'create', '--db', srv.db,
+        '--name', 'an-app'], { encoding: 'utf8' }).trim();
+    const other = await srv.post('/open311/v2/requests.json', {
+        api_key: app, service_code: 'POTHOLE',
+        address_string: '2 Main Street' });
+    assert.equal(other.status, 201, other.text);
+    addUser(srv, 'wes', ['qa']);
+    const token = await signIn(srv, 'wes');
+    const channel = async (id) => ok(await call(srv, 'GET',
+        `requests/${id}`, { token }), 200).channel;
+    assert.equal(await channel(r.json[0].service_request_id), 'web');
+    assert.equal(await channel(other.json[0].service_request_id), 'open311');
 });
 
 test('the next start reads the same key back', async () => {
