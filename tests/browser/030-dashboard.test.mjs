@@ -270,8 +270,12 @@ for (const lang of LANGS) {
         assert.equal(await page.textContent('#total strong'), '6');
         assert.equal(await page.textContent('#dash-msg'),
             tr(lang, 'dash.no_reports_role'));
-        assert.equal(await page.locator('[data-chart="channel"] ' +
-            '[data-state="not-available"]').count(), 1);
+        assert.equal(await page.textContent('[data-chart="channel"] ' +
+            '[data-state="not-available"]'), tr(lang, 'dash.needs_role',
+            { what: tr(lang, 'dash.by_channel') }));
+        // Who is signed in, with a way out.
+        assert.equal(await page.textContent('#user .userbar button'),
+            tr(lang, 'staff.sign_out'));
         assert.deepEqual(page.errors, []);
         await page.close();
     });

@@ -9,7 +9,7 @@
 // has its numbers in a table too.
 import { ApiError, open311Get, staff, staffToken, webConfig } from './api.js';
 import { initI18n, onLangChange, t } from './i18n.js';
-import { signIn } from './session.js';
+import { signIn, userBar } from './session.js';
 import { BUCKETS, fromReports, summarize } from './stats.js';
 import { fmtNum, h, pageTitle, say, setTimeZone, show } from './ui.js';
 
@@ -106,11 +106,14 @@ function noteCard(id, title, text) {
             'data-state': 'empty' }, text));
 }
 
-function unavailableCard(id, title) {
+// A part the figures lack: the server has no reports API, or (source
+// no_role) the account's roles may not read it.
+function unavailableCard(id, title, source) {
     return h('section', { class: 'panel', 'data-chart': id },
         h('h2', {}, title), h('p', { class: 'msg msg-warn',
             'data-state': 'not-available' },
-        t('common.not_available', { what: title })));
+        source === 'no_role' ? t('dash.needs_role', { what: title })
+            : t('common.not_available', { what: title })));
 }
 
 // SLA rows: met, missed and the rest, as far as the figures tell.
@@ -121,8 +124,11 @@ function slaTable(sla) {
 }
 
 // Seconds as hours with one decimal.
+// Seconds as hours: one decimal, two under an hour (a quick close is not 0).
 function hours(sec) {
-    return sec === null || sec === undefined ? 0
+    if (sec === null || sec === undefined)
+        return 0;
+    return sec < 3600 ? Math.round(sec / 36) / 100
         : Math.round(sec / 360) / 10;
 }
 
@@ -143,11 +149,11 @@ function render(s, source) {
         chartCard('department', t('dash.by_department'), s.by_department),
         s.by_channel ? chartCard('channel', t('dash.by_channel'),
             s.by_channel.map(([k, n]) => [label('channel', k), n]))
-            : unavailableCard('channel', t('dash.by_channel')),
+            : unavailableCard('channel', t('dash.by_channel'), source),
         slaRows ? chartCard('sla', s.sla.percent !== undefined &&
             s.sla.percent !== null ? t('dash.sla_percent', { pct: fmtNum(
                 s.sla.percent) }) : t('dash.sla'), slaRows)
-            : unavailableCard('sla', t('dash.sla')),
+            : unavailableCard('sla', t('dash.sla'), source),
         s.time_to_close ? chartCard('close', t('dash.time_to_close'),
             labels.map((l, i) => [l, s.time_to_close[i] ?? 0])) : null,
         s.close_stats ? chartCard('close', t('dash.time_to_close_hours'),
@@ -159,6 +165,7 @@ function render(s, source) {
             labels.map((l, i) => [l, s.backlog_age[i] ?? 0])) : null);
     say($('dash-msg'), source === 'open311' ? t('dash.public_only')
         : source === 'no_role' ? t('dash.no_reports_role') : '', 'info');
+    show($('user'), user ? userBar(user) : null);
 }
 
 // Date input value to an ISO instant at the start or end of that day.
