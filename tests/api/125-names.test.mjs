@@ -80,17 +80,17 @@ test('a question\'s hint comes in the language asked for', async () => {
     assert.deepEqual(await hints(''), {
         MAKE: 'for example Toyota, Ford, Honda',
         YEAR: 'a four-digit year such as 2012',
-        FIRST_SEEN: 'date and time, for example 2026-03-01T09:00:00-05:00',
+        FIRST_SEEN: 'the day and, if you remember, the time',
     });
     assert.deepEqual(await hints('?lang=zh'), {
         MAKE: '例如丰田、福特、本田',
         YEAR: '四位数的年份，例如 2012',
-        FIRST_SEEN: '日期和时间，例如 2026-03-01T09:00:00-05:00',
+        FIRST_SEEN: '日期，如果记得，也请填写时间',
     });
     assert.deepEqual(await hints('?lang=es'), {
         MAKE: 'por ejemplo Toyota, Ford, Honda',
         YEAR: 'un año de cuatro cifras, como 2012',
-        FIRST_SEEN: 'fecha y hora, por ejemplo 2026-03-01T09:00:00-05:00',
+        FIRST_SEEN: 'el día y, si lo recuerda, la hora',
     });
     const def = await open311('services/ABANDONED_VEHICLE.json?lang=es');
     assert.deepEqual(validate('service-definition.json', def), []);

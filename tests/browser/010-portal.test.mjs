@@ -55,8 +55,7 @@ for (const lang of LANGS) {
             assert.equal(await page.textContent('#attr-MAKE-hint'),
                 cityText(lang, 'for example Toyota, Ford, Honda'));
             assert.equal(await page.textContent('#attr-FIRST_SEEN-hint'),
-                cityText(lang, 'date and time, for example ' +
-                    '2026-03-01T09:00:00-05:00'));
+                cityText(lang, 'the day and, if you remember, the time'));
             assert.deepEqual(await untranslated(page, lang), []);
 
             // Nothing filled: every required question and the location are
