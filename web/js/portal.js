@@ -322,6 +322,35 @@ function snippetNodes(snippet) {
     return nodes;
 }
 
+// The last list of results, shown again when the resident goes back from
+// an article.
+let kbList = null;
+
+// Shows one published article whole, in place of the results. body_html
+// is the server's rendering, where everything but its own few tags is
+// escaped (docs/KB.md), so it is inserted as markup.
+async function kbArticle(id) {
+    const out = $('kb-result');
+    try {
+        const a = await publicApi(`kb/articles/${encodeURIComponent(id)}`);
+        const body = h('div', { class: 'kb-article-body' });
+        body.innerHTML = a.body_html ?? '';
+        const back = h('button', { type: 'button', class: 'secondary',
+            id: 'kb-back', onclick: () => {
+                show(out, kbList);
+                out.querySelector(`[data-article="${id}"]`)?.focus();
+            } }, t('kb.back'));
+        show(out, h('article', { class: 'panel kb-article',
+            'data-article-id': a.id },
+        h('h3', { id: 'kb-article-title', tabindex: '-1' }, a.title),
+        body, h('div', { class: 'actions' }, back)));
+        $('kb-article-title').focus();
+    } catch (e) {
+        show(out, h('p', { class: 'msg msg-error' }, e.status === 404
+            ? t('kb.none') : t('common.error', { message: e.message })));
+    }
+}
+
 async function kbSearch(q) {
     const out = $('kb-result');
     try {
@@ -333,12 +362,17 @@ async function kbSearch(q) {
             show(out, h('p', { class: 'msg msg-info' }, t('kb.none')));
             return;
         }
-        show(out, h('ul', { class: 'kb-list' }, list.map((a) =>
+        kbList = h('ul', { class: 'kb-list' }, list.map((a) =>
             h('li', {}, h('details', {},
                 h('summary', {}, a.title ?? a.question ?? a.id),
                 h('div', { class: 'kb-body' }, a.snippet !== undefined
                     ? snippetNodes(a.snippet)
-                    : a.body ?? a.answer ?? a.summary ?? ''))))));
+                    : a.body ?? a.answer ?? a.summary ?? ''),
+                a.id !== undefined ? h('button', { type: 'button',
+                    class: 'secondary kb-read', 'data-article': a.id,
+                    onclick: () => kbArticle(a.id) }, t('kb.read'))
+                    : null))));
+        show(out, kbList);
     } catch (e) {
         if (e.notAvailable)
             show(out, notAvailable(t('portal.tab_answers')));
