@@ -74,16 +74,24 @@ for (const lang of LANGS) {
                 document.activeElement.className), 'error-summary');
             await shot(page, `portal-form-errors-${lang}-360`);
 
-            // A year that is not a number is caught too.
+            // A year that is not a number is caught too, and so are a
+            // phone the city could not call and an email without a domain.
             await fillVehicle(page);
             await page.fill('#attr-YEAR', 'about 2009');
             await page.fill('#address', '120 Main Street');
+            await page.fill('#email', 'resident@example');
+            await page.fill('#phone', '12345');
             await page.click('#submit');
             assert.deepEqual(await page.$$eval('.field-error',
                 (els) => els.map((e) => [e.id, e.textContent])),
-            [['attr-YEAR-error', tr(lang, 'validate.number')]]);
+            [['attr-YEAR-error', tr(lang, 'validate.number')],
+                ['email-error', tr(lang, 'validate.email')],
+                ['phone-error', tr(lang, 'validate.phone')]]);
+            assert.equal(await page.getAttribute('#phone', 'aria-invalid'),
+                'true');
 
             await page.fill('#attr-YEAR', '2009');
+            await page.fill('#phone', '(212) 555-0123');
             await page.fill('#description', `Grey sedan, no plates (${lang})`);
             await page.fill('#email', 'resident@example.org');
             await page.click('#submit');
