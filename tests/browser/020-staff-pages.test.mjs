@@ -244,6 +244,57 @@ for (const [i, lang] of LANGS.entries()) {
         });
 }
 
+for (const lang of ['zh', 'es']) {
+    test(`console (${lang}): a number that is not a phone is said in the ` +
+        'page\'s language', async (t) => {
+        const f = await features(env.srv);
+        if (!f.staff || !f.callers || !f.intake)
+            return t.skip('the staff API is not on this server yet');
+        addUser(env.srv, `bad-phone-${lang}`, ['agent']);
+        // (a caller the city does not know yet is a 404 from the server)
+        const page = await openPage(env, '/console/', { viewport: PHONE,
+            lang, allow: [/status of 404/] });
+        await signInAs(page, `bad-phone-${lang}`);
+        const asked = [];
+        page.on('request', (r) => {
+            if (r.url().includes('/api/v1/callers'))
+                asked.push(r.url());
+        });
+        await page.fill('#caller-phone', '555-12');
+        await page.click('#caller-form button[type="submit"]');
+        await page.waitForSelector('#caller-phone-error');
+        assert.equal(await page.textContent('#caller-phone-error'),
+            tr(lang, 'validate.phone'));
+        assert.equal(await page.getAttribute('#caller-phone',
+            'aria-invalid'), 'true');
+        assert.deepEqual(asked, []);
+        // Saving with such a number in the caller's details is refused on
+        // the page too, before the server could answer in English.
+        await page.selectOption('#service', 'POTHOLE');
+        await page.waitForSelector('#attr-SIZE');
+        await page.selectOption('#attr-SIZE', 'small');
+        await page.fill('#address', '5 Elm Street');
+        await page.fill('#phone', '555-12');
+        await page.click('#intake-submit');
+        await page.waitForSelector('#phone-error');
+        assert.equal(await page.textContent('#phone-error'),
+            tr(lang, 'validate.phone'));
+        assert.deepEqual(await untranslated(page, lang), []);
+        // A good number pops the caller and the problem goes away.
+        await page.fill('#caller-phone', '(212) 555-0177');
+        await page.click('#caller-form button[type="submit"]');
+        await page.waitForSelector('#caller-summary');
+        assert.equal(await page.textContent('#caller-summary'),
+            tr(lang, 'console.caller_new', { phone: '(212) 555-0177' }));
+        assert.equal(await page.locator('#caller-phone-error').count(), 0);
+        assert.equal(await page.getAttribute('#caller-phone',
+            'aria-invalid'), null);
+        await shot(page, `console-bad-phone-${lang}-360`);
+        assert.deepEqual(page.errors, []);
+        await page.close();
+    });
+}
+
 test('console: switching the language keeps the half-filled form',
     async (t) => {
         const f = await features(env.srv);

@@ -5,7 +5,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { checkAnswers, checkDetails, checkLocation, checkPhone, emailOk,
-    phoneOk } from '../../web/js/validate.js';
+    phoneOk, serverProblem } from '../../web/js/validate.js';
 
 const attrs = [
     { code: 'HAZARD', datatype: 'singlevaluelist', required: true,
@@ -99,4 +99,35 @@ test('emails as the server keeps them: a dotted domain, no spaces', () => {
     for (const e of ['a@b', 'a@.b.org', 'a@b.org.', '@b.org', 'a@@b.org',
         'a b@c.org', 'a@b@c.org', `${'x'.repeat(250)}@b.org`])
         assert.equal(emailOk(e), false, e);
+});
+
+test('server errors the pages know are translated, others kept', () => {
+    const ids = { 'caller.phone': 'phone', phone: 'caller-phone',
+        'caller.email': 'email', 'attributes.MAKE': 'attr-MAKE' };
+    const of = (p) => ids[p] ?? null;
+    assert.deepEqual(serverProblem({ code: 'invalid', field: 'phone',
+        message: 'phone is not a number that can be written in E.164' }, of),
+    { field: 'caller-phone', key: 'validate.phone' });
+    assert.deepEqual(serverProblem({ code: 'invalid', field: 'caller.phone',
+        message: 'caller.phone cannot be read as a phone number' }, of),
+    { field: 'phone', key: 'validate.phone' });
+    assert.deepEqual(serverProblem({ code: 'invalid',
+        field: 'caller.phones[1]', message: 'x' }, of),
+    { field: null, key: 'validate.phone' });
+    assert.deepEqual(serverProblem({ code: 'invalid', field: 'caller.email',
+        message: 'bad email' }, of), { field: 'email', key: 'validate.email' });
+    assert.deepEqual(serverProblem({ code: 'required',
+        field: 'attributes.MAKE', message: 'attribute MAKE is required' }, of),
+    { field: 'attr-MAKE', key: 'validate.required' });
+    // Unknown ones keep the server's words.
+    assert.deepEqual(serverProblem({ code: 'invalid',
+        field: 'service_code', message: 'no service NOPE' }, of),
+    { field: null, text: 'no service NOPE' });
+    assert.deepEqual(serverProblem({ code: 'conflict', field: null,
+        message: 'already escalated' }), { field: null,
+        text: 'already escalated' });
+    // A phone that is missing is not a bad phone.
+    assert.deepEqual(serverProblem({ code: 'required', field: 'phone',
+        message: 'phone is required' }, of),
+    { field: 'caller-phone', text: 'phone is required' });
 });

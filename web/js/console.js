@@ -14,7 +14,8 @@ import { initI18n, LANG_NAMES, langTag, onLangChange, t } from './i18n.js';
 import { signIn, userBar } from './session.js';
 import { fmtDate, h, keepValues, notAvailable, pageTitle, say, setTimeZone,
     show } from './ui.js';
-import { checkAnswers, checkDetails, checkLocation } from './validate.js';
+import { checkAnswers, checkDetails, checkLocation, checkPhone,
+    serverProblem } from './validate.js';
 
 const $ = (id) => document.getElementById(id);
 const CHANNELS = ['phone', 'walk_in', 'tty', 'sms', 'email', 'web', 'app'];
@@ -33,8 +34,9 @@ let popped = null;
 let savedShown = null;
 let found = null;
 let detailId = null;
-// The intake form's problems found before sending, while on screen.
+// The intake form's and the caller form's problems, while on screen.
 let problems = null;
+let popProblems = null;
 
 // A service's name in the page's language, else as the API gave it.
 function serviceName(r) {
@@ -42,12 +44,20 @@ function serviceName(r) {
         '';
 }
 
-// Error text for a failed call, or the "not available yet" note.
+// Error text for a failed call, or the "not available yet" note; the
+// server's errors the page knows are said in the page's language.
 function failed(e, what) {
     if (e.notAvailable)
         return notAvailable(what);
-    return h('p', { class: 'msg msg-error' },
-        t('common.error', { message: e.message }));
+    const p = serverProblem(e);
+    return h('p', { class: 'msg msg-error' }, p.key ? t(p.key)
+        : t('common.error', { message: e.message }));
+}
+
+// Shows the caller form's problems (none clears them).
+function showPopProblems(list) {
+    popProblems = list.length ? list : null;
+    showErrors($('caller-form'), list);
 }
 
 // A list of requests as a table: number, service, status, date.
@@ -79,7 +89,15 @@ async function findCaller(ev) {
     const out = $('caller');
     popped = null;
     if (!phone) {
+        showPopProblems([]);
         show(out, h('p', { class: 'msg msg-error' }, t('console.enter_phone')));
+        return;
+    }
+    // A number the server cannot read is said here, in the page's language.
+    const bad = checkPhone(phone, 'caller-phone');
+    showPopProblems(bad);
+    if (bad.length) {
+        show(out);
         return;
     }
     caller = null;
@@ -87,7 +105,14 @@ async function findCaller(ev) {
         caller = await staff('GET', 'callers', { params: { phone } });
     } catch (e) {
         if (e.notAvailable || e.status !== 404) {
-            show(out, failed(e, t('console.caller_title')));
+            const p = serverProblem(e, (f) => (f === 'phone'
+                ? 'caller-phone' : null));
+            if (p.key && p.field) {
+                showPopProblems([p]);
+                show(out);
+            } else {
+                show(out, failed(e, t('console.caller_title')));
+            }
             return;
         }
     }
@@ -168,7 +193,8 @@ async function save(ev) {
     const loc = { address: v('address'), lat: v('lat'), long: v('long') };
     found.push(...checkAnswers(definition?.attributes, ans),
         ...checkLocation(loc), ...checkDetails({
-            description: $('description').value, email: v('email') }));
+            description: $('description').value, email: v('email'),
+            phone: v('phone') }));
     if (found.length) {
         problems = found;
         showErrors(form, problems);
@@ -215,17 +241,19 @@ async function save(ev) {
         definition = null;
         warnEmergency();
     } catch (e) {
-        if (e.notAvailable)
+        if (e.notAvailable) {
             show($('saved'), notAvailable(t('console.intake_title')));
-        else
-            problems = null; // the server's words, in its language
-            showErrors(form, (e.errors ?? [{ field: e.field,
+        } else {
+            // Known problems in the page's language, others in the
+            // server's words; next to their field when it is on the form.
+            problems = (e.errors ?? [{ field: e.field, code: e.code,
                 message: e.message }]).map((x) => {
-                const field = x.field ? fieldOf(x.field) : null;
-                return field && form.querySelector(`#${CSS.escape(field)}`)
-                    ? { field, text: x.message } : { field: null,
-                        text: x.message };
-            }));
+                const p = serverProblem(x, fieldOf);
+                return p.field && form.querySelector(`#${CSS.escape(p.field)}`)
+                    ? p : { ...p, field: null };
+            });
+            showErrors(form, problems);
+        }
     } finally {
         $('intake-submit').disabled = false;
     }
@@ -455,6 +483,8 @@ async function relabel() {
     warnEmergency();
     if (problems)
         showErrors($('intake'), problems, { focus: false });
+    if (popProblems)
+        showErrors($('caller-form'), popProblems, { focus: false });
     if (popped)
         showCaller();
     if (savedShown) {

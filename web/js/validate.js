@@ -133,3 +133,22 @@ export function checkDetails({ description, email, phone }) {
     out.push(...checkPhone(phone));
     return out;
 }
+
+// The problem to show for one of the staff API's errors ({ field, code,
+// message }, docs/API.md): a translated key for those the pages know (a
+// phone or email the server cannot read, a required answer missing),
+// else the server's own message. field is the input's id, by fieldOf
+// (a function from the API's field path), or null.
+export function serverProblem(err, fieldOf = () => null) {
+    const path = err?.field ?? '';
+    const field = path ? fieldOf(path) : null;
+    const invalid = err?.code === 'invalid' || err?.code === 'invalid_type';
+    let key = null;
+    if (invalid && /(^|\.)phones?(\[\d+\])?$/.test(path))
+        key = 'validate.phone';
+    else if (invalid && /(^|\.)emails?(\[\d+\])?$/.test(path))
+        key = 'validate.email';
+    else if (err?.code === 'required' && /^attributes\./.test(path))
+        key = 'validate.required';
+    return key ? { field, key } : { field, text: err?.message ?? '' };
+}
