@@ -295,6 +295,82 @@ for (const lang of ['zh', 'es']) {
     });
 }
 
+test('console: a new call or a new pop leaves nothing of the last caller',
+    async (t) => {
+        const f = await features(env.srv);
+        if (!f.staff || !f.callers || !f.intake)
+            return t.skip('the staff API is not on this server yet');
+        addUser(env.srv, 'ann-next', ['agent']);
+        const page = await openPage(env, '/console/', { viewport: PHONE,
+            lang: 'es', allow: [/status of 404/] });
+        await signInAs(page, 'ann-next');
+        const callerFields = () => page.evaluate(() => Object.fromEntries(
+            ['caller-phone', 'first_name', 'last_name', 'phone', 'email',
+                'caller-lang', 'channel'].map((id) =>
+                [id, document.getElementById(id).value]).concat([
+                ['interpreter', document.getElementById('interpreter')
+                    .checked]])));
+        // A first caller, in Chinese with an interpreter, is saved.
+        await page.fill('#caller-phone', '212-555-0161');
+        await page.click('#caller-form button[type="submit"]');
+        await page.waitForSelector('#caller-summary');
+        await page.selectOption('#channel', 'walk_in');
+        await page.selectOption('#caller-lang', 'zh');
+        await page.check('#interpreter');
+        await page.fill('#first_name', 'Mei');
+        await page.fill('#last_name', 'Lin');
+        await page.fill('#email', 'mei@example.org');
+        await page.selectOption('#service', 'POTHOLE');
+        await page.waitForSelector('#attr-SIZE');
+        await page.selectOption('#attr-SIZE', 'small');
+        await page.fill('#address', '9 Pier Road');
+        await page.click('#intake-submit');
+        await page.waitForSelector('[data-saved]');
+        // The caller is still on the line: their details stay...
+        assert.equal(await page.inputValue('#first_name'), 'Mei');
+        // ... until the agent starts a new call: all gone, the channel
+        // (the agent's line) kept, the focus on the number.
+        assert.equal(await page.textContent('#new-call'),
+            tr('es', 'console.new_call'));
+        await page.click('#new-call');
+        assert.deepEqual(await callerFields(), { 'caller-phone': '',
+            first_name: '', last_name: '', phone: '', email: '',
+            'caller-lang': 'en', channel: 'walk_in', interpreter: false });
+        assert.equal(await page.textContent('#caller'), '');
+        assert.equal(await page.textContent('#saved'), '');
+        assert.equal(await page.inputValue('#service'), '');
+        assert.equal(await page.evaluate(() => document.activeElement.id),
+            'caller-phone');
+        // Without "New call", popping another number resets the details
+        // it does not fill.
+        await page.fill('#first_name', 'Left over');
+        await page.selectOption('#caller-lang', 'zh');
+        await page.check('#interpreter');
+        await page.fill('#caller-phone', '(212) 555-0162');
+        await page.click('#caller-form button[type="submit"]');
+        await page.waitForSelector('#caller-summary');
+        assert.deepEqual(await callerFields(), {
+            'caller-phone': '(212) 555-0162', first_name: '', last_name: '',
+            phone: '(212) 555-0162', email: '', 'caller-lang': 'en',
+            channel: 'walk_in', interpreter: false });
+        // The next request is this caller's, not the last one's.
+        await page.selectOption('#service', 'POTHOLE');
+        await page.waitForSelector('#attr-SIZE');
+        await page.selectOption('#attr-SIZE', 'large');
+        await page.fill('#address', '10 Pier Road');
+        await page.click('#intake-submit');
+        await page.waitForSelector('[data-saved]');
+        const id = await page.getAttribute('[data-saved]', 'data-saved');
+        const r = await env.srv.get(`/api/v1/requests/${id}`, { headers: {
+            authorization: `Bearer ${await apiToken('ann-next')}` } });
+        assert.equal(r.status, 200, r.text);
+        assert.equal(r.json.language, 'en');
+        assert.equal(r.json.interpreter_used, false);
+        assert.notEqual(r.json.caller?.first_name, 'Mei');
+        assert.deepEqual(page.errors, []);
+        await page.close();
+    });
+
 test('console: switching the language keeps the half-filled form',
     async (t) => {
         const f = await features(env.srv);

@@ -88,6 +88,7 @@ async function findCaller(ev) {
     const phone = $('caller-phone').value.trim();
     const out = $('caller');
     popped = null;
+    caller = null;
     if (!phone) {
         showPopProblems([]);
         show(out, h('p', { class: 'msg msg-error' }, t('console.enter_phone')));
@@ -100,7 +101,6 @@ async function findCaller(ev) {
         show(out);
         return;
     }
-    caller = null;
     try {
         caller = await staff('GET', 'callers', { params: { phone } });
     } catch (e) {
@@ -116,7 +116,8 @@ async function findCaller(ev) {
             return;
         }
     }
-    // A new caller: the intake form starts with the number only.
+    // A new caller: the intake form starts with the number only; nothing
+    // of the caller before stays (language and interpreter included).
     $('phone').value = caller?.phones?.[0] ?? phone;
     $('first_name').value = caller?.first_name ?? '';
     $('last_name').value = caller?.last_name ?? '';
@@ -125,9 +126,32 @@ async function findCaller(ev) {
         $('address').value = caller.address;
     const base = String(caller?.language ?? '').split('-')[0];
     $('caller-lang').value = CALLER_LANGS.includes(base) ? base
-        : caller?.language ? 'other' : $('caller-lang').value;
+        : caller?.language ? 'other' : CALLER_LANGS[0];
+    $('interpreter').checked = false;
     popped = [phone, caller];
     showCaller();
+}
+
+// Starts the next call afresh: no caller, an empty intake form (the
+// channel kept: it is the agent's line, not the caller's), nothing saved
+// on screen.
+function newCall() {
+    const channel = $('channel').value;
+    caller = null;
+    popped = null;
+    savedShown = null;
+    definition = null;
+    problems = null;
+    $('caller-form').reset();
+    showPopProblems([]);
+    show($('caller'));
+    $('intake').reset();
+    clearErrors($('intake'));
+    $('channel').value = channel;
+    show($('questions'));
+    show($('saved'));
+    warnEmergency();
+    $('caller-phone').focus();
 }
 
 // The popped caller: who they are, open requests and history.
@@ -512,6 +536,7 @@ async function start(user) {
     show($('user'), userBar(me));
     fillLists();
     $('caller-form').addEventListener('submit', findCaller);
+    $('new-call').addEventListener('click', newCall);
     $('service').addEventListener('change', () => pickService());
     $('description').addEventListener('input', warnEmergency);
     $('intake').addEventListener('submit', save);
