@@ -215,8 +215,19 @@ for (const [i, lang] of LANGS.entries()) {
                 `/open311/v2/requests/${id}.json`);
             assert.equal(open311.json[0].status_notes,
                 'A crew will look at it this week.');
-            await page.fill('#note', 'Caller is upset: third pothole');
-            await page.click(`[data-detail="${id}"] button.secondary`);
+            // Escalating needs its own reason; the note box is not it.
+            await page.fill('#note', 'Not the reason');
+            assert.equal(await labelOf(page, 'escalate-reason'),
+                `${tr(lang, 'console.escalate_reason')} *`);
+            await page.click('#escalate');
+            await page.waitForSelector('#escalate-reason-error');
+            assert.equal(await page.textContent('#escalate-reason-error'),
+                tr(lang, 'validate.required'));
+            assert.equal(await page.textContent('#detail-escalation'),
+                tr(lang, 'console.not_escalated'));
+            await page.fill('#escalate-reason',
+                'Caller is upset: third pothole');
+            await page.click('#escalate');
             const [pre, post] = tr(lang, 'console.escalated_at')
                 .split('{at}');
             await page.waitForFunction(([a, b]) => {
@@ -225,6 +236,15 @@ for (const [i, lang] of LANGS.entries()) {
                 return s.startsWith(a) && s.endsWith(b) &&
                     s.length > a.length + b.length;
             }, [pre, post]);
+            // The detail shows the reason, as the server keeps it.
+            assert.equal(await page.textContent('#detail-escalation-reason'),
+                'Caller is upset: third pothole');
+            const esc = await env.srv.get(`/api/v1/requests/${id}`,
+                { headers: { authorization: `Bearer ${token}` } });
+            assert.equal(esc.json.escalation.reason,
+                'Caller is upset: third pothole');
+            assert.equal(await page.inputValue('#note'), '');
+            assert.equal(await page.locator('#escalate-form').count(), 0);
             // An expert finds it waiting in their queue.
             addUser(env.srv, `eve-${lang}`, ['expert']);
             const queue = await env.srv.get('/api/v1/queues/expert',

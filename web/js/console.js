@@ -423,20 +423,43 @@ async function openDetail(id) {
             id: 'vis-public', name: 'vis', value: 'public' }),
         h('label', { for: 'vis-public' }, t('console.note_public')))),
     h('div', { class: 'actions' },
-        h('button', { type: 'submit' }, t('console.add_note')),
-        h('button', { type: 'button', class: 'secondary', onclick:
-            async () => {
-                try {
-                    await staff('POST', `requests/${encodeURIComponent(id)}` +
-                        '/escalate', { body: { reason: note.note.value.trim()
-                            || undefined } });
-                    say(msg, t('console.escalated'), 'ok');
-                    openDetail(id);
-                } catch (e) {
-                    say(msg, e.message, 'error');
-                }
-            } }, t('console.escalate'))),
+        h('button', { type: 'submit' }, t('console.add_note'))),
     msg);
+    // Escalation has its own reason, required: the expert reads it.
+    const escMsg = h('p', { role: 'status', hidden: true });
+    const escalate = h('form', { class: 'panel', id: 'escalate-form',
+        novalidate: true, onsubmit: async (ev) => {
+            ev.preventDefault();
+            const reason = escalate.reason.value.trim();
+            if (!reason) {
+                showErrors(escalate, [{ field: 'escalate-reason',
+                    key: 'validate.required' }]);
+                return;
+            }
+            clearErrors(escalate);
+            try {
+                await staff('POST', `requests/${encodeURIComponent(id)}` +
+                    '/escalate', { body: { reason } });
+                await openDetail(id);
+                say($('detail').querySelector('[role=status]'),
+                    t('console.escalated'), 'ok');
+            } catch (e) {
+                const p = serverProblem(e);
+                say(escMsg, e.notAvailable ? t('common.not_available',
+                    { what: t('console.escalation') })
+                    : p.key ? t(p.key) : e.message, 'error');
+            }
+        } },
+    h('div', { class: 'field' }, h('label', { for: 'escalate-reason' },
+        t('console.escalate_reason'), ' *'),
+    h('p', { class: 'hint', id: 'escalate-reason-hint' },
+        t('console.escalate_reason_hint')),
+    h('textarea', { id: 'escalate-reason', name: 'reason', rows: 2,
+        required: true, 'aria-required': 'true',
+        'aria-describedby': 'escalate-reason-hint' })),
+    h('div', { class: 'actions' }, h('button', { type: 'submit',
+        class: 'secondary', id: 'escalate' }, t('console.escalate'))),
+    escMsg);
     const notes = r.notes ?? [];
     const orders = await workOrdersOf(id);
     show(box, h('div', { class: 'panel', 'data-detail': id },
@@ -452,7 +475,10 @@ async function openDetail(id) {
                 { id: 'detail-escalation' }, r.escalation
                     ? t('console.escalated_at', { at: fmtDate(
                         r.escalation.escalated_at) })
-                    : t('console.not_escalated'))),
+                    : t('console.not_escalated')),
+            r.escalation ? [h('dt', {}, t('console.escalate_reason')),
+                h('dd', { id: 'detail-escalation-reason' },
+                    r.escalation.reason || '—')] : null),
         h('p', {}, r.description ?? ''),
         orders ? [h('h4', {}, t('console.workorders')),
             workOrderList(orders, 'detail-workorders')]
@@ -462,7 +488,7 @@ async function openDetail(id) {
             h('li', {}, `${fmtDate(n.at)} · ${n.author ?? ''} · ${t(
                 n.public ? 'console.note_public' : 'console.note_internal')
             } · ${n.text}`))) : h('p', {}, t('console.no_notes')),
-        note));
+        note, r.escalation?.waiting ? null : escalate));
 }
 
 // ---- start
