@@ -94,10 +94,20 @@ for (const lang of LANGS) {
             await page.fill('#phone', '(212) 555-0123');
             await page.fill('#description', `Grey sedan, no plates (${lang})`);
             await page.fill('#email', 'resident@example.org');
-            await page.click('#submit');
+            // Sent from the keyboard: Enter in the last field.
+            await page.press('#email', 'Enter');
             await page.waitForSelector('#receipt-number');
             const id = (await page.textContent('#receipt-number')).trim();
             assert.match(id, /^\d{4}-\d{6}$/);
+            // The focus lands on the receipt's heading, which a screen
+            // reader announces (the receipt is a status region).
+            await page.waitForFunction(() =>
+                document.activeElement?.id === 'receipt-title');
+            assert.equal(await page.evaluate(() =>
+                document.activeElement.textContent),
+            tr(lang, 'portal.receipt_title'));
+            assert.equal(await page.getAttribute('#receipt', 'role'),
+                'status');
             await shot(page, `portal-receipt-${lang}-360`);
 
             // What the server stored is what was typed.

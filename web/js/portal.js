@@ -161,6 +161,9 @@ async function submit(ev) {
         form.reset();
         closeForm();
         $('catalogue').hidden = true;
+        // The focus goes to the receipt's heading, not to the hidden
+        // search box (which would drop it to the page's body).
+        $('receipt-title').focus();
     } catch (e) {
         const msgs = e instanceof ApiError ? e.messages : [e.message];
         showErrors(form, msgs.map((m) => ({ field: null, text: m })));
@@ -190,7 +193,8 @@ async function showReceipt(res) {
     }
     const box = $('receipt');
     show(box, h('div', { class: 'panel', 'data-receipt': id ?? res.token },
-        h('h2', {}, t('portal.receipt_title')),
+        h('h2', { id: 'receipt-title', tabindex: '-1' },
+            t('portal.receipt_title')),
         id ? [h('p', {}, t('portal.receipt_number')),
             h('p', { class: 'result-number', id: 'receipt-number' }, id)]
             : h('p', {}, t('portal.receipt_token', { token: res.token })),
@@ -210,7 +214,6 @@ async function showReceipt(res) {
                 $('service-search').focus();
             } }, t('portal.receipt_another')))));
     box.hidden = false;
-    box.focus();
 }
 
 // ---- tracking
