@@ -151,6 +151,36 @@ for (const lang of LANGS) {
         });
 }
 
+// A description that reads like an emergency in each language, and the
+// words the warning names.
+const EMERGENCY = {
+    en: ['I smell gas in the hallway', 'smell gas'],
+    zh: ['楼道里有煤气味', '煤气'],
+    es: ['Huele a gas en la escalera', 'huele a gas'],
+};
+
+for (const lang of LANGS) {
+    test(`the form tells a resident describing an emergency to call 911 (${
+        lang})`, async () => {
+        const page = await openPage(env, '/', { viewport: PHONE, lang });
+        await page.click('[data-service="POTHOLE"]');
+        await page.waitForSelector('#request-form:not([hidden])');
+        assert.equal(await page.isVisible('#emergency'), false);
+        const [words, found] = EMERGENCY[lang];
+        await page.fill('#description', words);
+        assert.equal(await page.isVisible('#emergency'), true);
+        assert.equal(await page.textContent('#emergency'),
+            tr(lang, 'portal.emergency_warning', { words: found }));
+        assert.equal(await page.getAttribute('#emergency', 'role'), 'alert');
+        await shot(page, `portal-emergency-${lang}-360`);
+        // An ordinary matter with an alarming word does not warn.
+        await page.fill('#description', 'Pothole next to the fire hydrant');
+        assert.equal(await page.isVisible('#emergency'), false);
+        assert.deepEqual(page.errors, []);
+        await page.close();
+    });
+}
+
 test('the language switch changes the page and is remembered', async () => {
     const page = await openPage(env, '/', { viewport: DESKTOP });
     await page.evaluate(() => localStorage.removeItem('civic311.lang'));

@@ -7,6 +7,7 @@
 // with the portal's own API key from /web-config.json.
 import { ApiError, open311Get, open311Post, publicApi, webConfig }
     from './api.js';
+import { detectEmergency } from './emergency.js';
 import { answerFields, answers, buildQuestions, clearErrors, rawAnswers,
     showErrors } from './form.js';
 import { currentLang, initI18n, onLangChange, t } from './i18n.js';
@@ -112,6 +113,16 @@ async function openForm(code, keep = false) {
     }
 }
 
+// Tells the resident to call 911 while the description reads like an
+// emergency (the same words the agent console warns about).
+function warnEmergency() {
+    const { emergency, matches } = detectEmergency($('description').value);
+    const box = $('emergency');
+    box.hidden = !emergency;
+    box.textContent = emergency ? t('portal.emergency_warning',
+        { words: matches.join(', ') }) : '';
+}
+
 function closeForm() {
     current = null;
     $('request-form').hidden = true;
@@ -159,6 +170,7 @@ async function submit(ev) {
         const [res] = await open311Post(fields);
         await showReceipt(res);
         form.reset();
+        warnEmergency();
         closeForm();
         $('catalogue').hidden = true;
         // The focus goes to the receipt's heading, not to the hidden
@@ -406,6 +418,7 @@ async function main() {
     $('service-search').addEventListener('input', renderCatalogue);
     $('back').addEventListener('click', closeForm);
     $('request-form').addEventListener('submit', submit);
+    $('description').addEventListener('input', warnEmergency);
     $('track-form').addEventListener('submit', (e) => {
         e.preventDefault();
         track($('track-id').value);
@@ -429,6 +442,7 @@ async function main() {
         }
     }
     onLangChange(async () => {
+        warnEmergency();
         await loadServices();
         if (current)
             await openForm(current.service.service_code, true);
