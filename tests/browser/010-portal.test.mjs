@@ -73,22 +73,40 @@ for (const lang of LANGS) {
                 document.activeElement.className), 'error-summary');
             await shot(page, `portal-form-errors-${lang}-360`);
 
-            // A year that is not a number is caught too.
+            // A year that is not a number is caught too, and so are a
+            // phone the city could not call and an email without a domain.
             await fillVehicle(page);
             await page.fill('#attr-YEAR', 'about 2009');
             await page.fill('#address', '120 Main Street');
+            await page.fill('#email', 'resident@example');
+            await page.fill('#phone', '12345');
             await page.click('#submit');
             assert.deepEqual(await page.$$eval('.field-error',
                 (els) => els.map((e) => [e.id, e.textContent])),
-            [['attr-YEAR-error', tr(lang, 'validate.number')]]);
+            [['attr-YEAR-error', tr(lang, 'validate.number')],
+                ['email-error', tr(lang, 'validate.email')],
+                ['phone-error', tr(lang, 'validate.phone')]]);
+            assert.equal(await page.getAttribute('#phone', 'aria-invalid'),
+                'true');
 
             await page.fill('#attr-YEAR', '2009');
+            await page.fill('#phone', '(212) 555-0123');
             await page.fill('#description', `Grey sedan, no plates (${lang})`);
             await page.fill('#email', 'resident@example.org');
-            await page.click('#submit');
+            // Sent from the keyboard: Enter in the last field.
+            await page.press('#email', 'Enter');
             await page.waitForSelector('#receipt-number');
             const id = (await page.textContent('#receipt-number')).trim();
             assert.match(id, /^\d{4}-\d{6}$/);
+            // The focus lands on the receipt's heading, which a screen
+            // reader announces (the receipt is a status region).
+            await page.waitForFunction(() =>
+                document.activeElement?.id === 'receipt-title');
+            assert.equal(await page.evaluate(() =>
+                document.activeElement.textContent),
+            tr(lang, 'portal.receipt_title'));
+            assert.equal(await page.getAttribute('#receipt', 'role'),
+                'status');
             await shot(page, `portal-receipt-${lang}-360`);
 
             // What the server stored is what was typed.
@@ -130,6 +148,36 @@ for (const lang of LANGS) {
             assert.deepEqual(page.errors, []);
             await page.close();
         });
+}
+
+// A description that reads like an emergency in each language, and the
+// words the warning names.
+const EMERGENCY = {
+    en: ['I smell gas in the hallway', 'smell gas'],
+    zh: ['楼道里有煤气味', '煤气'],
+    es: ['Huele a gas en la escalera', 'huele a gas'],
+};
+
+for (const lang of LANGS) {
+    test(`the form tells a resident describing an emergency to call 911 (${
+        lang})`, async () => {
+        const page = await openPage(env, '/', { viewport: PHONE, lang });
+        await page.click('[data-service="POTHOLE"]');
+        await page.waitForSelector('#request-form:not([hidden])');
+        assert.equal(await page.isVisible('#emergency'), false);
+        const [words, found] = EMERGENCY[lang];
+        await page.fill('#description', words);
+        assert.equal(await page.isVisible('#emergency'), true);
+        assert.equal(await page.textContent('#emergency'),
+            tr(lang, 'portal.emergency_warning', { words: found }));
+        assert.equal(await page.getAttribute('#emergency', 'role'), 'alert');
+        await shot(page, `portal-emergency-${lang}-360`);
+        // An ordinary matter with an alarming word does not warn.
+        await page.fill('#description', 'Pothole next to the fire hydrant');
+        assert.equal(await page.isVisible('#emergency'), false);
+        assert.deepEqual(page.errors, []);
+        await page.close();
+    });
 }
 
 test('the language switch changes the page and is remembered', async () => {

@@ -215,8 +215,19 @@ for (const [i, lang] of LANGS.entries()) {
                 `/open311/v2/requests/${id}.json`);
             assert.equal(open311.json[0].status_notes,
                 'A crew will look at it this week.');
-            await page.fill('#note', 'Caller is upset: third pothole');
-            await page.click(`[data-detail="${id}"] button.secondary`);
+            // Escalating needs its own reason; the note box is not it.
+            await page.fill('#note', 'Not the reason');
+            assert.equal(await labelOf(page, 'escalate-reason'),
+                `${tr(lang, 'console.escalate_reason')} *`);
+            await page.click('#escalate');
+            await page.waitForSelector('#escalate-reason-error');
+            assert.equal(await page.textContent('#escalate-reason-error'),
+                tr(lang, 'validate.required'));
+            assert.equal(await page.textContent('#detail-escalation'),
+                tr(lang, 'console.not_escalated'));
+            await page.fill('#escalate-reason',
+                'Caller is upset: third pothole');
+            await page.click('#escalate');
             const [pre, post] = tr(lang, 'console.escalated_at')
                 .split('{at}');
             await page.waitForFunction(([a, b]) => {
@@ -225,6 +236,15 @@ for (const [i, lang] of LANGS.entries()) {
                 return s.startsWith(a) && s.endsWith(b) &&
                     s.length > a.length + b.length;
             }, [pre, post]);
+            // The detail shows the reason, as the server keeps it.
+            assert.equal(await page.textContent('#detail-escalation-reason'),
+                'Caller is upset: third pothole');
+            const esc = await env.srv.get(`/api/v1/requests/${id}`,
+                { headers: { authorization: `Bearer ${token}` } });
+            assert.equal(esc.json.escalation.reason,
+                'Caller is upset: third pothole');
+            assert.equal(await page.inputValue('#note'), '');
+            assert.equal(await page.locator('#escalate-form').count(), 0);
             // An expert finds it waiting in their queue.
             addUser(env.srv, `eve-${lang}`, ['expert']);
             const queue = await env.srv.get('/api/v1/queues/expert',
@@ -243,6 +263,133 @@ for (const [i, lang] of LANGS.entries()) {
             await page.close();
         });
 }
+
+for (const lang of ['zh', 'es']) {
+    test(`console (${lang}): a number that is not a phone is said in the ` +
+        'page\'s language', async (t) => {
+        const f = await features(env.srv);
+        if (!f.staff || !f.callers || !f.intake)
+            return t.skip('the staff API is not on this server yet');
+        addUser(env.srv, `bad-phone-${lang}`, ['agent']);
+        // (a caller the city does not know yet is a 404 from the server)
+        const page = await openPage(env, '/console/', { viewport: PHONE,
+            lang, allow: [/status of 404/] });
+        await signInAs(page, `bad-phone-${lang}`);
+        const asked = [];
+        page.on('request', (r) => {
+            if (r.url().includes('/api/v1/callers'))
+                asked.push(r.url());
+        });
+        await page.fill('#caller-phone', '555-12');
+        await page.click('#caller-form button[type="submit"]');
+        await page.waitForSelector('#caller-phone-error');
+        assert.equal(await page.textContent('#caller-phone-error'),
+            tr(lang, 'validate.phone'));
+        assert.equal(await page.getAttribute('#caller-phone',
+            'aria-invalid'), 'true');
+        assert.deepEqual(asked, []);
+        // Saving with such a number in the caller's details is refused on
+        // the page too, before the server could answer in English.
+        await page.selectOption('#service', 'POTHOLE');
+        await page.waitForSelector('#attr-SIZE');
+        await page.selectOption('#attr-SIZE', 'small');
+        await page.fill('#address', '5 Elm Street');
+        await page.fill('#phone', '555-12');
+        await page.click('#intake-submit');
+        await page.waitForSelector('#phone-error');
+        assert.equal(await page.textContent('#phone-error'),
+            tr(lang, 'validate.phone'));
+        assert.deepEqual(await untranslated(page, lang), []);
+        // A good number pops the caller and the problem goes away.
+        await page.fill('#caller-phone', '(212) 555-0177');
+        await page.click('#caller-form button[type="submit"]');
+        await page.waitForSelector('#caller-summary');
+        assert.equal(await page.textContent('#caller-summary'),
+            tr(lang, 'console.caller_new', { phone: '(212) 555-0177' }));
+        assert.equal(await page.locator('#caller-phone-error').count(), 0);
+        assert.equal(await page.getAttribute('#caller-phone',
+            'aria-invalid'), null);
+        await shot(page, `console-bad-phone-${lang}-360`);
+        assert.deepEqual(page.errors, []);
+        await page.close();
+    });
+}
+
+test('console: a new call or a new pop leaves nothing of the last caller',
+    async (t) => {
+        const f = await features(env.srv);
+        if (!f.staff || !f.callers || !f.intake)
+            return t.skip('the staff API is not on this server yet');
+        addUser(env.srv, 'ann-next', ['agent']);
+        const page = await openPage(env, '/console/', { viewport: PHONE,
+            lang: 'es', allow: [/status of 404/] });
+        await signInAs(page, 'ann-next');
+        const callerFields = () => page.evaluate(() => Object.fromEntries(
+            ['caller-phone', 'first_name', 'last_name', 'phone', 'email',
+                'caller-lang', 'channel'].map((id) =>
+                [id, document.getElementById(id).value]).concat([
+                ['interpreter', document.getElementById('interpreter')
+                    .checked]])));
+        // A first caller, in Chinese with an interpreter, is saved.
+        await page.fill('#caller-phone', '212-555-0161');
+        await page.click('#caller-form button[type="submit"]');
+        await page.waitForSelector('#caller-summary');
+        await page.selectOption('#channel', 'walk_in');
+        await page.selectOption('#caller-lang', 'zh');
+        await page.check('#interpreter');
+        await page.fill('#first_name', 'Mei');
+        await page.fill('#last_name', 'Lin');
+        await page.fill('#email', 'mei@example.org');
+        await page.selectOption('#service', 'POTHOLE');
+        await page.waitForSelector('#attr-SIZE');
+        await page.selectOption('#attr-SIZE', 'small');
+        await page.fill('#address', '9 Pier Road');
+        await page.click('#intake-submit');
+        await page.waitForSelector('[data-saved]');
+        // The caller is still on the line: their details stay...
+        assert.equal(await page.inputValue('#first_name'), 'Mei');
+        // ... until the agent starts a new call: all gone, the channel
+        // (the agent's line) kept, the focus on the number.
+        assert.equal(await page.textContent('#new-call'),
+            tr('es', 'console.new_call'));
+        await page.click('#new-call');
+        assert.deepEqual(await callerFields(), { 'caller-phone': '',
+            first_name: '', last_name: '', phone: '', email: '',
+            'caller-lang': 'en', channel: 'walk_in', interpreter: false });
+        assert.equal(await page.textContent('#caller'), '');
+        assert.equal(await page.textContent('#saved'), '');
+        assert.equal(await page.inputValue('#service'), '');
+        assert.equal(await page.evaluate(() => document.activeElement.id),
+            'caller-phone');
+        // Without "New call", popping another number resets the details
+        // it does not fill.
+        await page.fill('#first_name', 'Left over');
+        await page.selectOption('#caller-lang', 'zh');
+        await page.check('#interpreter');
+        await page.fill('#caller-phone', '(212) 555-0162');
+        await page.click('#caller-form button[type="submit"]');
+        await page.waitForSelector('#caller-summary');
+        assert.deepEqual(await callerFields(), {
+            'caller-phone': '(212) 555-0162', first_name: '', last_name: '',
+            phone: '(212) 555-0162', email: '', 'caller-lang': 'en',
+            channel: 'walk_in', interpreter: false });
+        // The next request is this caller's, not the last one's.
+        await page.selectOption('#service', 'POTHOLE');
+        await page.waitForSelector('#attr-SIZE');
+        await page.selectOption('#attr-SIZE', 'large');
+        await page.fill('#address', '10 Pier Road');
+        await page.click('#intake-submit');
+        await page.waitForSelector('[data-saved]');
+        const id = await page.getAttribute('[data-saved]', 'data-saved');
+        const r = await env.srv.get(`/api/v1/requests/${id}`, { headers: {
+            authorization: `Bearer ${await apiToken('ann-next')}` } });
+        assert.equal(r.status, 200, r.text);
+        assert.equal(r.json.language, 'en');
+        assert.equal(r.json.interpreter_used, false);
+        assert.notEqual(r.json.caller?.first_name, 'Mei');
+        assert.deepEqual(page.errors, []);
+        await page.close();
+    });
 
 test('console: switching the language keeps the half-filled form',
     async (t) => {

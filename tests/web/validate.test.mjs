@@ -4,8 +4,8 @@
 // which follow the server's rules (docs/API.md, POST requests).
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { checkAnswers, checkDetails, checkLocation }
-    from '../../web/js/validate.js';
+import { checkAnswers, checkDetails, checkLocation, checkPhone, emailOk,
+    phoneOk, serverProblem } from '../../web/js/validate.js';
 
 const attrs = [
     { code: 'HAZARD', datatype: 'singlevaluelist', required: true,
@@ -66,10 +66,68 @@ test('a location is an address or both coordinates, in range', () => {
 
 test('descriptions up to 4,000 characters and emails with an @', () => {
     assert.deepEqual(checkDetails({ description: '坑'.repeat(4000),
-        email: 'a@b' }), []);
+        email: 'a@b.org' }), []);
     assert.deepEqual(checkDetails({ description: 'x'.repeat(4001),
         email: 'no-at-sign' }), [
         { field: 'description', key: 'validate.too_long',
             params: { max: 4000 } },
         { field: 'email', key: 'validate.email' }]);
+});
+
+test('phones the server can call back: US numbers or + and 8 to 15 digits',
+    () => {
+        for (const p of ['(212) 555-0123', '212.555.0123', '2125550123',
+            '1-212-555-0123', '+1 212 555 0123', '+44 20 7946 0958',
+            '(+86) 10-1234-5678', '+12345678', '+123456789012345'])
+            assert.equal(phoneOk(p), true, p);
+        for (const p of ['12345', '555-12', '0125550123', '112 555 0123',
+            '212-555-01234', '+1234567', '+1234567890123456', '+0 20 7946 0958',
+            '212 555 0123 x12', '++44 20 7946 0958', '1+212 555 0123'])
+            assert.equal(phoneOk(p), false, p);
+        assert.deepEqual(checkPhone(''), []);
+        assert.deepEqual(checkPhone('555-12', 'caller-phone'),
+            [{ field: 'caller-phone', key: 'validate.phone' }]);
+        assert.deepEqual(checkDetails({ description: 'x', email: '',
+            phone: '12345' }), [{ field: 'phone', key: 'validate.phone' }]);
+        assert.deepEqual(checkDetails({ description: 'x',
+            phone: ' (212) 555-0123 ' }), []);
+    });
+
+test('emails as the server keeps them: a dotted domain, no spaces', () => {
+    for (const e of ['a@b.org', 'Name.Last+tag@Example.co.uk'])
+        assert.equal(emailOk(e), true, e);
+    for (const e of ['a@b', 'a@.b.org', 'a@b.org.', '@b.org', 'a@@b.org',
+        'a b@c.org', 'a@b@c.org', `${'x'.repeat(250)}@b.org`])
+        assert.equal(emailOk(e), false, e);
+});
+
+test('server errors the pages know are translated, others kept', () => {
+    const ids = { 'caller.phone': 'phone', phone: 'caller-phone',
+        'caller.email': 'email', 'attributes.MAKE': 'attr-MAKE' };
+    const of = (p) => ids[p] ?? null;
+    assert.deepEqual(serverProblem({ code: 'invalid', field: 'phone',
+        message: 'phone is not a number that can be written in E.164' }, of),
+    { field: 'caller-phone', key: 'validate.phone' });
+    assert.deepEqual(serverProblem({ code: 'invalid', field: 'caller.phone',
+        message: 'caller.phone cannot be read as a phone number' }, of),
+    { field: 'phone', key: 'validate.phone' });
+    assert.deepEqual(serverProblem({ code: 'invalid',
+        field: 'caller.phones[1]', message: 'x' }, of),
+    { field: null, key: 'validate.phone' });
+    assert.deepEqual(serverProblem({ code: 'invalid', field: 'caller.email',
+        message: 'bad email' }, of), { field: 'email', key: 'validate.email' });
+    assert.deepEqual(serverProblem({ code: 'required',
+        field: 'attributes.MAKE', message: 'attribute MAKE is required' }, of),
+    { field: 'attr-MAKE', key: 'validate.required' });
+    // Unknown ones keep the server's words.
+    assert.deepEqual(serverProblem({ code: 'invalid',
+        field: 'service_code', message: 'no service NOPE' }, of),
+    { field: null, text: 'no service NOPE' });
+    assert.deepEqual(serverProblem({ code: 'conflict', field: null,
+        message: 'already escalated' }), { field: null,
+        text: 'already escalated' });
+    // A phone that is missing is not a bad phone.
+    assert.deepEqual(serverProblem({ code: 'required', field: 'phone',
+        message: 'phone is required' }, of),
+    { field: 'caller-phone', text: 'phone is required' });
 });

@@ -14,7 +14,8 @@ import { initI18n, LANG_NAMES, langTag, onLangChange, t } from './i18n.js';
 import { signIn, userBar } from './session.js';
 import { fmtDate, h, keepValues, notAvailable, pageTitle, say, setTimeZone,
     show } from './ui.js';
-import { checkAnswers, checkDetails, checkLocation } from './validate.js';
+import { checkAnswers, checkDetails, checkLocation, checkPhone,
+    serverProblem } from './validate.js';
 
 const $ = (id) => document.getElementById(id);
 const CHANNELS = ['phone', 'walk_in', 'tty', 'sms', 'email', 'web', 'app'];
@@ -33,8 +34,9 @@ let popped = null;
 let savedShown = null;
 let found = null;
 let detailId = null;
-// The intake form's problems found before sending, while on screen.
+// The intake form's and the caller form's problems, while on screen.
 let problems = null;
+let popProblems = null;
 
 // A service's name in the page's language, else as the API gave it.
 function serviceName(r) {
@@ -42,12 +44,20 @@ function serviceName(r) {
         '';
 }
 
-// Error text for a failed call, or the "not available yet" note.
+// Error text for a failed call, or the "not available yet" note; the
+// server's errors the page knows are said in the page's language.
 function failed(e, what) {
     if (e.notAvailable)
         return notAvailable(what);
-    return h('p', { class: 'msg msg-error' },
-        t('common.error', { message: e.message }));
+    const p = serverProblem(e);
+    return h('p', { class: 'msg msg-error' }, p.key ? t(p.key)
+        : t('common.error', { message: e.message }));
+}
+
+// Shows the caller form's problems (none clears them).
+function showPopProblems(list) {
+    popProblems = list.length ? list : null;
+    showErrors($('caller-form'), list);
 }
 
 // A list of requests as a table: number, service, status, date.
@@ -78,20 +88,36 @@ async function findCaller(ev) {
     const phone = $('caller-phone').value.trim();
     const out = $('caller');
     popped = null;
+    caller = null;
     if (!phone) {
+        showPopProblems([]);
         show(out, h('p', { class: 'msg msg-error' }, t('console.enter_phone')));
         return;
     }
-    caller = null;
+    // A number the server cannot read is said here, in the page's language.
+    const bad = checkPhone(phone, 'caller-phone');
+    showPopProblems(bad);
+    if (bad.length) {
+        show(out);
+        return;
+    }
     try {
         caller = await staff('GET', 'callers', { params: { phone } });
     } catch (e) {
         if (e.notAvailable || e.status !== 404) {
-            show(out, failed(e, t('console.caller_title')));
+            const p = serverProblem(e, (f) => (f === 'phone'
+                ? 'caller-phone' : null));
+            if (p.key && p.field) {
+                showPopProblems([p]);
+                show(out);
+            } else {
+                show(out, failed(e, t('console.caller_title')));
+            }
             return;
         }
     }
-    // A new caller: the intake form starts with the number only.
+    // A new caller: the intake form starts with the number only; nothing
+    // of the caller before stays (language and interpreter included).
     $('phone').value = caller?.phones?.[0] ?? phone;
     $('first_name').value = caller?.first_name ?? '';
     $('last_name').value = caller?.last_name ?? '';
@@ -100,9 +126,32 @@ async function findCaller(ev) {
         $('address').value = caller.address;
     const base = String(caller?.language ?? '').split('-')[0];
     $('caller-lang').value = CALLER_LANGS.includes(base) ? base
-        : caller?.language ? 'other' : $('caller-lang').value;
+        : caller?.language ? 'other' : CALLER_LANGS[0];
+    $('interpreter').checked = false;
     popped = [phone, caller];
     showCaller();
+}
+
+// Starts the next call afresh: no caller, an empty intake form (the
+// channel kept: it is the agent's line, not the caller's), nothing saved
+// on screen.
+function newCall() {
+    const channel = $('channel').value;
+    caller = null;
+    popped = null;
+    savedShown = null;
+    definition = null;
+    problems = null;
+    $('caller-form').reset();
+    showPopProblems([]);
+    show($('caller'));
+    $('intake').reset();
+    clearErrors($('intake'));
+    $('channel').value = channel;
+    show($('questions'));
+    show($('saved'));
+    warnEmergency();
+    $('caller-phone').focus();
 }
 
 // The popped caller: who they are, open requests and history.
@@ -168,7 +217,8 @@ async function save(ev) {
     const loc = { address: v('address'), lat: v('lat'), long: v('long') };
     found.push(...checkAnswers(definition?.attributes, ans),
         ...checkLocation(loc), ...checkDetails({
-            description: $('description').value, email: v('email') }));
+            description: $('description').value, email: v('email'),
+            phone: v('phone') }));
     if (found.length) {
         problems = found;
         showErrors(form, problems);
@@ -215,17 +265,19 @@ async function save(ev) {
         definition = null;
         warnEmergency();
     } catch (e) {
-        if (e.notAvailable)
+        if (e.notAvailable) {
             show($('saved'), notAvailable(t('console.intake_title')));
-        else
-            problems = null; // the server's words, in its language
-            showErrors(form, (e.errors ?? [{ field: e.field,
+        } else {
+            // Known problems in the page's language, others in the
+            // server's words; next to their field when it is on the form.
+            problems = (e.errors ?? [{ field: e.field, code: e.code,
                 message: e.message }]).map((x) => {
-                const field = x.field ? fieldOf(x.field) : null;
-                return field && form.querySelector(`#${CSS.escape(field)}`)
-                    ? { field, text: x.message } : { field: null,
-                        text: x.message };
-            }));
+                const p = serverProblem(x, fieldOf);
+                return p.field && form.querySelector(`#${CSS.escape(p.field)}`)
+                    ? p : { ...p, field: null };
+            });
+            showErrors(form, problems);
+        }
     } finally {
         $('intake-submit').disabled = false;
     }
@@ -371,20 +423,43 @@ async function openDetail(id) {
             id: 'vis-public', name: 'vis', value: 'public' }),
         h('label', { for: 'vis-public' }, t('console.note_public')))),
     h('div', { class: 'actions' },
-        h('button', { type: 'submit' }, t('console.add_note')),
-        h('button', { type: 'button', class: 'secondary', onclick:
-            async () => {
-                try {
-                    await staff('POST', `requests/${encodeURIComponent(id)}` +
-                        '/escalate', { body: { reason: note.note.value.trim()
-                            || undefined } });
-                    say(msg, t('console.escalated'), 'ok');
-                    openDetail(id);
-                } catch (e) {
-                    say(msg, e.message, 'error');
-                }
-            } }, t('console.escalate'))),
+        h('button', { type: 'submit' }, t('console.add_note'))),
     msg);
+    // Escalation has its own reason, required: the expert reads it.
+    const escMsg = h('p', { role: 'status', hidden: true });
+    const escalate = h('form', { class: 'panel', id: 'escalate-form',
+        novalidate: true, onsubmit: async (ev) => {
+            ev.preventDefault();
+            const reason = escalate.reason.value.trim();
+            if (!reason) {
+                showErrors(escalate, [{ field: 'escalate-reason',
+                    key: 'validate.required' }]);
+                return;
+            }
+            clearErrors(escalate);
+            try {
+                await staff('POST', `requests/${encodeURIComponent(id)}` +
+                    '/escalate', { body: { reason } });
+                await openDetail(id);
+                say($('detail').querySelector('[role=status]'),
+                    t('console.escalated'), 'ok');
+            } catch (e) {
+                const p = serverProblem(e);
+                say(escMsg, e.notAvailable ? t('common.not_available',
+                    { what: t('console.escalation') })
+                    : p.key ? t(p.key) : e.message, 'error');
+            }
+        } },
+    h('div', { class: 'field' }, h('label', { for: 'escalate-reason' },
+        t('console.escalate_reason'), ' *'),
+    h('p', { class: 'hint', id: 'escalate-reason-hint' },
+        t('console.escalate_reason_hint')),
+    h('textarea', { id: 'escalate-reason', name: 'reason', rows: 2,
+        required: true, 'aria-required': 'true',
+        'aria-describedby': 'escalate-reason-hint' })),
+    h('div', { class: 'actions' }, h('button', { type: 'submit',
+        class: 'secondary', id: 'escalate' }, t('console.escalate'))),
+    escMsg);
     const notes = r.notes ?? [];
     const orders = await workOrdersOf(id);
     show(box, h('div', { class: 'panel', 'data-detail': id },
@@ -400,7 +475,10 @@ async function openDetail(id) {
                 { id: 'detail-escalation' }, r.escalation
                     ? t('console.escalated_at', { at: fmtDate(
                         r.escalation.escalated_at) })
-                    : t('console.not_escalated'))),
+                    : t('console.not_escalated')),
+            r.escalation ? [h('dt', {}, t('console.escalate_reason')),
+                h('dd', { id: 'detail-escalation-reason' },
+                    r.escalation.reason || '—')] : null),
         h('p', {}, r.description ?? ''),
         orders ? [h('h4', {}, t('console.workorders')),
             workOrderList(orders, 'detail-workorders')]
@@ -410,7 +488,7 @@ async function openDetail(id) {
             h('li', {}, `${fmtDate(n.at)} · ${n.author ?? ''} · ${t(
                 n.public ? 'console.note_public' : 'console.note_internal')
             } · ${n.text}`))) : h('p', {}, t('console.no_notes')),
-        note));
+        note, r.escalation?.waiting ? null : escalate));
 }
 
 // ---- start
@@ -455,6 +533,8 @@ async function relabel() {
     warnEmergency();
     if (problems)
         showErrors($('intake'), problems, { focus: false });
+    if (popProblems)
+        showErrors($('caller-form'), popProblems, { focus: false });
     if (popped)
         showCaller();
     if (savedShown) {
@@ -482,6 +562,7 @@ async function start(user) {
     show($('user'), userBar(me));
     fillLists();
     $('caller-form').addEventListener('submit', findCaller);
+    $('new-call').addEventListener('click', newCall);
     $('service').addEventListener('change', () => pickService());
     $('description').addEventListener('input', warnEmergency);
     $('intake').addEventListener('submit', save);

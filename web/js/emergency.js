@@ -2,8 +2,9 @@
 //
 // Spots descriptions that read like an emergency (fire, gas, someone hurt
 // or not breathing, a weapon) in English, Chinese and Spanish, so that the
-// agent console can tell the agent to transfer the caller to 911. Pure:
-// no DOM, no network; tested under node --test (tests/web/).
+// agent console can tell the agent to transfer the caller to 911 and the
+// portal can tell the resident to call it. Pure: no DOM, no network;
+// tested under node --test (tests/web/).
 //
 // It errs on the side of warning: a warning costs the agent a glance, a
 // missed emergency costs far more. Phrases that name ordinary 311 matters

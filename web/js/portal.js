@@ -7,6 +7,7 @@
 // with the portal's own API key from /web-config.json.
 import { ApiError, open311Get, open311Post, publicApi, webConfig }
     from './api.js';
+import { detectEmergency } from './emergency.js';
 import { answerFields, answers, buildQuestions, clearErrors, rawAnswers,
     showErrors } from './form.js';
 import { currentLang, initI18n, onLangChange, t } from './i18n.js';
@@ -112,6 +113,16 @@ async function openForm(code, keep = false) {
     }
 }
 
+// Tells the resident to call 911 while the description reads like an
+// emergency (the same words the agent console warns about).
+function warnEmergency() {
+    const { emergency, matches } = detectEmergency($('description').value);
+    const box = $('emergency');
+    box.hidden = !emergency;
+    box.textContent = emergency ? t('portal.emergency_warning',
+        { words: matches.join(', ') }) : '';
+}
+
 function closeForm() {
     current = null;
     $('request-form').hidden = true;
@@ -159,8 +170,12 @@ async function submit(ev) {
         const [res] = await open311Post(fields);
         await showReceipt(res);
         form.reset();
+        warnEmergency();
         closeForm();
         $('catalogue').hidden = true;
+        // The focus goes to the receipt's heading, not to the hidden
+        // search box (which would drop it to the page's body).
+        $('receipt-title').focus();
     } catch (e) {
         const msgs = e instanceof ApiError ? e.messages : [e.message];
         showErrors(form, msgs.map((m) => ({ field: null, text: m })));
@@ -190,7 +205,8 @@ async function showReceipt(res) {
     }
     const box = $('receipt');
     show(box, h('div', { class: 'panel', 'data-receipt': id ?? res.token },
-        h('h2', {}, t('portal.receipt_title')),
+        h('h2', { id: 'receipt-title', tabindex: '-1' },
+            t('portal.receipt_title')),
         id ? [h('p', {}, t('portal.receipt_number')),
             h('p', { class: 'result-number', id: 'receipt-number' }, id)]
             : h('p', {}, t('portal.receipt_token', { token: res.token })),
@@ -210,7 +226,6 @@ async function showReceipt(res) {
                 $('service-search').focus();
             } }, t('portal.receipt_another')))));
     box.hidden = false;
-    box.focus();
 }
 
 // ---- tracking
@@ -322,6 +337,35 @@ function snippetNodes(snippet) {
     return nodes;
 }
 
+// The last list of results, shown again when the resident goes back from
+// an article.
+let kbList = null;
+
+// Shows one published article whole, in place of the results. body_html
+// is the server's rendering, where everything but its own few tags is
+// escaped (docs/KB.md), so it is inserted as markup.
+async function kbArticle(id) {
+    const out = $('kb-result');
+    try {
+        const a = await publicApi(`kb/articles/${encodeURIComponent(id)}`);
+        const body = h('div', { class: 'kb-article-body' });
+        body.innerHTML = a.body_html ?? '';
+        const back = h('button', { type: 'button', class: 'secondary',
+            id: 'kb-back', onclick: () => {
+                show(out, kbList);
+                out.querySelector(`[data-article="${id}"]`)?.focus();
+            } }, t('kb.back'));
+        show(out, h('article', { class: 'panel kb-article',
+            'data-article-id': a.id },
+        h('h3', { id: 'kb-article-title', tabindex: '-1' }, a.title),
+        body, h('div', { class: 'actions' }, back)));
+        $('kb-article-title').focus();
+    } catch (e) {
+        show(out, h('p', { class: 'msg msg-error' }, e.status === 404
+            ? t('kb.none') : t('common.error', { message: e.message })));
+    }
+}
+
 async function kbSearch(q) {
     const out = $('kb-result');
     try {
@@ -333,12 +377,17 @@ async function kbSearch(q) {
             show(out, h('p', { class: 'msg msg-info' }, t('kb.none')));
             return;
         }
-        show(out, h('ul', { class: 'kb-list' }, list.map((a) =>
+        kbList = h('ul', { class: 'kb-list' }, list.map((a) =>
             h('li', {}, h('details', {},
                 h('summary', {}, a.title ?? a.question ?? a.id),
                 h('div', { class: 'kb-body' }, a.snippet !== undefined
                     ? snippetNodes(a.snippet)
-                    : a.body ?? a.answer ?? a.summary ?? ''))))));
+                    : a.body ?? a.answer ?? a.summary ?? ''),
+                a.id !== undefined ? h('button', { type: 'button',
+                    class: 'secondary kb-read', 'data-article': a.id,
+                    onclick: () => kbArticle(a.id) }, t('kb.read'))
+                    : null))));
+        show(out, kbList);
     } catch (e) {
         if (e.notAvailable)
             show(out, notAvailable(t('portal.tab_answers')));
@@ -369,6 +418,7 @@ async function main() {
     $('service-search').addEventListener('input', renderCatalogue);
     $('back').addEventListener('click', closeForm);
     $('request-form').addEventListener('submit', submit);
+    $('description').addEventListener('input', warnEmergency);
     $('track-form').addEventListener('submit', (e) => {
         e.preventDefault();
         track($('track-id').value);
@@ -392,6 +442,7 @@ async function main() {
         }
     }
     onLangChange(async () => {
+        warnEmergency();
         await loadServices();
         if (current)
             await openForm(current.service.service_code, true);

@@ -13,7 +13,45 @@ const NUMBER_RE = /^[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?$/;
 const DATETIME_RE =
     /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})$/;
 
-const EMAIL_RE = /^[^\s@]+@[^\s@]+$/;
+// An email address as the server keeps it: one @, a local part, a domain
+// with a dot that neither starts nor ends with one, no spaces or control
+// characters, at most 254 bytes.
+const EMAIL_CHAR = '[^\\s@\\x00-\\x1f\\x7f]';
+const EMAIL_RE = new RegExp(
+    `^${EMAIL_CHAR}+@(?!\\.)${EMAIL_CHAR}*\\.${EMAIL_CHAR}*$`);
+
+export function emailOk(email) {
+    const s = String(email ?? '').trim();
+    return EMAIL_RE.test(s) && !s.endsWith('.') &&
+        new TextEncoder().encode(s).length <= 254;
+}
+
+// True when the server can read phone as a number to call back: spaces,
+// dots, dashes, slashes and parentheses aside, "+" and 8 to 15 digits (not
+// starting with 0), or a US number: 10 digits starting with 2-9, or 11
+// starting with 1.
+export function phoneOk(phone) {
+    let d = '', plus = false;
+    for (const c of String(phone ?? '').trim()) {
+        if (c === '+' && d === '' && !plus)
+            plus = true;
+        else if (c >= '0' && c <= '9')
+            d += c;
+        else if (!' .-/()'.includes(c))
+            return false;
+    }
+    if (plus)
+        return d.length >= 8 && d.length <= 15 && d[0] !== '0';
+    const us = d.length === 11 && d[0] === '1' ? d.slice(1) : d;
+    return us.length === 10 && us[0] >= '2';
+}
+
+// The problem with a phone number typed in field, as a list (empty when
+// there is none or it is good).
+export function checkPhone(phone, field = 'phone') {
+    return empty(phone) || phoneOk(phone) ? []
+        : [{ field, key: 'validate.phone' }];
+}
 
 export const DESCRIPTION_MAX = 4000;
 
@@ -85,12 +123,32 @@ export function checkLocation({ address, lat, long }) {
 }
 
 // Problems with the description and contact details.
-export function checkDetails({ description, email }) {
+export function checkDetails({ description, email, phone }) {
     const out = [];
     if (!empty(description) && [...description].length > DESCRIPTION_MAX)
         out.push({ field: 'description', key: 'validate.too_long',
             params: { max: DESCRIPTION_MAX } });
-    if (!empty(email) && !EMAIL_RE.test(email.trim()))
+    if (!empty(email) && !emailOk(email))
         out.push({ field: 'email', key: 'validate.email' });
+    out.push(...checkPhone(phone));
     return out;
+}
+
+// The problem to show for one of the staff API's errors ({ field, code,
+// message }, docs/API.md): a translated key for those the pages know (a
+// phone or email the server cannot read, a required answer missing),
+// else the server's own message. field is the input's id, by fieldOf
+// (a function from the API's field path), or null.
+export function serverProblem(err, fieldOf = () => null) {
+    const path = err?.field ?? '';
+    const field = path ? fieldOf(path) : null;
+    const invalid = err?.code === 'invalid' || err?.code === 'invalid_type';
+    let key = null;
+    if (invalid && /(^|\.)phones?(\[\d+\])?$/.test(path))
+        key = 'validate.phone';
+    else if (invalid && /(^|\.)emails?(\[\d+\])?$/.test(path))
+        key = 'validate.email';
+    else if (err?.code === 'required' && /^attributes\./.test(path))
+        key = 'validate.required';
+    return key ? { field, key } : { field, text: err?.message ?? '' };
 }
