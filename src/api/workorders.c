@@ -78,6 +78,12 @@ wo_json(const struct city *c, const struct work_order *wo, const char *lang)
     json_object_set_new(o, "id", json_integer(wo->id));
     json_object_set_new(o, "service_request_id", jstr(wo->public_id));
     json_object_set_new(o, "service_code", jstr(wo->service_code));
+    json_object_set_new(o, "address", jstr(wo->address));
+    json_object_set_new(o, "lat",
+                        wo->has_location ? json_real(wo->lat) : json_null());
+    json_object_set_new(o, "long",
+                        wo->has_location ? json_real(wo->lon) : json_null());
+    json_object_set_new(o, "description", jstr(wo->description));
     json_object_set_new(o, "workflow", jstr(wo->workflow));
     json_object_set_new(o, "step", jstr(wo->step));
     json_object_set_new(

@@ -24,8 +24,13 @@ struct work_order {
     int64_t request_id;
     const char *public_id;    /* the request's, when loaded with it */
     const char *service_code; /* the request's, when loaded with it */
-    const char *workflow;     /* NULL for a task */
-    const char *step;         /* step id, or WO_TASK_STEP */
+    /* Where the work is and what the resident said: the request's. */
+    const char *address;
+    bool has_location;
+    double lat, lon;
+    const char *description;
+    const char *workflow; /* NULL for a task */
+    const char *step;     /* step id, or WO_TASK_STEP */
     const char *name;
     const char *department;
     const char *work_group;

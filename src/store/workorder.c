@@ -22,7 +22,8 @@
     " w.name, w.department, w.work_group, w.assignee, w.status, w.priority,"   \
     " w.sla, w.created_at, w.updated_at, w.due_at, w.at_risk_at,"              \
     " w.started_at, w.completed_at, w.outcome, w.notes, w.hold_reason,"        \
-    " w.held_since, w.held_seconds, w.sla_state"
+    " w.held_since, w.held_seconds, w.sla_state, r.address, r.lat, r.lon,"     \
+    " r.description"
 
 #define WO_FROM " FROM work_order w JOIN request r ON r.id = w.request_id"
 
@@ -73,6 +74,11 @@ read_wo(const struct sqlx_rows *rows, size_t i, struct work_order *wo)
     wo->held_since = sqlx_int(rows, i, 22);
     wo->held_seconds = sqlx_int(rows, i, 23);
     sla_state_parse(sqlx_cell(rows, i, 24), &wo->sla_state);
+    wo->address = sqlx_cell(rows, i, 25);
+    wo->has_location = sqlx_cell(rows, i, 26) != NULL;
+    wo->lat = sqlx_real(rows, i, 26);
+    wo->lon = sqlx_real(rows, i, 27);
+    wo->description = sqlx_cell(rows, i, 28);
 }
 
 /* Copies every row of rows into a new array of work orders. */

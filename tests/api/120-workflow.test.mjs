@@ -299,4 +299,51 @@ test('a work order names its department and work group and lists its ' +
         work_group_name: 'Street Cleaning and Enforcement', outcomes: [] });
 });
 
+test('a work order says where the work is and what the resident wrote',
+    async () => {
+        const said = 'Blue Ford, two flat tyres, parked here since March';
+        const placed = await file('ABANDONED_VEHICLE', {
+            address_string: '12 Harbor Street', description: said,
+            'attribute[HAZARD]': 'no', 'attribute[CONDITION]': 'damaged',
+            'attribute[MAKE]': 'Ford' });
+        const pinned = await file('ABANDONED_VEHICLE', {
+            lat: '40.6892', long: '-74.0445',
+            'attribute[HAZARD]': 'no', 'attribute[CONDITION]': 'burned',
+            'attribute[MAKE]': 'Fiat' });
+        const where = (w) => ({ address: w.address, lat: w.lat,
+            long: w.long, description: w.description });
+        const wantPlaced = { address: '12 Harbor Street', lat: 40.7128,
+            long: -74.006, description: said };
+        const wantPinned = { address: null, lat: 40.6892, long: -74.0445,
+            description: null };
+
+        // In the request's list, one by one, in a listing of a crew
+        // member of the department and in an action's answer.
+        const [wo] = await workOrders(placed);
+        assert.deepEqual(where(wo), wantPlaced);
+        const [pin] = await workOrders(pinned);
+        assert.deepEqual(where(pin), wantPinned);
+        const one = await staff('tow.crew', 'GET',
+            `/api/v1/workorders/${wo.id}`);
+        assert.equal(one.status, 200, one.text);
+        assert.deepEqual(where(one.json), wantPlaced);
+        const list = await staff('tow.crew', 'GET',
+            '/api/v1/workorders?department=POLICE&status=unfinished');
+        assert.equal(list.status, 200, list.text);
+        const byId = new Map(list.json.map((w) => [w.id, w]));
+        assert.deepEqual(where(byId.get(wo.id)), wantPlaced);
+        assert.deepEqual(where(byId.get(pin.id)), wantPinned);
+        const started = await staff('tow.crew', 'POST',
+            `/api/v1/workorders/${pin.id}/start`);
+        assert.equal(started.status, 200, started.text);
+        assert.deepEqual(where(started.json), wantPinned);
+
+        // Crew of another department still see none of it.
+        await addUser(ctx.srv, 'parks.crew', ['crew'], ['PARKS']);
+        const other = await staff('parks.crew', 'GET',
+            `/api/v1/workorders/${wo.id}`);
+        assert.equal(other.status, 403, other.text);
+        assert.equal(other.json.address, undefined);
+    });
+
 testCleanStop(ctx);

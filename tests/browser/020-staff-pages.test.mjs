@@ -491,9 +491,13 @@ for (const [i, lang] of LANGS.entries()) {
             return t.skip('the work-order API is not on this server yet');
         const crew = `cal-${lang}`;
         addUser(env.srv, crew, ['crew'], ['SANITATION', 'POLICE']);
+        const said = 'Burned-out Lada by the fish market. It has been here ' +
+            'for three weeks, the windows are broken and children climb on ' +
+            'it after school.';
         const [id] = await seed(env.srv, [{ service_code: 'ABANDONED_VEHICLE',
             address_string: '40 Pier Road', 'attribute[HAZARD]': 'no',
-            'attribute[CONDITION]': 'burned', 'attribute[MAKE]': 'Lada' }]);
+            'attribute[CONDITION]': 'burned', 'attribute[MAKE]': 'Lada',
+            description: said }]);
 
         const page = await openPage(env, '/work/', { viewport: PHONE,
             lang });
@@ -519,11 +523,22 @@ for (const [i, lang] of LANGS.entries()) {
         assert.doesNotMatch(text, /PD_PATROL|POLICE/);
         assert.equal(await card.getAttribute('data-sla'), 'on_track');
         assert.match(text, new RegExp(tr(lang, 'sla.on_track')));
+        // Where the work is, in bold, and what the resident wrote: cut at
+        // a word to at most 120 characters, the whole of it one click away.
+        assert.equal(await card.locator('.where strong').textContent(),
+            '40 Pier Road');
+        assert.equal(await card.locator('.description summary').textContent(),
+            'Burned-out Lada by the fish market. It has been here for ' +
+            'three weeks, the windows are broken and children climb on it…');
+        assert.equal(await card.locator('.description p').isVisible(), false);
+        await card.locator('.description summary').click();
+        assert.equal(await card.locator('.description p').textContent(), said);
         await shot(page, `work-queue-${lang}-360`);
 
+        // Messages name the request and the step, as the card does.
         const say = (key) => page.waitForFunction((s) => document
             .querySelector('#work-msg')?.textContent === s,
-        tr(lang, key, { id: woId }));
+        tr(lang, key, { request: id, step: inspect }));
         await card.getByRole('button', { name: tr(lang, 'work.start') })
             .click();
         await say('work.done_start');
@@ -669,10 +684,58 @@ test('work: switching the language keeps a half-filled hold or completion',
             .click();
         await page.waitForFunction((s) => document.querySelector(
             '#work-msg')?.textContent === s,
-        tr('es', 'work.done_complete', { id: woId }));
+        tr('es', 'work.done_complete', { request: id,
+            step: cityText('es', 'Remove the fallen tree or branch') }));
         const [w] = await workOrdersOf(await tokenOf(page), id);
         assert.equal(w.outcome, 'branch_only');
         assert.equal(w.notes, 'Only the big branch');
+        assert.deepEqual(page.errors, []);
+        await page.close();
+    });
+
+test('work: "only mine" keeps the signed-in login\'s work orders',
+    async (t) => {
+        const f = await features(env.srv);
+        if (!f.staff || !f.workorders)
+            return t.skip('the work-order API is not on this server yet');
+        addUser(env.srv, 'pd.officer1', ['crew'], ['POLICE']);
+        const ids = await seed(env.srv, ['Opel', 'Seat'].map((make) => ({
+            service_code: 'ABANDONED_VEHICLE', lat: '40.7000',
+            long: '-74.0100', 'attribute[HAZARD]': 'no',
+            'attribute[CONDITION]': 'damaged', 'attribute[MAKE]': make })));
+        const page = await openPage(env, '/work/', { viewport: PHONE,
+            lang: 'es' });
+        await signInAs(page, 'pd.officer1');
+        assert.equal(await labelOf(page, 'mine'), tr('es', 'work.only_mine'));
+        assert.equal(await page.textContent('#view option[value=queue]'),
+            tr('es', 'work.view_queue'));
+        // One of the two goes to the officer, the other to a colleague.
+        const token = await tokenOf(page);
+        for (const [id, who] of [[ids[0], 'pd.officer1'],
+            [ids[1], 'pd.officer2']]) {
+            const [w] = await workOrdersOf(token, id);
+            const r = await env.srv.request('POST',
+                `/api/v1/workorders/${w.id}/reassign`, {
+                    body: JSON.stringify({ work_group: 'PD_PATROL',
+                        assignee: who }),
+                    headers: { authorization: `Bearer ${token}`,
+                        'content-type': 'application/json' } });
+            assert.equal(r.status, 200, r.text);
+        }
+        await page.reload();
+        const card = (id) => page.locator('[data-workorder]', { hasText: id });
+        await card(ids[1]).waitFor();
+        // Without an address, the card shows the coordinates.
+        assert.equal(await card(ids[0]).locator('.where').textContent(),
+            '40.70000, -74.01000');
+        await page.check('#mine');
+        await card(ids[1]).waitFor({ state: 'detached' });
+        assert.equal(await card(ids[0]).count(), 1);
+        const assignees = await page.$$eval('[data-workorder]', (cards) =>
+            cards.map((c) => c.textContent.includes('pd.officer1')));
+        assert.ok(assignees.length >= 1 && assignees.every(Boolean));
+        await page.uncheck('#mine');
+        await card(ids[1]).waitFor();
         assert.deepEqual(page.errors, []);
         await page.close();
     });

@@ -4,7 +4,9 @@
 // sorted by due time, at-risk and breached ones marked, with start, hold,
 // resume and complete (with an outcome; follow-up orders then appear). A
 // supervisor's view: every work group with its counts on track, at risk
-// and breached. Work orders come from GET /api/v1/workorders.
+// and breached. Work orders come from GET /api/v1/workorders. The
+// department queue lists every unfinished order of the departments picked;
+// "only mine" keeps those assigned to the signed-in login.
 import { staff, webConfig } from './api.js';
 import { initI18n, onLangChange, t } from './i18n.js';
 import { signIn, userBar } from './session.js';
@@ -55,13 +57,47 @@ export function byDue(list) {
     return [...list].sort((a, b) => key(a) - key(b) || a.id - b.id);
 }
 
+// Where the work is: the request's address, else its coordinates.
+export function placeOf(w) {
+    if (w.address)
+        return w.address;
+    if (typeof w.lat === 'number' && typeof w.long === 'number')
+        return `${w.lat.toFixed(5)}, ${w.long.toFixed(5)}`;
+    return null;
+}
+
+// Text cut to at most max characters at a word, with an ellipsis.
+export function shorten(text, max = 120) {
+    const s = (text ?? '').trim();
+    if (s.length <= max)
+        return s;
+    const cut = s.slice(0, max - 1);
+    const space = cut.lastIndexOf(' ');
+    return `${(space > max / 2 ? cut.slice(0, space) : cut).trimEnd()}…`;
+}
+
+// What the resident said: short as it is, else cut with the full text
+// one click away.
+function descriptionOf(w) {
+    const full = (w.description ?? '').trim();
+    if (!full)
+        return null;
+    const short = shorten(full);
+    if (short === full)
+        return h('p', { class: 'description' }, full);
+    return h('details', { class: 'description' },
+        h('summary', {}, short), h('p', {}, full));
+}
+
 // Runs an action on w; resolves with the error when it failed.
 async function act(w, action, body) {
     try {
         await staff('POST', `workorders/${encodeURIComponent(w.id)}/${action}`,
             { body: body ?? {} });
         await load();
-        say($('work-msg'), t(`work.done_${action}`, { id: w.id }), 'ok');
+        say($('work-msg'), t(`work.done_${action}`, {
+            request: w.service_request_id ?? '', step: w.name ?? w.step ?? ''
+        }), 'ok');
         return null;
     } catch (e) {
         say($('work-msg'), e.notAvailable ? t('common.not_available',
@@ -156,8 +192,14 @@ function actions(w) {
     }
 }
 
+// The orders shown: all, or only the signed-in login's when asked.
+function shown() {
+    return $('mine').checked ? orders.filter((w) => w.assignee === me?.login)
+        : orders;
+}
+
 function queue() {
-    const list = byDue(orders.filter((w) => w.status !== 'done'));
+    const list = byDue(shown().filter((w) => w.status !== 'done'));
     if (!list.length)
         return h('p', {}, t('work.empty'));
     return h('ul', { class: 'queue', id: 'queue' }, list.map((w) => {
@@ -168,6 +210,9 @@ function queue() {
                     w.name ?? w.step ?? ''}`,
                 !seen.has(w.id) ? h('span', { class: 'status' },
                     ` ${t('work.new')}`) : null),
+                placeOf(w) ? h('p', { class: 'where' }, h('strong', {},
+                    placeOf(w))) : null,
+                descriptionOf(w),
                 h('p', {}, h('span', { class: `status sla-${sla}` },
                     t(`sla.${sla}`)), ' ', h('span', { class: 'status' },
                     t(`wo.status.${w.status}`))),
@@ -187,7 +232,7 @@ function queue() {
 
 function supervisor() {
     const groups = new Map();
-    for (const w of orders) {
+    for (const w of shown()) {
         if (w.status === 'done')
             continue;
         const g = w.work_group ?? '—';
@@ -308,6 +353,7 @@ async function start(user) {
         $('view').value = 'supervisor';
     $('department').addEventListener('change', load);
     $('view').addEventListener('change', render);
+    $('mine').addEventListener('change', render);
     await load();
 }
 
