@@ -401,6 +401,7 @@ requests_how(struct http_req *req, json_t *body, struct sr *r,
     if (r->language != NULL && !args_lang_ok(r->language))
         staff_problem(p, "invalid", "language",
                       "language is not a language tag such as en, zh or es");
+    r->language_stated = r->language != NULL;
     if (r->language == NULL)
         r->language = app_of(req)->city->default_lang;
     if (interp != NULL && !json_is_boolean(interp))

@@ -71,6 +71,7 @@ struct sr {
     const struct contact *caller;
     const char *actor;
     bool interpreter_used;
+    bool language_stated; /* the agent named language: the caller's now */
 };
 
 const char *sr_status_name(enum sr_status s);

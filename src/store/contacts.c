@@ -381,6 +381,42 @@ contacts_resolve(struct sqlx *x, const struct sr *req, const char *actor,
     }
 }
 
+/*
+ * An agent who names the language a known caller spoke makes it the
+ * caller's preferred one, so the next call's screen-pop offers it.
+ */
+static enum c311_rc
+contacts_note_language(struct sqlx *x, const struct sr *req, int64_t id,
+                       const char *actor, char **cause)
+{
+    struct contact before, after;
+    enum c311_rc rc;
+
+    if (id == 0 || req->actor == NULL || !req->language_stated ||
+        req->language == NULL)
+        return C311_OK;
+    rc = contacts_load(x, id, &before, cause);
+    if (rc != C311_OK || (before.language != NULL &&
+                          strcmp(before.language, req->language) == 0))
+        return rc;
+    after = before;
+    after.language = req->language;
+    after.updated_at = req->requested_at;
+    {
+        const struct sqlx_val p[] = {SQLX_I(id), SQLX_T(req->language),
+                                     SQLX_I(req->requested_at)};
+
+        rc = sqlx_exec(x,
+                       "UPDATE contact SET language = $2, updated_at = $3"
+                       " WHERE id = $1",
+                       p, 3, NULL, cause);
+    }
+    if (rc != C311_OK)
+        return rc;
+    return contacts_audit(x, req->requested_at, actor, "contact.updated",
+                          &before, &after, cause);
+}
+
 enum c311_rc
 store__request_filed(struct sqlx *x, const struct sr *req, int64_t id,
                      char **cause)
@@ -395,6 +431,8 @@ store__request_filed(struct sqlx *x, const struct sr *req, int64_t id,
                     ? arena_printf(x->a, "api_key:%s", req->api_key_name)
                     : req->channel;
     rc = contacts_resolve(x, req, actor, &contact, cause);
+    if (rc == C311_OK)
+        rc = contacts_note_language(x, req, contact, actor, cause);
     if (rc != C311_OK)
         return rc;
     {

@@ -181,4 +181,29 @@ test('contact changes are audited with before and after', () => {
         " WHERE kind = 'contact.updated'"), 2);
 });
 
+// A caller first known from an app keeps the city's default language
+// until an agent says which language they spoke; an intake that names
+// none leaves the choice as it is.
+test('the language an agent names becomes the caller\'s', async () => {
+    const r = await ctx.srv.post(`${API}/requests.json`, [
+        ['service_code', 'POTHOLE'], ['address_string', '3 Oak Ave'],
+        ['attribute[SIZE]', 'small'], ['phone', '718-555-0199']]);
+    assert.equal(r.status, 201, r.text);
+    const pop = async () => ok(await call(ctx.srv, 'GET',
+        'callers?phone=7185550199', { token: tokens.ann }), 200);
+    const first = await pop();
+    assert.equal(first.language, 'en');
+    const intake = async (extra) => ok(await call(ctx.srv, 'POST',
+        'requests', { token: tokens.ann, body: { service_code: 'POTHOLE',
+            attributes: { SIZE: 'medium' }, location: { address: '3 Oak Ave' },
+            caller: first.id, ...extra } }), 201);
+    await intake({ language: 'es' });
+    assert.equal((await pop()).language, 'es');
+    await intake({});
+    assert.equal((await pop()).language, 'es');
+    assert.equal(sqlInt(ctx.srv, "SELECT count(*) FROM audit" +
+        " WHERE kind = 'contact.updated' AND actor = 'user:ann'" +
+        ` AND subject_id = '${first.id}'`), 1);
+});
+
 testCleanStop(ctx);
