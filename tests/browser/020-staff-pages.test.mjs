@@ -206,7 +206,7 @@ for (const [i, lang] of LANGS.entries()) {
                 (lis) => lis.map((l) => l.textContent));
             const internal = notes.find((n) => n.endsWith(
                 'Second call about it'));
-            assert.match(internal, new RegExp(` · ${tr(lang,
+            assert.match(internal, new RegExp(` · ${agent} · ${tr(lang,
                 'console.note_internal')} · `));
             const pub = notes.find((n) => n.endsWith('this week.'));
             assert.ok(pub.includes(` · ${tr(lang, 'console.note_public')} · `),

@@ -485,7 +485,9 @@ async function openDetail(id) {
             : null,
         h('h4', {}, t('console.notes')),
         notes.length ? h('ul', { id: 'detail-notes' }, notes.map((n) =>
-            h('li', {}, `${fmtDate(n.at)} · ${n.author ?? ''} · ${t(
+            // "user:LOGIN" is how the history names staff: show the login.
+            h('li', {}, `${fmtDate(n.at)} · ${(n.author ?? '')
+                .replace(/^user:/, '')} · ${t(
                 n.public ? 'console.note_public' : 'console.note_internal')
             } · ${n.text}`))) : h('p', {}, t('console.no_notes')),
         note, r.escalation?.waiting ? null : escalate));
