@@ -226,14 +226,10 @@ admin_audit_filter(struct http_req *req, struct audit_filter *f,
 
     f->actor = http_param(req, "actor");
     f->kind = http_param(req, "kind");
-    if (from != NULL && !reports_parse_time(from, &f->from))
-        staff_problem(&p, "invalid", "from",
-                      "from must be an ISO 8601 date and time with an offset, "
-                      "or a local date");
-    if (to != NULL && !reports_parse_time(to, &f->to))
-        staff_problem(&p, "invalid", "to",
-                      "to must be an ISO 8601 date and time with an offset, "
-                      "or a local date");
+    if (from != NULL)
+        reports_time_arg("from", from, &f->from, &p);
+    if (to != NULL)
+        reports_time_arg("to", to, &f->to, &p);
     *page = 1;
     if (pg != NULL && !args_uint(pg, 1, 1000000, page))
         staff_problem(&p, "invalid", "page",

@@ -280,6 +280,17 @@ reports_parse_time(const char *s, int64_t *out)
     return import_local_time(&wc, s, out, NULL);
 }
 
+void
+reports_time_arg(const char *name, const char *s, int64_t *out,
+                 struct staff_problems *p)
+{
+    if (!reports_parse_time(s, out))
+        staff_problem(p, "invalid", name,
+                      "%s must be an ISO 8601 date and time with an offset, "
+                      "or a local date",
+                      name);
+}
+
 /* Keeps the requests of the signed-in user's departments. */
 static bool
 keep_scope(void *arg, const char *department)
@@ -296,11 +307,8 @@ bound_arg(struct http_req *req, const char *name, struct staff_problems *p,
 
     if (s == NULL)
         staff_problem(p, "required", name, "%s is required", name);
-    else if (!reports_parse_time(s, t))
-        staff_problem(p, "invalid", name,
-                      "%s must be an ISO 8601 date and time with an offset, "
-                      "or a local date",
-                      name);
+    else
+        reports_time_arg(name, s, t, p);
 }
 
 /*

@@ -44,6 +44,15 @@ enum c311_rc reports_build(const struct app *app, int64_t from, int64_t to,
  */
 bool reports_parse_time(const char *s, int64_t *out);
 
+struct staff_problems;
+
+/*
+ * Reads s, the value of parameter name, as reports_parse_time does; when
+ * it cannot, adds an "invalid" problem naming both forms to p.
+ */
+void reports_time_arg(const char *name, const char *s, int64_t *out,
+                      struct staff_problems *p);
+
 /*
  * Gives the department and service names of r (its groups, its busiest
  * services) in lang, NULL meaning the city's default language; other

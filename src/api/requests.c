@@ -963,11 +963,8 @@ requests_time_param(struct http_req *req, const char *name, int64_t *t,
     const char *s = http_param(req, name);
 
     *t = 0;
-    if (s != NULL && !reports_parse_time(s, t))
-        staff_problem(p, "invalid", name,
-                      "%s must be an ISO 8601 date and time with an offset, "
-                      "or a local date",
-                      name);
+    if (s != NULL)
+        reports_time_arg(name, s, t, p);
 }
 
 /* Reads page and page_size. */
