@@ -24,16 +24,22 @@ const CASES = [
         end: 'pague para liberar el auto' },
 ];
 
+// The portal's answers page at 360 px in c.lang, once c.q has results.
+async function searched(c) {
+    const page = await openPage(env, '/#answers',
+        { viewport: PHONE, lang: c.lang });
+    await page.fill('#kb-q', c.q);
+    await page.press('#kb-q', 'Enter');
+    await page.waitForSelector('#kb-result .kb-list li');
+    return page;
+}
+
 for (const c of CASES) {
     test(`answers: "${c.q}" finds the article first (${c.lang})`,
         async (t) => {
             if (!(await features(env.srv)).kb)
                 return t.skip('the knowledge base is not on this server');
-            const page = await openPage(env, '/#answers',
-                { viewport: PHONE, lang: c.lang });
-            await page.fill('#kb-q', c.q);
-            await page.press('#kb-q', 'Enter');
-            await page.waitForSelector('#kb-result .kb-list li');
+            const page = await searched(c);
             const first = await page.textContent(
                 '#kb-result .kb-list li summary');
             assert.match(first, c.title, `first title: ${first}`);
@@ -55,11 +61,7 @@ for (const c of CASES) {
         c.lang})`, async (t) => {
         if (!(await features(env.srv)).kb)
             return t.skip('the knowledge base is not on this server');
-        const page = await openPage(env, '/#answers',
-            { viewport: PHONE, lang: c.lang });
-        await page.fill('#kb-q', c.q);
-        await page.press('#kb-q', 'Enter');
-        await page.waitForSelector('#kb-result .kb-list li');
+        const page = await searched(c);
         await page.click('#kb-result .kb-list li summary');
         const read = '#kb-result .kb-list li .kb-read';
         assert.equal(await page.textContent(read), tr(c.lang, 'kb.read'));
