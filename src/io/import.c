@@ -814,9 +814,36 @@ import_map_row(struct import_ctx *ctx, const char *const *fields, size_t n,
 
 /* ---- digest ---- */
 
+/*
+ * The digest's input is gathered in a buffer and hashed in one call: a
+ * row has some seventy values, and hashing each on its own costs more
+ * than the hashing itself. Values that do not fit the buffer are hashed
+ * as they come; the bytes hashed are the same either way.
+ */
+struct digest {
+    crypto_generichash_state h;
+    size_t len;
+    unsigned char buf[4096];
+};
+
+static void
+digest_bytes(struct digest *d, const void *p, size_t n)
+{
+    if (d->len + n > sizeof(d->buf)) {
+        crypto_generichash_update(&d->h, d->buf, d->len);
+        d->len = 0;
+        if (n > sizeof(d->buf)) {
+            crypto_generichash_update(&d->h, p, n);
+            return;
+        }
+    }
+    memcpy(d->buf + d->len, p, n);
+    d->len += n;
+}
+
 /* Adds a text: NULL and "" alike (the store keeps both as NULL). */
 static void
-digest_text(crypto_generichash_state *h, const char *s)
+digest_text(struct digest *d, const char *s)
 {
     unsigned char len[4];
     size_t n = s != NULL ? strlen(s) : 0;
@@ -825,14 +852,14 @@ digest_text(crypto_generichash_state *h, const char *s)
     len[1] = (unsigned char)(n >> 16);
     len[2] = (unsigned char)(n >> 8);
     len[3] = (unsigned char)n;
-    crypto_generichash_update(h, len, sizeof(len));
+    digest_bytes(d, len, sizeof(len));
     if (n > 0)
-        crypto_generichash_update(h, (const unsigned char *)s, n);
+        digest_bytes(d, s, n);
 }
 
 /* Adds a 64-bit integer, most significant byte first. */
 static void
-digest_int(crypto_generichash_state *h, uint64_t v)
+digest_int(struct digest *d, uint64_t v)
 {
     unsigned char b[8];
     int i;
@@ -841,17 +868,17 @@ digest_int(crypto_generichash_state *h, uint64_t v)
         b[i] = (unsigned char)v;
         v >>= 8;
     }
-    crypto_generichash_update(h, b, sizeof(b));
+    digest_bytes(d, b, sizeof(b));
 }
 
 /* Adds the bits of a double. */
 static void
-digest_real(crypto_generichash_state *h, double d)
+digest_real(struct digest *d, double v)
 {
     uint64_t bits;
 
-    memcpy(&bits, &d, sizeof(bits));
-    digest_int(h, bits);
+    memcpy(&bits, &v, sizeof(bits));
+    digest_int(d, bits);
 }
 
 /* BLAKE2b-128 of every stored value of req, in a fixed order. */
@@ -877,25 +904,27 @@ import_digest(const struct sr *req, const char *department,
         department,
     };
     unsigned char hash[16];
-    crypto_generichash_state h;
+    struct digest d;
     size_t i;
 
-    crypto_generichash_init(&h, NULL, 0, sizeof(hash));
+    d.len = 0;
+    crypto_generichash_init(&d.h, NULL, 0, sizeof(hash));
     for (i = 0; i < NELEMS(texts); i++)
-        digest_text(&h, texts[i]);
-    digest_int(&h, req->status == SR_CLOSED);
-    digest_int(&h, (uint64_t)req->requested_at);
-    digest_int(&h, (uint64_t)req->updated_at);
-    digest_int(&h, (uint64_t)req->expected_at);
-    digest_int(&h, (uint64_t)req->closed_at);
-    digest_int(&h, req->has_location);
-    digest_real(&h, req->has_location ? req->lat : 0);
-    digest_real(&h, req->has_location ? req->lon : 0);
-    digest_int(&h, req->nattrs);
+        digest_text(&d, texts[i]);
+    digest_int(&d, req->status == SR_CLOSED);
+    digest_int(&d, (uint64_t)req->requested_at);
+    digest_int(&d, (uint64_t)req->updated_at);
+    digest_int(&d, (uint64_t)req->expected_at);
+    digest_int(&d, (uint64_t)req->closed_at);
+    digest_int(&d, req->has_location);
+    digest_real(&d, req->has_location ? req->lat : 0);
+    digest_real(&d, req->has_location ? req->lon : 0);
+    digest_int(&d, req->nattrs);
     for (i = 0; i < req->nattrs; i++) {
-        digest_text(&h, req->attrs[i].code);
-        digest_text(&h, req->attrs[i].value);
+        digest_text(&d, req->attrs[i].code);
+        digest_text(&d, req->attrs[i].value);
     }
-    crypto_generichash_final(&h, hash, sizeof(hash));
+    crypto_generichash_update(&d.h, d.buf, d.len);
+    crypto_generichash_final(&d.h, hash, sizeof(hash));
     sodium_bin2hex(out, IMPORT_DIGEST_LEN, hash, sizeof(hash));
 }
