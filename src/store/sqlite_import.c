@@ -113,6 +113,7 @@ struct batch {
     int64_t now;
     bool run;       /* inside store_import_begin .. end: repeats refused */
     int64_t max_id; /* of run: the largest request id when it began */
+    bool bulk;      /* a bulk load: most keys are new */
 };
 
 /* Binds s, or NULL when s is NULL or empty (as the rest of the store). */
@@ -198,6 +199,7 @@ batch_prepare(struct batch *b, char **cause)
         rc = store__sqlite_indexes_pending(b->db, &bulk, cause);
     if (rc != C311_OK)
         return rc;
+    b->bulk = bulk;
     snprintf(pragma, sizeof(pragma), "PRAGMA cache_size = -%d",
              bulk ? IMPORT_BULK_CACHE_KIB : IMPORT_CACHE_KIB);
     rc = exec(b->db, pragma, "sizing the page cache", cause);
@@ -372,22 +374,41 @@ mark(struct batch *b, int64_t id, const struct store_import_row *row,
     return run(b, B_EVENT, "recording an import in the history", cause);
 }
 
-/* Inserts a new imported request with everything that goes with it. */
+/*
+ * Inserts a new imported request with everything that goes with it. With
+ * taken not NULL, a key that is stored already is no failure: *taken is
+ * set and nothing is written.
+ */
 static enum c311_rc
-insert_row(struct batch *b, const struct store_import_row *row, char **cause)
+insert_row(struct batch *b, const struct store_import_row *row, bool *taken,
+           char **cause)
 {
     sqlite3_stmt *stmt = b->st[B_INSERT];
-    enum c311_rc rc;
     int64_t id;
+    int step;
 
     if (store__sqlite_bind_request(stmt, &row->req) != SQLITE_OK) {
         sqlite3_reset(stmt);
         sqlite3_clear_bindings(stmt);
         return store__sqlite_fail(b->db, cause, "binding an imported request");
     }
-    rc = run(b, B_INSERT, "storing an imported request", cause);
-    if (rc != C311_OK)
+    step = sqlite3_step(stmt);
+    if (step != SQLITE_DONE && taken != NULL &&
+        sqlite3_extended_errcode(b->db) == SQLITE_CONSTRAINT_UNIQUE) {
+        sqlite3_reset(stmt);
+        sqlite3_clear_bindings(stmt);
+        *taken = true;
+        return C311_OK;
+    }
+    if (step != SQLITE_DONE) {
+        enum c311_rc rc =
+            store__sqlite_fail(b->db, cause, "storing an imported request");
+        sqlite3_reset(stmt);
+        sqlite3_clear_bindings(stmt);
         return rc;
+    }
+    sqlite3_reset(stmt);
+    sqlite3_clear_bindings(stmt);
     id = sqlite3_last_insert_rowid(b->db);
     return mark(b, id, row, true, cause);
 }
@@ -451,12 +472,24 @@ import_row(struct batch *b, struct store_import_row *row, char **cause)
     bool again = false;
 
     row->first_line = 0;
+    /*
+     * In a bulk load nearly every key is new: inserting first spares the
+     * look-up, and the key's unique index tells when it was not new.
+     */
+    if (b->bulk) {
+        rc = insert_row(b, row, &again, cause);
+        if (rc != C311_OK || !again) {
+            row->outcome = STORE_IMPORT_INSERTED;
+            return rc;
+        }
+        again = false;
+    }
     rc = lookup(b, row, &id, &line, digest, sizeof(digest), cause);
     if (rc != C311_OK)
         return rc;
     if (id == 0) {
         row->outcome = STORE_IMPORT_INSERTED;
-        return insert_row(b, row, cause);
+        return insert_row(b, row, NULL, cause);
     }
     if (b->run) {
         rc = repeated(b, row, id, line, digest[0] != '\0', &again, cause);
