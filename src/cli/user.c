@@ -274,8 +274,27 @@ user_departments(const struct user_args *args, struct buf *b)
 }
 
 /*
+ * The fewest characters a password may have. Staff accounts reach
+ * residents' names, phone numbers and addresses, and sign-in is only
+ * slowed, not stopped, after failures: a password must not be guessable
+ * in a few thousand tries.
+ */
+#define USER_PASSWORD_MIN 8
+
+/* Characters (UTF-8 code points) in s. */
+static size_t
+user_chars(const char *s)
+{
+    size_t n = 0;
+
+    for (; *s != '\0'; s++)
+        n += ((unsigned char)*s & 0xC0) != 0x80;
+    return n;
+}
+
+/*
  * Reads the password: the first line of standard input, without its line
- * end. False (with a message) when it is empty or too long.
+ * end. False (with a message) when it is empty, too short or too long.
  */
 static bool
 user_read_password(char *out, size_t size)
@@ -297,6 +316,12 @@ user_read_password(char *out, size_t size)
     out[n] = '\0';
     if (n == 0) {
         fprintf(stderr, "civic311 user: the password is empty\n");
+        return false;
+    }
+    if (user_chars(out) < USER_PASSWORD_MIN) {
+        fprintf(stderr,
+                "civic311 user: the password is shorter than %d characters\n",
+                USER_PASSWORD_MIN);
         return false;
     }
     return true;

@@ -25,8 +25,8 @@ test('user add stores an argon2id hash, never the password', () => {
         ` WHERE password_hash LIKE '%${PASSWORD}%'`), 0);
 });
 
-test('user add refuses an empty password, a taken login, bad roles and ' +
-    'departments', () => {
+test('user add refuses an empty or short password, a taken login, bad ' +
+    'roles and departments', () => {
     const srv = ctx.srv;
     const base = ['add', '--db', srv.db, '--config', srv.config];
     let r = userCli(srv, [...base, '--login', 'bob', '--name', 'Bob',
@@ -37,16 +37,23 @@ test('user add refuses an empty password, a taken login, bad roles and ' +
         '--role', 'agent'], '');
     assert.equal(r.status, 1);
     assert.equal(r.stderr, 'civic311 user: no password on standard input\n');
+    // Seven characters are too few, whatever bytes they take: "ñandú12"
+    // is nine bytes.
+    r = userCli(srv, [...base, '--login', 'bob', '--name', 'Bob',
+        '--role', 'agent'], '\u00f1and\u00fa12\n');
+    assert.equal(r.status, 1);
+    assert.equal(r.stderr,
+        'civic311 user: the password is shorter than 8 characters\n');
     r = userCli(srv, [...base, '--login', 'ann', '--name', 'Ann',
-        '--role', 'agent'], 'x\n');
+        '--role', 'agent'], 'long enough\n');
     assert.equal(r.status, 1);
     assert.equal(r.stderr, "civic311 user: login 'ann' is taken\n");
     r = userCli(srv, [...base, '--login', 'bob', '--name', 'Bob',
-        '--role', 'boss'], 'x\n');
+        '--role', 'boss'], 'long enough\n');
     assert.equal(r.status, 2);
     assert.match(r.stderr, /^civic311 user: unknown role 'boss'\n/);
     r = userCli(srv, [...base, '--login', 'bob', '--name', 'Bob',
-        '--role', 'crew', '--department', 'WATER'], 'x\n');
+        '--role', 'crew', '--department', 'WATER'], 'long enough\n');
     assert.equal(r.status, 1);
     assert.match(r.stderr, /department 'WATER' is not in /);
     assert.equal(sqlInt(srv, "SELECT count(*) FROM staff_user" +
