@@ -87,7 +87,8 @@ load_opt(int c, struct staffing_opts *o)
         o->has_calls = true;
         if (!number(optarg, 0, 1e7, false, &o->calls_per_hour) ||
             o->calls_per_hour <= 0)
-            return usage_error("--calls-per-hour must be a positive number");
+            return usage_error("--calls-per-hour must be a number above 0 "
+                               "and at most 10000000");
         return -1;
     case 'a':
         o->has_aht = true;

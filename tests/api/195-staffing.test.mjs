@@ -51,6 +51,11 @@ test('bad numbers are usage errors', () => {
         assert.equal(r.status, 2, `${args}: ${r.stdout}`);
         assert.match(r.stderr, /^civic311 staffing: /);
     }
+    // Too many calls names the range, not just the sign.
+    const r = run(['staffing', '--calls-per-hour', '1e9', '--aht', '180']);
+    assert.equal(r.status, 2);
+    assert.match(r.stderr, new RegExp('^civic311 staffing: --calls-per-hour ' +
+        'must be a number above 0 and at most 10000000\n'));
 });
 
 // Monday 09:00 New York time, two and one weeks before the forecast week
