@@ -265,12 +265,10 @@ struct act_arg {
     struct work_order *out;
 };
 
-/* Runs the action inside the transaction. */
+/* Runs the engine's side of the action. */
 static enum c311_rc
-act_work(struct sqlx *x, void *arg, char **cause)
+act_engine(struct sqlx *x, struct act_arg *t, char **cause)
 {
-    struct act_arg *t = arg;
-
     switch (t->action) {
     case ACT_START:
         return engine_start(x, t->city, t->id, &t->who, t->now, &t->out, cause);
@@ -294,6 +292,23 @@ act_work(struct sqlx *x, void *arg, char **cause)
                              t->now, &t->out, cause);
     }
     return C311_ERR_INTERNAL;
+}
+
+/*
+ * Runs the action inside the transaction, then reads the work order back
+ * as GET /api/v1/workorders/{id} does: a work order the engine has just
+ * made carries only its own fields, not its request's address, location
+ * and description, and the answer must be the same representation.
+ */
+static enum c311_rc
+act_work(struct sqlx *x, void *arg, char **cause)
+{
+    struct act_arg *t = arg;
+    enum c311_rc rc = act_engine(x, t, cause);
+
+    if (rc != C311_OK || t->out == NULL)
+        return rc;
+    return store_wo_get(x, t->out->id, false, &t->out, cause);
 }
 
 /* Runs an action and answers with the work order it touched. */

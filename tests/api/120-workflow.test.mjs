@@ -338,12 +338,40 @@ test('a work order says where the work is and what the resident wrote',
         assert.equal(started.status, 200, started.text);
         assert.deepEqual(where(started.json), wantPinned);
 
+        // A task added by hand is answered as GET shows it.
+        const task = await staff('boss', 'POST',
+            `/api/v1/requests/${placed}/workorders`,
+            { name: 'Photograph the plates', work_group: 'PD_PATROL' });
+        assert.equal(task.status, 201, task.text);
+        assert.deepEqual(where(task.json), wantPlaced);
+        const gotTask = await staff('boss', 'GET',
+            `/api/v1/workorders/${task.json.id}`);
+        assert.deepEqual(task.json, gotTask.json);
+
         // Crew of another department still see none of it.
         await addUser(ctx.srv, 'parks.crew', ['crew'], ['PARKS']);
         const other = await staff('parks.crew', 'GET',
             `/api/v1/workorders/${wo.id}`);
         assert.equal(other.status, 403, other.text);
         assert.equal(other.json.address, undefined);
+    });
+
+test('the task of a reopened request is answered as GET shows it',
+    async () => {
+        // The vehicle request closed when its release was done.
+        const r = await staff('boss', 'POST',
+            `/api/v1/requests/${vehicle}/reopen`,
+            { reason: 'the car is back', work_group: 'PD_PATROL' });
+        assert.equal(r.status, 201, r.text);
+        assert.equal(r.json.service_request_id, vehicle);
+        assert.equal(r.json.work_group, 'PD_PATROL');
+        assert.deepEqual({ address: r.json.address, lat: r.json.lat,
+            long: r.json.long, description: r.json.description },
+        { address: null, lat: 40.7128, long: -74.006, description: null });
+        const got = await staff('boss', 'GET',
+            `/api/v1/workorders/${r.json.id}`);
+        assert.equal(got.status, 200, got.text);
+        assert.deepEqual(r.json, got.json);
     });
 
 testCleanStop(ctx);
