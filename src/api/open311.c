@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/stat.h>
 
 #include "api/args.h"
@@ -201,6 +202,23 @@ host_ok(const char *h)
                      "0123456789.-:[]") == strlen(h);
 }
 
+/*
+ * The scheme clients reach the server by: "http", unless the city says a
+ * reverse proxy in front of it sets X-Forwarded-Proto and that names
+ * https. Anyone can send the header, so it is believed only then, and
+ * only for the two schemes a URL here may have.
+ */
+static const char *
+scheme_of(struct http_req *req)
+{
+    const char *p = http_header(req, "X-Forwarded-Proto");
+
+    if (ctx_of(req)->city->trust_forwarded_proto && p != NULL &&
+        strcasecmp(p, "https") == 0)
+        return "https";
+    return "http";
+}
+
 /* When the catalogue last changed: the configuration file's mtime. */
 static void
 changeset_of(const struct city *city, char out[ISOTIME_LEN])
@@ -227,7 +245,7 @@ open311_discovery(struct http_req *req)
         return;
     if (!host_ok(host))
         host = http_server_address(req->srv);
-    url = arena_printf(&req->arena, "http://%s/open311/v2", host);
+    url = arena_printf(&req->arena, "%s://%s/open311/v2", scheme_of(req), host);
     contact = arena_printf(&req->arena, "%s 311", city->name);
     changeset_of(city, changeset);
     v = json_pack("{s:s, s:s?, s:s, s:[{s:s, s:s?, s:s, s:s, s:[s, s]}]}",
