@@ -9,12 +9,14 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/stat.h>
 
 #include "api/args.h"
 #include "api/filing.h"
 #include "api/open311.h"
 #include "api/ratelimit.h"
+#include "core/contact.h"
 #include "http/http.h"
 #include "store/apikeys.h"
 #include "util/buf.h"
@@ -29,7 +31,23 @@ struct problems {
     struct arena *a;
     const char *msg[OPEN311_MAX_PROBLEMS];
     size_t n;
+    /* Fields given with a value that is not UTF-8, already reported. */
+    const char *unreadable[OPEN311_MAX_PROBLEMS];
+    size_t nunreadable;
 };
+
+/* True when field was given, but with a value that is not UTF-8. */
+static bool
+unreadable(const struct problems *p, const char *field)
+{
+    size_t i;
+
+    for (i = 0; field != NULL && i < p->nunreadable; i++) {
+        if (strcmp(p->unreadable[i], field) == 0)
+            return true;
+    }
+    return false;
+}
 
 /* Adds a formatted problem; past the cap further ones are dropped. */
 static void problem(struct problems *p, const char *fmt, ...)
@@ -184,6 +202,23 @@ host_ok(const char *h)
                      "0123456789.-:[]") == strlen(h);
 }
 
+/*
+ * The scheme clients reach the server by: "http", unless the city says a
+ * reverse proxy in front of it sets X-Forwarded-Proto and that names
+ * https. Anyone can send the header, so it is believed only then, and
+ * only for the two schemes a URL here may have.
+ */
+static const char *
+scheme_of(struct http_req *req)
+{
+    const char *p = http_header(req, "X-Forwarded-Proto");
+
+    if (ctx_of(req)->city->trust_forwarded_proto && p != NULL &&
+        strcasecmp(p, "https") == 0)
+        return "https";
+    return "http";
+}
+
 /* When the catalogue last changed: the configuration file's mtime. */
 static void
 changeset_of(const struct city *city, char out[ISOTIME_LEN])
@@ -210,7 +245,7 @@ open311_discovery(struct http_req *req)
         return;
     if (!host_ok(host))
         host = http_server_address(req->srv);
-    url = arena_printf(&req->arena, "http://%s/open311/v2", host);
+    url = arena_printf(&req->arena, "%s://%s/open311/v2", scheme_of(req), host);
     contact = arena_printf(&req->arena, "%s 311", city->name);
     changeset_of(city, changeset);
     v = json_pack("{s:s, s:s?, s:s, s:[{s:s, s:s?, s:s, s:s, s:[s, s]}]}",
@@ -736,6 +771,28 @@ static const char *const short_fields[] = {
 
 #define NELEMS(a) (sizeof(a) / sizeof((a)[0]))
 
+/*
+ * Checks the resident's phone and email by the rules of the staff API:
+ * one that cannot be used would otherwise be dropped when the caller is
+ * recorded, and the resident never hear back. An empty field (a form left
+ * blank) is no contact detail; one over the length limit is already
+ * refused for that.
+ */
+static void
+check_contact(struct http_req *req, struct problems *p)
+{
+    const char *phone = http_param(req, "phone");
+    const char *email = http_param(req, "email");
+    char e164[CONTACT_PHONE_SIZE];
+
+    if (phone != NULL && phone[0] != '\0' && strlen(phone) <= SR_FIELD_MAX &&
+        !contact_phone_e164(phone, e164))
+        problem(p, "phone %s", CONTACT_PHONE_REFUSED);
+    if (email != NULL && email[0] != '\0' && strlen(email) <= SR_FIELD_MAX &&
+        contact_email_norm(email, p->a) == NULL)
+        problem(p, "email %s", CONTACT_EMAIL_REFUSED);
+}
+
 /* Checks the plain fields of a new request. */
 static void
 check_fields(struct http_req *req, struct problems *p)
@@ -758,6 +815,7 @@ check_fields(struct http_req *req, struct problems *p)
     url = http_param(req, "media_url");
     if (url != NULL && !args_url_ok(url))
         problem(p, "media_url is not an http or https URL");
+    check_contact(req, p);
 }
 
 /* Checks the location fields and fills r's coordinates. */
@@ -765,9 +823,12 @@ static void
 check_location(struct http_req *req, struct sr *r, struct problems *p)
 {
     const char *lat = http_param(req, "lat"), *lon = http_param(req, "long");
-    bool coords_ok = true;
+    /* A value that is not UTF-8 was given, though it cannot be read. */
+    bool has_lat = lat != NULL || unreadable(p, "lat");
+    bool has_lon = lon != NULL || unreadable(p, "long");
+    bool coords_ok = lat != NULL && lon != NULL;
 
-    if ((lat == NULL) != (lon == NULL)) {
+    if (has_lat != has_lon) {
         problem(p, "lat and long must be given together");
         coords_ok = false;
     }
@@ -781,11 +842,11 @@ check_location(struct http_req *req, struct sr *r, struct problems *p)
         problem(p, "long is not a decimal longitude from -180 to 180");
         coords_ok = false;
     }
-    r->has_location = coords_ok && lat != NULL && lon != NULL;
+    r->has_location = coords_ok;
     r->address = http_param(req, "address_string");
     r->address_id = http_param(req, "address_id");
-    if (lat == NULL && lon == NULL && r->address == NULL &&
-        r->address_id == NULL)
+    if (!has_lat && !has_lon && r->address == NULL && r->address_id == NULL &&
+        !unreadable(p, "address_string") && !unreadable(p, "address_id"))
         problem(p, "a location is required: lat and long, address_string "
                    "or address_id");
 }
@@ -827,8 +888,16 @@ check_answers(struct http_req *req, const struct service *svc, struct sr *r,
     if (catalog_check_answers(svc, ans, n, &req->arena, &ap, &np) ==
         C311_ERR_NOMEM)
         problem(p, "out of memory");
-    for (i = 0; i < np; i++)
+    for (i = 0; i < np; i++) {
+        /* An answer that is not UTF-8 was given: it is reported as such. */
+        if (ap[i].missing &&
+            (unreadable(
+                 p, arena_printf(&req->arena, "attribute[%s]", ap[i].code)) ||
+             unreadable(
+                 p, arena_printf(&req->arena, "attribute[%s][]", ap[i].code))))
+            continue;
         problem(p, "%s", ap[i].message);
+    }
     r->attrs = ans;
     r->nattrs = n;
 }
@@ -954,11 +1023,20 @@ open311_post_request(struct http_req *req)
 
     if (!check_api_key(req, &key))
         return;
+    /*
+     * Values that are not UTF-8 are reported first, then the form is read
+     * without them, so that one answer names every problem.
+     */
+    p.nunreadable = params_take_unreadable(&req->params, p.unreadable,
+                                           OPEN311_MAX_PROBLEMS);
+    for (size_t i = 0; i < p.nunreadable; i++)
+        problem(&p, "%s is not valid UTF-8", p.unreadable[i]);
     check_jurisdiction(req, &p);
     lang = lang_of(req, &p);
     code = http_param(req, "service_code");
     if (code == NULL) {
-        problem(&p, "service_code is required");
+        if (!unreadable(&p, "service_code"))
+            problem(&p, "service_code is required");
     } else if ((svc = catalog_service(city, code)) == NULL) {
         problem(&p, "service_code '%s' is not a known service", code);
         status = 404;
@@ -966,9 +1044,10 @@ open311_post_request(struct http_req *req)
     check_location(req, &r, &p);
     check_fields(req, &p);
     check_answers(req, svc, &r, &p);
-    /* 404 says the service alone is missing; with other faults, 400. */
-    if (status == 404 && p.n > 1)
-        status = 400;
+    /*
+     * An unknown service is a 404 as the GeoReport spec has it, whatever
+     * else is wrong: the list names the other problems all the same.
+     */
     if (reply_problems(req, &p, status))
         return;
 
@@ -1001,7 +1080,8 @@ const struct route open311_routes[] = {
     {"GET", "/open311/v2/services/{service_code}", open311_service_definition,
      ROUTER_EXT},
     {"GET", "/open311/v2/requests", open311_requests, ROUTER_EXT},
-    {"POST", "/open311/v2/requests", open311_post_request, ROUTER_EXT},
+    {"POST", "/open311/v2/requests", open311_post_request,
+     ROUTER_EXT | ROUTER_OWN_UTF8},
     {"GET", "/open311/v2/requests/{service_request_id}", open311_request,
      ROUTER_EXT},
     {"GET", "/open311/v2/tokens/{token}", open311_token, ROUTER_EXT},

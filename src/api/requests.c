@@ -294,11 +294,9 @@ requests_caller_points(json_t *o, bool phones, struct contact *c,
         else if (!phones)
             norm = contact_email_norm(s, p->a);
         if (norm == NULL) {
-            staff_problem(p, "invalid", field,
-                          phones ? "%s cannot be read as a phone number "
-                                   "(10 US digits, or + and 8 to 15 digits)"
-                                 : "%s is not an email address",
-                          field);
+            staff_problem(p, "invalid", field, "%s %s", field,
+                          phones ? CONTACT_PHONE_REFUSED
+                                 : CONTACT_EMAIL_REFUSED);
             continue;
         }
         if (n < CONTACT_POINTS_MAX)

@@ -85,6 +85,13 @@ tow_notice_overdue(const struct tow_record *r, int64_t now)
            now > r->notice_due_at && r->status == TOW_TOWED;
 }
 
+/* An id, or null for 0 (none): 0 is never a stored row's id. */
+static json_t *
+jid(int64_t id)
+{
+    return id != 0 ? json_integer(id) : json_null();
+}
+
 /* Everything staff see of a tow record. */
 static json_t *
 tow_json(const struct city *c, const struct tow_record *r)
@@ -93,8 +100,8 @@ tow_json(const struct city *c, const struct tow_record *r)
 
     json_object_set_new(o, "id", json_integer(r->id));
     json_object_set_new(o, "reason", json_string(tow_reason_name(r->reason)));
-    json_object_set_new(o, "request_id", json_integer(r->request_id));
-    json_object_set_new(o, "work_order_id", json_integer(r->work_order_id));
+    json_object_set_new(o, "request_id", jid(r->request_id));
+    json_object_set_new(o, "work_order_id", jid(r->work_order_id));
     json_object_set_new(o, "notice_due_datetime", jtime(r->notice_due_at));
     json_object_set_new(o, "notice_sent_datetime", jtime(r->notice_sent_at));
     json_object_set_new(o, "notice_overdue",

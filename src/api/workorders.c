@@ -12,6 +12,7 @@
 #include "api/staff.h"
 #include "api/workorders.h"
 #include "engine/engine.h"
+#include "store/users.h"
 #include "store/workorder.h"
 #include "util/isotime.h"
 
@@ -263,14 +264,14 @@ struct act_arg {
     struct engine_actor who;
     int64_t now;
     struct work_order *out;
+    const struct staff *assignee;   /* the account named as assignee, if any */
+    const char *refused_department; /* set when assignee may not work there */
 };
 
-/* Runs the action inside the transaction. */
+/* Runs the engine's side of the action. */
 static enum c311_rc
-act_work(struct sqlx *x, void *arg, char **cause)
+act_engine(struct sqlx *x, struct act_arg *t, char **cause)
 {
-    struct act_arg *t = arg;
-
     switch (t->action) {
     case ACT_START:
         return engine_start(x, t->city, t->id, &t->who, t->now, &t->out, cause);
@@ -296,6 +297,66 @@ act_work(struct sqlx *x, void *arg, char **cause)
     return C311_ERR_INTERNAL;
 }
 
+/*
+ * True when s may be given work of department dept: a role that does
+ * field work, and the department among those s sees, as the work order
+ * routes decide who sees an order. Anyone else could not open the order
+ * nor find it in a list.
+ */
+static bool
+may_work_in(const struct staff *s, const char *dept)
+{
+    return (s->roles & WO_WORKERS) != 0 &&
+           (!restricted(s) || staff_in_department(s, dept));
+}
+
+/*
+ * Checks, inside the transaction, that the assignee may work in the
+ * department the order will be in: the new work group's, or the one it
+ * is in. An unknown group is left to the engine, which refuses it.
+ */
+static enum c311_rc
+check_assignee(struct sqlx *x, struct act_arg *t, char **cause)
+{
+    const char *group = t->action == ACT_TASK ? t->task.work_group : t->a;
+    const struct work_group *g;
+    struct work_order *wo;
+    enum c311_rc rc;
+
+    if (t->assignee == NULL)
+        return C311_OK;
+    if (group == NULL) {
+        rc = store_wo_get(x, t->id, false, &wo, cause);
+        if (rc != C311_OK)
+            return rc;
+        group = wo->work_group;
+    }
+    g = catalog_work_group(t->city, group);
+    if (g == NULL || may_work_in(t->assignee, g->department))
+        return C311_OK;
+    t->refused_department = g->department;
+    return C311_ERR_INVALID;
+}
+
+/*
+ * Runs the action inside the transaction, then reads the work order back
+ * as GET /api/v1/workorders/{id} does: a work order the engine has just
+ * made carries only its own fields, not its request's address, location
+ * and description, and the answer must be the same representation.
+ */
+static enum c311_rc
+act_work(struct sqlx *x, void *arg, char **cause)
+{
+    struct act_arg *t = arg;
+    enum c311_rc rc = check_assignee(x, t, cause);
+
+    if (rc == C311_OK)
+        rc = act_engine(x, t, cause);
+    if (rc != C311_OK || t->out == NULL)
+        return rc;
+    return store_wo_get(x, t->out->id, false, &t->out, cause);
+}
+
 /* Runs an action and answers with the work order it touched. */
 static void
 act(struct http_req *req, struct act_arg *t, int status)
@@ -308,6 +369,13 @@ act(struct http_req *req, struct act_arg *t, int status)
     t->city = app_of(req)->city;
     t->now = isotime_now();
     rc = sqlx_run(app_of(req)->st, true, act_work, t, &req->arena, &cause);
+    if (rc != C311_OK && t->refused_department != NULL) {
+        free(cause);
+        staff_error(req, 400, "invalid", "assignee",
+                    "assignee '%s' does not work in department %s",
+                    t->assignee->login, t->refused_department);
+        return;
+    }
     if (rc != C311_OK) {
         reply_failure(req, rc, cause);
         return;
@@ -338,6 +406,51 @@ body_str(struct http_req *req, json_t *body, const char *key, bool required,
     *out = json_string_value(v);
     if (**out == '\0')
         *out = NULL;
+    return true;
+}
+
+/*
+ * Looks up the account an assignee names; false once it has answered 400
+ * (no such login, a disabled one, or one without field work) or a store
+ * failure. NULL names no one: the work group's policy picks.
+ */
+static bool
+assignee_account(struct http_req *req, const char *login,
+                 const struct staff **out)
+{
+    struct users_rec u;
+    struct staff *s;
+    const char *hash;
+    char *cause = NULL;
+    enum c311_rc rc;
+
+    *out = NULL;
+    if (login == NULL)
+        return true;
+    rc = users_get(app_of(req)->st, login, &req->arena, &u, &hash, &cause);
+    if (rc == C311_ERR_NOT_FOUND || (rc == C311_OK && u.disabled)) {
+        free(cause);
+        staff_error(req, 400, "invalid", "assignee",
+                    "assignee '%s' is not an active staff login", login);
+        return false;
+    }
+    if (rc != C311_OK) {
+        staff_store_failed(req, rc, cause, "reading an account");
+        return false;
+    }
+    s = arena_alloc(&req->arena, sizeof(*s));
+    if (s == NULL || !staff_from_user(&u, &req->arena, s)) {
+        staff_store_failed(req, C311_ERR_NOMEM, NULL, "reading an account");
+        return false;
+    }
+    if ((s->roles & WO_WORKERS) == 0) {
+        staff_error(req, 400, "invalid", "assignee",
+                    "assignee '%s' does no field work (crew, supervisor or "
+                    "admin)",
+                    login);
+        return false;
+    }
+    *out = s;
     return true;
 }
 
@@ -409,7 +522,8 @@ wo_reassign(struct http_req *req)
 
     if (!act_preamble(req, WO_WORKERS, &t, &body, true) ||
         !body_str(req, body, "work_group", false, &t.a) ||
-        !body_str(req, body, "assignee", false, &t.b))
+        !body_str(req, body, "assignee", false, &t.b) ||
+        !assignee_account(req, t.b, &t.assignee))
         return;
     if (t.a == NULL && t.b == NULL) {
         staff_error(req, 400, "bad_request", NULL,
@@ -449,7 +563,8 @@ wo_add_task(struct http_req *req)
         !body_str(req, body, "work_group", true, &t.task.work_group) ||
         !body_str(req, body, "assignee", false, &t.task.assignee) ||
         !body_str(req, body, "sla", false, &t.task.sla) ||
-        !body_str(req, body, "priority", false, &prio))
+        !body_str(req, body, "priority", false, &prio) ||
+        !assignee_account(req, t.task.assignee, &t.assignee))
         return;
     t.task.priority = PRIO_NORMAL;
     if (prio != NULL && !priority_parse(prio, &t.task.priority)) {

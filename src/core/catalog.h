@@ -265,6 +265,8 @@ struct city {
     const char *timezone; /* IANA name */
     const char *default_lang;
     int api_key_rate_limit; /* Open311 requests per minute per key */
+    /* Believe a reverse proxy's X-Forwarded-Proto (false: ignore it). */
+    bool trust_forwarded_proto;
 
     struct department *departments;
     size_t ndepartments;

@@ -51,4 +51,14 @@ bool contact_phone_e164(const char *in, char out[CONTACT_PHONE_SIZE]);
  */
 const char *contact_email_norm(const char *in, struct arena *a);
 
+/*
+ * Why a phone number or email address is refused, to follow the name of
+ * the field that held it ("phone cannot be read as ..."). Every API that
+ * takes contact details says the same.
+ */
+#define CONTACT_PHONE_REFUSED                                                  \
+    "cannot be read as a phone number (10 US digits, or + and 8 to 15 "        \
+    "digits)"
+#define CONTACT_EMAIL_REFUSED "is not an email address"
+
 #endif

@@ -556,6 +556,11 @@ http_dispatch(struct http_req *req)
         return;
     }
     bad = params_find_invalid(&req->params);
+    /* Such a route lists unreadable values with its other problems. */
+    if (bad != NULL && !req->bad_param &&
+        (req->match.route->flags & ROUTER_OWN_UTF8) != 0 &&
+        params_find_invalid_key(&req->params) == NULL)
+        bad = NULL;
     if (bad != NULL || req->bad_param) {
         if (bad != NULL && params_utf8_valid(bad->key, strlen(bad->key)))
             http_reply_error(req, 400, "%s is not valid UTF-8", bad->key);

@@ -102,6 +102,39 @@ params_find_invalid(const struct params *p)
     return NULL;
 }
 
+const struct param *
+params_find_invalid_key(const struct params *p)
+{
+    size_t i;
+
+    for (i = 0; i < p->n; i++) {
+        if (!params_utf8_valid(p->v[i].key, strlen(p->v[i].key)))
+            return &p->v[i];
+    }
+    return NULL;
+}
+
+size_t
+params_take_unreadable(struct params *p, const char **names, size_t max)
+{
+    size_t i, j, k = 0, n = 0;
+    bool seen;
+
+    for (i = 0; i < p->n; i++) {
+        if (params_utf8_valid(p->v[i].value, p->v[i].len)) {
+            p->v[k++] = p->v[i];
+            continue;
+        }
+        seen = false;
+        for (j = 0; j < n; j++)
+            seen = seen || strcmp(names[j], p->v[i].key) == 0;
+        if (!seen && n < max)
+            names[n++] = p->v[i].key;
+    }
+    p->n = k;
+    return n;
+}
+
 /* Length of the well-formed sequence at s (n bytes left), or 0. */
 static size_t
 params_utf8_seq(const unsigned char *s, size_t n)

@@ -56,6 +56,21 @@ size_t params_count(const struct params *p, const char *key);
 const struct param *params_find_invalid(const struct params *p);
 
 /*
+ * Returns the first parameter whose key is not valid UTF-8 or holds a NUL
+ * byte, or NULL when all keys are valid.
+ */
+const struct param *params_find_invalid_key(const struct params *p);
+
+/*
+ * Removes from p every parameter whose value is not valid UTF-8 or holds a
+ * NUL byte, keeping the order of the rest, and stores the keys of the
+ * first max of them in names (each key once). Returns how many keys it
+ * stored. For a handler that reports them with its other problems and
+ * then reads the rest as if they had not been given.
+ */
+size_t params_take_unreadable(struct params *p, const char **names, size_t max);
+
+/*
  * True when the len bytes at s are well-formed UTF-8 (no overlong forms,
  * no surrogates, nothing above U+10FFFF) without NUL bytes.
  */

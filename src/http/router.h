@@ -21,6 +21,13 @@ struct http_req;
 typedef void (*router_handler_fn)(struct http_req *req);
 
 #define ROUTER_EXT 0x1 /* ".json" / ".xml" suffix allowed */
+/*
+ * The handler lists parameter values that are not valid UTF-8 among its
+ * other problems (params_take_unreadable), rather than the server refusing
+ * the request on the first one. Names that are not UTF-8, or hold a NUL,
+ * are still refused before the handler runs: nothing can be said of them.
+ */
+#define ROUTER_OWN_UTF8 0x2
 
 struct route {
     const char *method; /* "GET" also answers HEAD */

@@ -447,6 +447,7 @@ load_jurisdiction(struct loader *ld, const struct field *sect)
         {"timezone", true, NULL, 0},
         {"default_language", false, NULL, 0},
         {"api_key_rate_limit", false, NULL, 0},
+        {"trust_forwarded_proto", false, NULL, 0},
     };
     struct city *c = ld->c;
 
@@ -456,7 +457,7 @@ load_jurisdiction(struct loader *ld, const struct field *sect)
         problem(ld, sect->line, "'jurisdiction' must be a mapping");
         return;
     }
-    read_fields(ld, sect->val, "jurisdiction", f, 5);
+    read_fields(ld, sect->val, "jurisdiction", f, 6);
 
     c->jurisdiction_id = get_string(ld, &f[0]);
     c->name = get_string(ld, &f[1]);
@@ -475,6 +476,7 @@ load_jurisdiction(struct loader *ld, const struct field *sect)
         problem(ld, f[4].line,
                 "'api_key_rate_limit' must be from 1 to 1000000 requests "
                 "per minute");
+    c->trust_forwarded_proto = get_bool(ld, &f[5], false);
 }
 
 /* Reads "HH:MM" at *p into minutes from midnight, up to max_h:00. */

@@ -2,9 +2,13 @@
 //
 // Health check, discovery and the choice of format by path extension.
 import assert from 'node:assert/strict';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import { test } from 'node:test';
 
-import { API, testCleanStop, useServer } from './lib/server.mjs';
+import { API, repoRoot, startServer, testCleanStop, useServer }
+    from './lib/server.mjs';
 import { expectErrors, expectJson, expectXml, xmllintString } from './lib/check.mjs';
 
 const ctx = useServer('010-discovery');
@@ -74,6 +78,52 @@ test('jurisdiction_id of the demo city is accepted, another one is a 400',
             `${API}/services.xml?jurisdiction_id=othercity.example`), 400, 'xml');
         expectErrors(await ctx.srv.get(
             `${API}/requests.json?jurisdiction_id=othercity.example`), 400);
+    });
+
+// The endpoint URL that discovery.json gives with these request headers.
+async function endpointUrl(srv, headers) {
+    const d = expectJson(await srv.get(`${API}/discovery.json`, { headers }),
+        200);
+    return d.endpoints[0].url;
+}
+
+test('X-Forwarded-Proto is ignored unless the city trusts its proxy',
+    async () => {
+        const url = `http://127.0.0.1:${ctx.srv.port}/open311/v2`;
+        assert.equal(await endpointUrl(ctx.srv, {}), url);
+        assert.equal(await endpointUrl(ctx.srv,
+            { 'x-forwarded-proto': 'https' }), url);
+    });
+
+test('behind a trusted proxy, X-Forwarded-Proto https or http is the scheme',
+    async () => {
+        const dir = mkdtempSync(path.join(tmpdir(), 'civic311-proxy-'));
+        const config = path.join(dir, 'city.yaml');
+        const demo = readFileSync(
+            path.join(repoRoot, 'config', 'demo-city.yaml'), 'utf8');
+        assert.match(demo, /^jurisdiction:\n/m);
+        writeFileSync(config, demo.replace(/^jurisdiction:\n/m,
+            'jurisdiction:\n  trust_forwarded_proto: true\n'));
+        const srv = await startServer({ name: '010-discovery-proxy', config });
+        try {
+            const where = `127.0.0.1:${srv.port}/open311/v2`;
+            assert.equal(await endpointUrl(srv,
+                { 'x-forwarded-proto': 'https' }), `https://${where}`);
+            assert.equal(await endpointUrl(srv,
+                { 'x-forwarded-proto': 'HTTPS' }), `https://${where}`);
+            assert.equal(await endpointUrl(srv,
+                { 'x-forwarded-proto': 'http' }), `http://${where}`);
+            assert.equal(await endpointUrl(srv, {}), `http://${where}`);
+            // Only the two schemes a URL here may have are believed.
+            for (const other of ['ftp', 'javascript', 'https, http', 'https:'])
+                assert.equal(await endpointUrl(srv,
+                    { 'x-forwarded-proto': other }), `http://${where}`, other);
+            assert.equal(await endpointUrl(srv,
+                { 'x-forwarded-proto': 'https', host: 'open311.example.org' }),
+            'https://open311.example.org/open311/v2');
+        } finally {
+            await srv.close();
+        }
     });
 
 testCleanStop(ctx);

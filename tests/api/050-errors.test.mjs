@@ -71,17 +71,54 @@ test('api_key missing or wrong is a 403, checked first', async () => {
         'wrong key and bad fields');
 });
 
-test('service_code missing is a 400, unknown alone a 404, with more a 400',
+test('service_code missing is a 400, unknown a 404 that lists the rest too',
     async () => {
         await postBoth(avFields({ service_code: null }), 400,
             'no service_code');
         const one = await postBoth(avFields({ service_code: 'NO_SUCH_SERVICE' }),
             404, 'unknown service');
-        assert.equal(one.length, 1, one.join(' | '));
+        assert.deepEqual(one,
+            ["service_code 'NO_SUCH_SERVICE' is not a known service"]);
         const three = await postBoth(avFields({ service_code: 'NO_SUCH_SERVICE',
-            lat: '91', media_url: 'javascript:x' }), 400,
+            lat: '91', media_url: 'javascript:x' }), 404,
         'unknown service and two more problems');
-        assert.equal(three.length, 3, three.join(' | '));
+        assert.deepEqual(three, [
+            "service_code 'NO_SUCH_SERVICE' is not a known service",
+            'lat is not a decimal latitude from -90 to 90',
+            'media_url is not an http or https URL']);
+        const r = await ctx.srv.post(`${API}/requests.json`,
+            [['service_code', 'NOPE'], ['lat', '40'], ['long', '200']]);
+        assert.equal(r.status, 404, r.text);
+        assert.deepEqual(r.json, [
+            { code: 404, description: "service_code 'NOPE' is not a known " +
+                'service' },
+            { code: 404, description: 'long is not a decimal longitude ' +
+                'from -180 to 180' }]);
+    });
+
+test('a phone or email that cannot be used is refused, with the rest',
+    async () => {
+        const PHONE = 'phone cannot be read as a phone number (10 US ' +
+            'digits, or + and 8 to 15 digits)';
+        const r = await ctx.srv.post(`${API}/requests.json`,
+            [['service_code', 'POTHOLE'], ['address_string', 'x'],
+                ['email', 'bad'], ['phone', '123']]);
+        assert.equal(r.status, 400, r.text);
+        assert.deepEqual(r.json, [
+            { code: 400, description: PHONE },
+            { code: 400, description: 'email is not an email address' }]);
+        assert.deepEqual(await postBoth(avFields({ phone: 'call me',
+            lat: '91' }), 400, 'bad phone and lat'),
+        ['lat is not a decimal latitude from -90 to 90', PHONE]);
+        assert.deepEqual(await postBoth(avFields({ email: 'a@b c.org' }), 400,
+            'email with a space'), ['email is not an email address']);
+        // Usable ones are filed; a field left empty is no contact at all.
+        for (const [phone, email] of [['(212) 555-0142', 'Resident@Example.org'],
+            ['+44 20 7946 0958', ''], ['', '']]) {
+            const ok = await ctx.srv.post(`${API}/requests.json`,
+                avFields({ phone, email }));
+            assert.equal(ok.status, 201, `${phone} ${email}: ${ok.text}`);
+        }
     });
 
 test('a field given twice is a 400', async () => {
@@ -168,6 +205,34 @@ test('text that is not valid UTF-8 is a 400', async () => {
         `api_key=${key}&${base}&attribute%5BMAKE%5D=%FF`), 400, 'json',
     'answer not UTF-8');
 });
+
+test('a value that is not UTF-8 is listed with the other problems',
+    async () => {
+        const key = encodeURIComponent(ctx.srv.apiKey);
+        let r = await ctx.srv.post(`${API}/requests.json`,
+            `api_key=${key}&description=%ff&lat=100&long=0`);
+        assert.equal(r.status, 400, r.text);
+        assert.deepEqual(r.json.map((e) => e.description), [
+            'description is not valid UTF-8', 'service_code is required',
+            'lat is not a decimal latitude from -90 to 90']);
+        assert.ok(r.json.every((e) => e.code === 400), r.text);
+        // A field given but unreadable is not reported missing as well.
+        r = await ctx.srv.post(`${API}/requests.xml`,
+            `api_key=${key}&service_code=%C0%AF&lat=%ff&long=0` +
+            '&email=%ED%A0%80');
+        assert.deepEqual(expectErrors(r, 400, 'xml', 'three unreadable'), [
+            'service_code is not valid UTF-8', 'lat is not valid UTF-8',
+            'email is not valid UTF-8']);
+        r = await ctx.srv.post(`${API}/requests.json`,
+            `api_key=${key}&service_code=ABANDONED_VEHICLE&lat=40.7&long=-74` +
+            '&attribute%5BHAZARD%5D=%ff&phone=12');
+        assert.deepEqual(expectErrors(r, 400, 'json', 'answer unreadable')
+            .slice(0, 1), ['attribute[HAZARD] is not valid UTF-8']);
+        assert.ok(!r.json.some((e) => /HAZARD.*required|required.*HAZARD/i
+            .test(e.description)), r.text);
+        assert.ok(r.json.some((e) => e.description.startsWith(
+            'phone cannot be read')), r.text);
+    });
 
 test('a NUL byte (%00) in a path or a form field name is a 400', async () => {
     const key = encodeURIComponent(ctx.srv.apiKey);

@@ -338,12 +338,107 @@ test('a work order says where the work is and what the resident wrote',
         assert.equal(started.status, 200, started.text);
         assert.deepEqual(where(started.json), wantPinned);
 
+        // A task added by hand is answered as GET shows it.
+        const task = await staff('boss', 'POST',
+            `/api/v1/requests/${placed}/workorders`,
+            { name: 'Photograph the plates', work_group: 'PD_PATROL' });
+        assert.equal(task.status, 201, task.text);
+        assert.deepEqual(where(task.json), wantPlaced);
+        const gotTask = await staff('boss', 'GET',
+            `/api/v1/workorders/${task.json.id}`);
+        assert.deepEqual(task.json, gotTask.json);
+
         // Crew of another department still see none of it.
         await addUser(ctx.srv, 'parks.crew', ['crew'], ['PARKS']);
         const other = await staff('parks.crew', 'GET',
             `/api/v1/workorders/${wo.id}`);
         assert.equal(other.status, 403, other.text);
         assert.equal(other.json.address, undefined);
+    });
+
+test('the task of a reopened request is answered as GET shows it',
+    async () => {
+        // The vehicle request closed when its release was done.
+        const r = await staff('boss', 'POST',
+            `/api/v1/requests/${vehicle}/reopen`,
+            { reason: 'the car is back', work_group: 'PD_PATROL' });
+        assert.equal(r.status, 201, r.text);
+        assert.equal(r.json.service_request_id, vehicle);
+        assert.equal(r.json.work_group, 'PD_PATROL');
+        assert.deepEqual({ address: r.json.address, lat: r.json.lat,
+            long: r.json.long, description: r.json.description },
+        { address: null, lat: 40.7128, long: -74.006, description: null });
+        const got = await staff('boss', 'GET',
+            `/api/v1/workorders/${r.json.id}`);
+        assert.equal(got.status, 200, got.text);
+        assert.deepEqual(r.json, got.json);
+    });
+
+test('a work order goes only to an active login that may work on it',
+    async () => {
+        await addUser(ctx.srv, 'dot.inspector1', ['crew'], ['TRANSPORTATION']);
+        await addUser(ctx.srv, 'san.crew1', ['crew'], ['SANITATION']);
+        await addUser(ctx.srv, 'san.super', ['supervisor'], ['SANITATION']);
+        await addUser(ctx.srv, 'san.agent', ['agent']);
+        await addUser(ctx.srv, 'san.gone', ['crew'], ['SANITATION']);
+        cli('user', 'disable', '--db', ctx.srv.db, '--login', 'san.gone');
+        const id = await file('ILLEGAL_DUMPING', {});
+        const [wo] = await workOrders(id);
+        assert.equal(wo.department, 'SANITATION');
+        const before = wo.assignee;
+        const reassign = (login, body) => staff(login, 'POST',
+            `/api/v1/workorders/${wo.id}/reassign`, body);
+        const refused = async (login, body, message) => {
+            const r = await reassign(login, body);
+            assert.equal(r.status, 400, r.text);
+            assert.deepEqual(r.json.error,
+                { code: 'invalid', field: 'assignee', message });
+        };
+
+        await refused('boss', { assignee: 'Bob Smith!! <x>' },
+            "assignee 'Bob Smith!! <x>' is not an active staff login");
+        await refused('boss', { assignee: 'dot.inspector1' },
+            "assignee 'dot.inspector1' does not work in department " +
+            'SANITATION');
+        await refused('san.super',
+            { work_group: 'SAN_COLLECTION', assignee: 'nobody' },
+            "assignee 'nobody' is not an active staff login");
+        await refused('boss', { assignee: 'san.gone' },
+            "assignee 'san.gone' is not an active staff login");
+        await refused('boss', { assignee: 'san.agent' },
+            "assignee 'san.agent' does no field work (crew, supervisor or " +
+            'admin)');
+        // The department that counts is the one the order moves to.
+        await refused('boss', { work_group: 'PD_PATROL', assignee: 'san.crew1' },
+            "assignee 'san.crew1' does not work in department POLICE");
+        const task = await staff('boss', 'POST',
+            `/api/v1/requests/${id}/workorders`, { name: 'Fence the lot',
+                work_group: 'SAN_CLEANING', assignee: 'dot.inspector1' });
+        assert.equal(task.status, 400, task.text);
+        assert.deepEqual(task.json.error, { code: 'invalid',
+            field: 'assignee', message: "assignee 'dot.inspector1' does " +
+                'not work in department SANITATION' });
+        assert.equal((await workOrders(id)).length, 1);
+        const same = await staff('boss', 'GET', `/api/v1/workorders/${wo.id}`);
+        assert.equal(same.json.assignee, before);
+        assert.equal(same.json.work_group, wo.work_group);
+
+        // A crew member of the department gets it, sees it and lists it.
+        const ok = await reassign('san.super',
+            { work_group: 'SAN_COLLECTION', assignee: 'san.crew1' });
+        assert.equal(ok.status, 200, ok.text);
+        assert.equal(ok.json.assignee, 'san.crew1');
+        assert.equal(ok.json.work_group, 'SAN_COLLECTION');
+        const seen = await staff('san.crew1', 'GET',
+            `/api/v1/workorders/${wo.id}`);
+        assert.equal(seen.status, 200, seen.text);
+        const mine = await staff('san.crew1', 'GET',
+            '/api/v1/workorders?assignee=san.crew1');
+        assert.deepEqual(mine.json.map((w) => w.id), [wo.id]);
+        // An admin sees every department, so may be given any work.
+        const admin = await reassign('san.super', { assignee: 'boss' });
+        assert.equal(admin.status, 200, admin.text);
+        assert.equal(admin.json.assignee, 'boss');
     });
 
 testCleanStop(ctx);

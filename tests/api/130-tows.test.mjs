@@ -69,6 +69,10 @@ test('a tow is recorded with its notice and holding deadlines', async () => {
     assert.equal(r.status, 201, r.text);
     tow = r.json;
     assert.equal(tow.plate, 'ABC1234');
+    assert.equal(typeof tow.request_id, 'number');
+    assert.ok(tow.request_id > 0);
+    // The tow itself makes no work order: the request's own work stands.
+    assert.equal(tow.work_order_id, null);
     assert.equal(tow.status, 'towed');
     assert.equal(tow.owner_name, 'Pat Owner');
     assert.equal(tow.notice_due_datetime,
@@ -152,5 +156,18 @@ test('an unclaimed vehicle is disposed of after the holding period',
         assert.equal((await move('disposed')).status, 'disposed');
         await move('released', 409);
     });
+
+test('a tow from no request names no request and no work order', async () => {
+    const r = await staff('tow.crew', 'POST', '/api/v1/tows',
+        { ...TOW, plate: 'NOREQ 1' });
+    assert.equal(r.status, 201, r.text);
+    assert.equal(r.json.plate, 'NOREQ1');
+    assert.equal(r.json.request_id, null);
+    assert.equal(r.json.work_order_id, null);
+    const got = await staff('tow.crew', 'GET', `/api/v1/tows/${r.json.id}`);
+    assert.equal(got.status, 200, got.text);
+    assert.equal(got.json.request_id, null);
+    assert.equal(got.json.work_order_id, null);
+});
 
 testCleanStop(ctx);

@@ -699,6 +699,7 @@ test('work: "only mine" keeps the signed-in login\'s work orders',
         if (!f.staff || !f.workorders)
             return t.skip('the work-order API is not on this server yet');
         addUser(env.srv, 'pd.officer1', ['crew'], ['POLICE']);
+        addUser(env.srv, 'pd.officer2', ['crew'], ['POLICE']);
         const ids = await seed(env.srv, ['Opel', 'Seat'].map((make) => ({
             service_code: 'ABANDONED_VEHICLE', lat: '40.7000',
             long: '-74.0100', 'attribute[HAZARD]': 'no',

@@ -96,6 +96,32 @@ Test(params, find_invalid)
     arena_free(&a);
 }
 
+Test(params, take_unreadable)
+{
+    struct arena a = ARENA_INIT;
+    struct params p = PARAMS_INIT;
+    const char *names[2];
+
+    params_add(&p, &a, "lat", "40", 2);
+    params_add(&p, &a, "description", "\xff", 1);
+    params_add(&p, &a, "long", "-74", 3);
+    params_add(&p, &a, "description", "a\xc3", 2);
+    params_add(&p, &a, "email", "\xed\xa0\x80", 3);
+    params_add(&p, &a, "x\xff", "fine", 4);
+    params_add(&p, &a, "phone", "\xc0\xaf", 2);
+    cr_assert_str_eq(params_find_invalid_key(&p)->key, "x\xff");
+    /* Each key once, the first two only; every unreadable value goes. */
+    cr_assert_eq(params_take_unreadable(&p, names, 2), 2);
+    cr_assert_str_eq(names[0], "description");
+    cr_assert_str_eq(names[1], "email");
+    cr_assert_eq(p.n, 3);
+    cr_assert_str_eq(p.v[0].key, "lat");
+    cr_assert_str_eq(p.v[1].key, "long");
+    cr_assert_str_eq(p.v[2].key, "x\xff");
+    cr_assert_eq(params_find_invalid(&p), &p.v[2]);
+    arena_free(&a);
+}
+
 Test(params, utf8_chars)
 {
     cr_assert_eq(params_utf8_chars(""), 0);
