@@ -312,16 +312,20 @@ requests_caller_points(json_t *o, bool phones, struct contact *c,
     }
 }
 
-/* Reads the new caller's details (an object) into c. */
+/*
+ * Reads a caller's details (an object) into c: a new caller's, or what an
+ * agent typed for a known one ("id" present, allowed when known is true).
+ */
 static void
-requests_new_caller(json_t *o, struct contact *c, struct staff_problems *p)
+requests_new_caller(json_t *o, bool known, struct contact *c,
+                    struct staff_problems *p)
 {
     static const char *const names[] = {
-        "first_name", "last_name", "phone",   "phones",
-        "email",      "emails",    "address", "language",
+        "first_name", "last_name", "phone",    "phones", "email",
+        "emails",     "address",   "language", "id",
     };
 
-    requests_known_members(o, "caller", names, NELEMS(names), p);
+    requests_known_members(o, "caller", names, NELEMS(names) - !known, p);
     c->first_name = requests_text(o, "first_name", "caller.first_name", false,
                                   SR_FIELD_MAX, 0, p);
     c->last_name = requests_text(o, "last_name", "caller.last_name", false,
@@ -343,7 +347,8 @@ requests_new_caller(json_t *o, struct contact *c, struct staff_problems *p)
 }
 
 /*
- * Reads "caller": an existing caller's id, or a new caller's details.
+ * Reads "caller": an existing caller's id, a new caller's details, or an
+ * existing caller's id with details to save on it ({"id": N, ...}).
  * *c->id is set for an existing one; false when there is no caller.
  */
 static bool
@@ -358,9 +363,13 @@ requests_caller(struct http_req *req, json_t *body, struct contact *c,
     memset(c, 0, sizeof(*c));
     if (v == NULL || json_is_null(v))
         return false;
-    if (json_is_object(v)) {
-        requests_new_caller(v, c, p);
+    if (json_is_object(v) && json_object_get(v, "id") == NULL) {
+        requests_new_caller(v, false, c, p);
         return true;
+    }
+    if (json_is_object(v)) {
+        requests_new_caller(v, true, c, p);
+        v = json_object_get(v, "id");
     }
     if (!json_is_integer(v) || json_integer_value(v) < 1) {
         staff_problem(p, "invalid_type", "caller",

@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include "http/static.h"
+#include "util/buf.h"
 #include "util/log.h"
 
 static const struct {
@@ -109,6 +110,71 @@ static_open(const char *file, struct stat *st)
     return fd;
 }
 
+/*
+ * Appends the n bytes of s to b, percent-encoded but for letters, digits,
+ * "-._~" and the characters of keep.
+ */
+static enum c311_rc
+static_encode(struct buf *b, const char *s, size_t n, const char *keep)
+{
+    static const char hex[] = "0123456789ABCDEF";
+    enum c311_rc rc = C311_OK;
+    size_t i;
+
+    for (i = 0; rc == C311_OK && i < n; i++) {
+        unsigned char c = (unsigned char)s[i];
+
+        if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+            (c >= '0' && c <= '9') ||
+            (c != '\0' &&
+             (strchr("-._~", c) != NULL || strchr(keep, c) != NULL))) {
+            rc = buf_putc(b, (char)c);
+        } else {
+            char esc[3] = {'%', hex[c >> 4], hex[c & 15]};
+
+            rc = buf_append(b, esc, 3);
+        }
+    }
+    return rc;
+}
+
+const char *
+static_dir_location(const char *path, const struct params *query,
+                    struct arena *a)
+{
+    struct buf b = BUF_INIT(0);
+    enum c311_rc rc;
+    const char *out = NULL;
+    size_t i;
+
+    rc = static_encode(&b, path, strlen(path), "/!$&'()*+,;=:@");
+    if (rc == C311_OK)
+        rc = buf_putc(&b, '/');
+    for (i = 0; rc == C311_OK && query != NULL && i < query->n; i++) {
+        rc = buf_putc(&b, i == 0 ? '?' : '&');
+        if (rc == C311_OK)
+            rc =
+                static_encode(&b, query->v[i].key, strlen(query->v[i].key), "");
+        if (rc == C311_OK)
+            rc = buf_putc(&b, '=');
+        if (rc == C311_OK)
+            rc = static_encode(&b, query->v[i].value, query->v[i].len, "");
+    }
+    if (rc == C311_OK)
+        out = arena_strdup(a, b.data);
+    buf_release(&b);
+    return out;
+}
+
+/* True when file is a directory (following links). */
+static bool
+static_is_dir(const char *file)
+{
+    struct stat st;
+
+    return stat(file, &st) == 0 && S_ISDIR(st.st_mode);
+}
+
 void
 static_serve(struct http_req *req, const char *root, const char *root_real)
 {
@@ -121,6 +187,19 @@ static_serve(struct http_req *req, const char *root, const char *root_real)
     rc = static_resolve(root, req->path, &req->arena, &file);
     if (rc == C311_ERR_INVALID) {
         http_reply_error(req, 400, "path is not allowed");
+        return;
+    }
+    if (rc == C311_OK && static_inside(file, root_real) &&
+        static_is_dir(file)) {
+        const char *to =
+            static_dir_location(req->path, &req->params, &req->arena);
+
+        if (to == NULL) {
+            http_reply_error(req, 500, "out of memory");
+            return;
+        }
+        http_add_header(req, "Location", to);
+        http_reply(req, 301, NULL, NULL, 0);
         return;
     }
     if (rc != C311_OK || !static_inside(file, root_real) ||

@@ -9,6 +9,7 @@
 #define CIVIC311_STATIC_H
 
 #include "http/http.h"
+#include "http/params.h"
 #include "util/arena.h"
 #include "util/status.h"
 
@@ -24,8 +25,19 @@ enum c311_rc static_resolve(const char *root, const char *path, struct arena *a,
                             char **file);
 
 /*
+ * Where a directory's path without its final "/" is sent: the path with a
+ * "/" added and the query arguments after it, percent-encoded, in a
+ * ("/dashboard", from=2026-12-01 -> "/dashboard/?from=2026-12-01"). NULL
+ * when out of memory.
+ */
+const char *static_dir_location(const char *path, const struct params *query,
+                                struct arena *a);
+
+/*
  * Answers req with the file for req->path under root, whose canonical form
- * (realpath) is root_real; errors are JSON.
+ * (realpath) is root_real; a directory named without its final "/" is a
+ * 301 redirect to the name with it (so "/console" opens "/console/" and
+ * its relative links work); errors are JSON.
  */
 void static_serve(struct http_req *req, const char *root,
                   const char *root_real);

@@ -327,6 +327,88 @@ contacts_any(const struct contact *c)
            (c->last_name != NULL && *c->last_name != '\0');
 }
 
+/* True when a and b are both absent or the same text. */
+static bool
+contacts_same(const char *a, const char *b)
+{
+    return a == b || (a != NULL && b != NULL && strcmp(a, b) == 0);
+}
+
+/*
+ * Saves on contact id (loaded here) what an agent typed for it: the names,
+ * address and language in want replace the contact's where want has them,
+ * and its phones and emails are added. Nothing is cleared: an absent or
+ * empty member keeps what the contact had.
+ * TODO: a known caller's name, address, phone or email cannot be removed
+ * (only replaced or added to); a wrong one stays on the record.
+ */
+static enum c311_rc
+contacts_update(struct sqlx *x, int64_t id, const struct contact *want,
+                int64_t now, const char *actor, char **cause)
+{
+    struct contact before, have;
+    enum c311_rc rc;
+    size_t added;
+    bool changed;
+
+    if (!contacts_any(want) && (want->address == NULL || !*want->address) &&
+        (want->language == NULL || !*want->language))
+        return C311_OK;
+    rc = contacts_load(x, id, &have, cause);
+    if (rc != C311_OK)
+        return rc;
+    before = have;
+    {
+        const char **phones = arena_alloc(
+            x->a, (have.nphones + want->nphones + 1) * sizeof(char *));
+        const char **emails = arena_alloc(
+            x->a, (have.nemails + want->nemails + 1) * sizeof(char *));
+
+        if (phones == NULL || emails == NULL)
+            return store__fail(cause, C311_ERR_NOMEM, "out of memory");
+        memcpy(phones, have.phones, have.nphones * sizeof(char *));
+        memcpy(emails, have.emails, have.nemails * sizeof(char *));
+        have.phones = phones;
+        have.emails = emails;
+    }
+    if (want->first_name != NULL && *want->first_name)
+        have.first_name = want->first_name;
+    if (want->last_name != NULL && *want->last_name)
+        have.last_name = want->last_name;
+    if (want->address != NULL && *want->address)
+        have.address = want->address;
+    if (want->language != NULL && *want->language)
+        have.language = want->language;
+    changed = !contacts_same(have.first_name, before.first_name) ||
+              !contacts_same(have.last_name, before.last_name) ||
+              !contacts_same(have.address, before.address) ||
+              !contacts_same(have.language, before.language);
+    if (changed) {
+        const struct sqlx_val p[] = {
+            SQLX_I(id),
+            SQLX_T(have.first_name),
+            SQLX_T(have.last_name),
+            SQLX_T(have.address),
+            SQLX_T(have.language),
+            SQLX_I(now),
+        };
+
+        rc = sqlx_exec(x,
+                       "UPDATE contact SET first_name = $2, last_name = $3,"
+                       " address = $4, language = $5, updated_at = $6"
+                       " WHERE id = $1",
+                       p, 6, NULL, cause);
+        if (rc != C311_OK)
+            return rc;
+        have.updated_at = now;
+    }
+    rc = contacts_add_points(x, &have, want, &added, cause);
+    if (rc != C311_OK || (!changed && added == 0))
+        return rc;
+    return contacts_audit(x, now, actor, "contact.updated", &before, &have,
+                          cause);
+}
+
 /*
  * Finds or makes the contact of a new request: *id is 0 when the request
  * says nothing about its caller.
@@ -340,8 +422,13 @@ contacts_resolve(struct sqlx *x, const struct sr *req, const char *actor,
     size_t added;
 
     *id = 0;
-    if (req->caller != NULL && req->caller->id != 0)
-        return contacts_follow(x, req->caller->id, id, cause);
+    if (req->caller != NULL && req->caller->id != 0) {
+        rc = contacts_follow(x, req->caller->id, id, cause);
+        if (rc != C311_OK)
+            return rc;
+        return contacts_update(x, *id, req->caller, req->requested_at, actor,
+                               cause);
+    }
     if (req->caller != NULL)
         want = *req->caller;
     else if (!contacts_from_request(req, x->a, &want))

@@ -334,4 +334,31 @@ test('static files: found, missing, .. segments, other methods', async () => {
         'json', 'POST /');
 });
 
+// A page's directory named without its final slash is sent to it (its
+// relative links and scripts only resolve from there), query kept.
+test('a directory without its final slash redirects to it', async () => {
+    for (const [from, to] of [['/console', '/console/'], ['/work', '/work/'],
+        ['/dashboard', '/dashboard/'],
+        ['/dashboard?from=2026-11-05&to=2026-12-04',
+            '/dashboard/?from=2026-11-05&to=2026-12-04'],
+        ['/dashboard?q=a%20b%26c', '/dashboard/?q=a%20b%26c']]) {
+        for (const method of ['GET', 'HEAD']) {
+            const r = await ctx.srv.request(method, from);
+            assert.equal(r.status, 301, `${method} ${from}`);
+            assert.equal(r.headers.location, to, `${method} ${from}`);
+        }
+    }
+    const page = await ctx.srv.get('/console/');
+    assert.equal(page.status, 200);
+    assert.match(page.contentType, /^text\/html/);
+    // Files and missing names are not redirected.
+    assert.equal((await ctx.srv.get('/index.html')).status, 200);
+    expectErrors(await ctx.srv.get('/console/index.html/'), 404, 'json',
+        'a file named as a directory');
+    expectErrors(await ctx.srv.get('/no-such-dir'), 404, 'json',
+        'missing directory');
+    expectErrors(await ctx.srv.get('/.git'), 404, 'json', 'hidden directory');
+    assert.equal((await ctx.srv.get('/api/v1/nothing')).status, 404);
+});
+
 testCleanStop(ctx);

@@ -206,4 +206,47 @@ test('the language an agent names becomes the caller\'s', async () => {
         ` AND subject_id = '${first.id}'`), 1);
 });
 
+// An agent who pops a known caller can type what the record lacks: the
+// name and email saved with the request land on the caller, a name given
+// again replaces the old one, and what is left out stays as it was.
+test('details sent with a known caller\'s id are saved on the caller',
+    async () => {
+        const r = await ctx.srv.post(`${API}/requests.json`, [
+            ['service_code', 'POTHOLE'], ['address_string', '5 Pine Rd'],
+            ['attribute[SIZE]', 'small'], ['phone', '718-555-0177']]);
+        assert.equal(r.status, 201, r.text);
+        const pop = async () => ok(await call(ctx.srv, 'GET',
+            'callers?phone=7185550177', { token: tokens.ann }), 200);
+        const known = await pop();
+        assert.equal(known.first_name, null);
+        const saved = await file({ id: known.id, first_name: 'Olga',
+            last_name: 'Petrova', phone: '(718) 555-0177',
+            email: 'Olga@Example.org' }, 'Named on the phone');
+        assert.equal(saved.caller.id, known.id);
+        assert.equal(saved.caller.first_name, 'Olga');
+        let c = await pop();
+        assert.deepEqual([c.id, c.first_name, c.last_name, c.phones, c.emails],
+            [known.id, 'Olga', 'Petrova', ['+17185550177'],
+                ['olga@example.org']]);
+        await file({ id: known.id, first_name: 'Olha' }, 'Spelled again');
+        c = await pop();
+        assert.deepEqual([c.first_name, c.last_name, c.emails],
+            ['Olha', 'Petrova', ['olga@example.org']]);
+        // The id alone changes nothing, so it is not audited.
+        await file(known.id, 'Id only');
+        assert.equal(sqlInt(ctx.srv, "SELECT count(*) FROM audit" +
+            " WHERE kind = 'contact.updated' AND actor = 'user:ann'" +
+            ` AND subject_id = '${known.id}'`), 2);
+        apiError(await call(ctx.srv, 'POST', 'requests', {
+            token: tokens.ann,
+            body: { service_code: 'POTHOLE', location: { address: 'x' },
+                caller: { id: known.id, email: 'not an email' } },
+        }), 400, 'invalid', 'caller.email');
+        apiError(await call(ctx.srv, 'POST', 'requests', {
+            token: tokens.ann,
+            body: { service_code: 'POTHOLE', location: { address: 'x' },
+                caller: { id: 999999, first_name: 'Nobody' } },
+        }), 400, 'invalid', 'caller');
+    });
+
 testCleanStop(ctx);

@@ -251,6 +251,59 @@ test('a closed request\'s department and note follow the page\'s language',
         await page.close();
     });
 
+// The page checks coordinates as the server reads them (decimals only,
+// so "1e1" is caught before sending), and what the server still refuses
+// is said in the page's language: next to the field it names, or as a
+// translated sentence carrying the server's words.
+test('the portal checks and explains refusals in its language (es)',
+    async () => {
+        const lang = 'es';
+        const page = await openPage(env, '/', { viewport: DESKTOP, lang,
+            allow: [/status of 400/] });
+        await page.click('[data-service="ABANDONED_VEHICLE"]');
+        await page.waitForSelector('#request-form:not([hidden])');
+        await fillVehicle(page);
+        const posts = [];
+        page.on('request', (q) => {
+            if (q.method() === 'POST')
+                posts.push(q.url());
+        });
+        const errors = () => page.$$eval('.field-error',
+            (els) => els.map((e) => [e.id, e.textContent]));
+        await page.fill('#lat', '1e1');
+        await page.fill('#long', '-73.95');
+        await page.click('#submit');
+        assert.deepEqual(await errors(),
+            [['lat-error', tr(lang, 'validate.lat')]]);
+        assert.deepEqual(posts, []);
+
+        // A name longer than the server keeps (1,000 bytes): the server's
+        // refusal lands on the name, in Spanish.
+        await page.fill('#lat', '40.7');
+        await page.fill('#first_name', 'x'.repeat(1001));
+        await page.click('#submit');
+        await page.waitForSelector('#first_name-error');
+        assert.deepEqual(await errors(), [['first_name-error',
+            tr(lang, 'validate.too_long', { max: 1000 })]]);
+        assert.equal(posts.length, 1);
+
+        // A reason the page has no field for: a translated sentence with
+        // the server's own words.
+        await page.fill('#first_name', 'Ana');
+        const said = 'media_url is not an http or https URL';
+        await page.route('**/open311/v2/requests.json', (route) =>
+            route.fulfill({ status: 400, contentType: 'application/json',
+                body: JSON.stringify([{ code: 400, description: said }]) }));
+        await page.click('#submit');
+        await page.waitForSelector('.error-summary li');
+        assert.deepEqual(await page.$$eval('.error-summary li',
+            (lis) => lis.map((l) => l.textContent)),
+        [tr(lang, 'form.server_refused', { message: said })]);
+        assert.deepEqual(await errors(), []);
+        assert.deepEqual(page.errors, []);
+        await page.close();
+    });
+
 test('an unknown request number says so', async () => {
     const page = await openPage(env, '/#track', { viewport: DESKTOP,
         lang: 'en', allow: [/status of 404/] });

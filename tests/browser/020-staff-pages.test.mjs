@@ -391,6 +391,54 @@ test('console: a new call or a new pop leaves nothing of the last caller',
         await page.close();
     });
 
+// A caller known by number only (an app request gave the phone) tells
+// the agent their name and email: saving the request saves them on the
+// caller, with the caller's id in the request sent.
+test('console: details typed for a known caller are saved on the caller',
+    async (t) => {
+        const f = await features(env.srv);
+        if (!f.staff || !f.callers || !f.intake)
+            return t.skip('the staff API is not on this server yet');
+        addUser(env.srv, 'ann-known', ['agent']);
+        await seed(env.srv, [{ service_code: 'POTHOLE',
+            address_string: '4 Dock Road', phone: '(718) 555-0164' }]);
+        const token = await apiToken('ann-known');
+        const pop = async () => {
+            const r = await env.srv.get('/api/v1/callers?phone=7185550164',
+                { headers: { authorization: `Bearer ${token}` } });
+            assert.equal(r.status, 200, r.text);
+            return r.json;
+        };
+        const before = await pop();
+        assert.equal(before.first_name, null);
+        const page = await openPage(env, '/console/', { viewport: DESKTOP,
+            lang: 'es', allow: f.workorders ? [] : [/status of 404/] });
+        await signInAs(page, 'ann-known');
+        await page.fill('#caller-phone', '(718) 555-0164');
+        await page.click('#caller-form button[type="submit"]');
+        await page.waitForSelector(`[data-caller="${before.id}"]`);
+        await page.selectOption('#service', 'POTHOLE');
+        await page.waitForSelector('#attr-SIZE');
+        await page.selectOption('#attr-SIZE', 'small');
+        await page.fill('#address', '4 Dock Road');
+        await page.fill('#first_name', 'Olga');
+        await page.fill('#last_name', 'Petrova');
+        await page.fill('#email', 'olga@example.org');
+        const sent = page.waitForRequest((q) => q.method() === 'POST' &&
+            q.url().endsWith('/api/v1/requests'));
+        await page.click('#intake-submit');
+        assert.deepEqual((await sent).postDataJSON().caller, {
+            id: before.id, first_name: 'Olga', last_name: 'Petrova',
+            phone: '+17185550164', email: 'olga@example.org' });
+        await page.waitForSelector('[data-saved]');
+        const after = await pop();
+        assert.deepEqual([after.id, after.first_name, after.last_name,
+            after.phones, after.emails], [before.id, 'Olga', 'Petrova',
+            ['+17185550164'], ['olga@example.org']]);
+        assert.deepEqual(page.errors, []);
+        await page.close();
+    });
+
 test('console: switching the language keeps the half-filled form',
     async (t) => {
         const f = await features(env.srv);

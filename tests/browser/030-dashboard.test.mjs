@@ -8,8 +8,9 @@
 // reports API saying they are not available yet.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { DESKTOP, LANGS, PHONE, addUser, cityText, features, openPage, seed,
-    shot, switchLang, tr, untranslated, useBrowser } from './lib/browser.mjs';
+import { DESKTOP, LANGS, PHONE, addUser, cityText, features, launchBrowser,
+    openPage, seed, shot, switchLang, tr, untranslated, useBrowser }
+    from './lib/browser.mjs';
 
 const SEED = [['POTHOLE', 3], ['STREETLIGHT_OUT', 1],
     ['MISSED_COLLECTION', 2]];
@@ -280,3 +281,51 @@ for (const lang of LANGS) {
         await page.close();
     });
 }
+
+// A browser in Tokyo at 22:36 UTC on 4 December 2026 is already on the 5th,
+// while the city (New York in the demo configuration) is on the 4th: the
+// default range ends on the city's today, and the public counts ask for
+// the city's midnights, not Tokyo's.
+test('the dashboard counts the city\'s days in a browser elsewhere',
+    async () => {
+        const cfg = (await env.srv.get('/web-config.json')).json;
+        assert.equal(cfg?.timezone ?? 'America/New_York', 'America/New_York');
+        const tokyo = await launchBrowser({ timezoneId: 'Asia/Tokyo' });
+        try {
+            const page = await tokyo.ctx.newPage();
+            const errors = [];
+            page.on('pageerror', (e) => errors.push(String(e)));
+            await page.clock.setFixedTime(new Date('2026-12-04T22:36:00Z'));
+            const asked = [];
+            page.on('request', (q) => {
+                if (q.url().includes('/open311/v2/requests.json'))
+                    asked.push(new URL(q.url()).searchParams);
+            });
+            await page.addInitScript(() => {
+                localStorage.setItem('civic311.lang', 'en');
+            });
+            await page.goto(`${env.srv.base}/dashboard/`);
+            await page.waitForSelector('body[data-ready="true"]');
+            assert.equal(await page.evaluate(() =>
+                Intl.DateTimeFormat().resolvedOptions().timeZone),
+            'Asia/Tokyo');
+            assert.equal(await page.inputValue('#to'), '2026-12-04');
+            assert.equal(await page.inputValue('#from'), '2026-11-05');
+            if ((await features(env.srv)).reports) {
+                // An agent has no reports role: the page counts public data.
+                addUser(env.srv, 'abe-tokyo', ['agent']);
+                await page.fill('#login', 'abe-tokyo');
+                await page.fill('#password', 'password-abe-tokyo');
+                await page.click('#signin-form button[type="submit"]');
+            }
+            await page.waitForSelector('[data-chart="status"]');
+            assert.equal(asked.length, 1);
+            assert.equal(asked[0].get('start_date'),
+                '2026-11-05T00:00:00-05:00');
+            assert.equal(asked[0].get('end_date'),
+                '2026-12-04T23:59:59-05:00');
+            assert.deepEqual(errors, []);
+        } finally {
+            await tokyo.close();
+        }
+    });

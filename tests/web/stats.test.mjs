@@ -3,8 +3,8 @@
 // web/js/stats.js: what the dashboard counts from public Open311 data.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { bucketize, fromReports, pairs, slaOf, summarize }
-    from '../../web/js/stats.js';
+import { addDays, bucketize, fromReports, pairs, slaOf, summarize, zoneDate,
+    zoneInstant } from '../../web/js/stats.js';
 
 const H = 3600000;
 const NOW = Date.parse('2026-12-03T12:00:00Z');
@@ -108,3 +108,41 @@ test('services of the reports API are named in the page\'s language',
         // A service the catalogue no longer lists keeps the API's name.
         assert.deepEqual(s.by_service, [['坑洼', 2], ['Gone', 1]]);
     });
+
+// The city's days whatever the machine's zone: 22:36 UTC on 4 December is
+// already the 5th in Tokyo but still the 4th (17:36) in New York.
+test('dates and day bounds are those of the time zone given', () => {
+    const at = Date.parse('2026-12-04T22:36:00Z');
+    assert.equal(zoneDate(at, 'America/New_York'), '2026-12-04');
+    assert.equal(zoneDate(at, 'Asia/Tokyo'), '2026-12-05');
+    assert.equal(zoneDate(Date.parse('2026-12-05T04:59:59Z'),
+        'America/New_York'), '2026-12-04');
+    assert.equal(zoneDate(Date.parse('2026-12-05T05:00:00Z'),
+        'America/New_York'), '2026-12-05');
+    assert.equal(zoneInstant('2026-12-04', '00:00:00', 'America/New_York'),
+        '2026-12-04T00:00:00-05:00');
+    assert.equal(zoneInstant('2026-12-04', '23:59:59', 'Asia/Tokyo'),
+        '2026-12-04T23:59:59+09:00');
+    assert.equal(zoneInstant('2026-07-01', '00:00:00', 'America/New_York'),
+        '2026-07-01T00:00:00-04:00');
+    assert.equal(zoneInstant('2026-07-01', '00:00:00', 'Asia/Kolkata'),
+        '2026-07-01T00:00:00+05:30');
+    // The days clocks change (8 March and 1 November 2026 in New York):
+    // the offset in force at that time of day.
+    assert.equal(zoneInstant('2026-03-08', '00:00:00', 'America/New_York'),
+        '2026-03-08T00:00:00-05:00');
+    assert.equal(zoneInstant('2026-03-08', '23:59:59', 'America/New_York'),
+        '2026-03-08T23:59:59-04:00');
+    assert.equal(zoneInstant('2026-11-01', '00:00:00', 'America/New_York'),
+        '2026-11-01T00:00:00-04:00');
+    assert.equal(zoneInstant('2026-11-01', '23:59:59', 'America/New_York'),
+        '2026-11-01T23:59:59-05:00');
+    assert.equal(zoneInstant('2026-12-04', '00:00:00', 'UTC'),
+        '2026-12-04T00:00:00+00:00');
+});
+
+test('days are added across months and years', () => {
+    assert.equal(addDays('2026-12-04', -29), '2026-11-05');
+    assert.equal(addDays('2026-12-31', 1), '2027-01-01');
+    assert.equal(addDays('2024-03-01', -1), '2024-02-29');
+});

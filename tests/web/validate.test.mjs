@@ -5,7 +5,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { checkAnswers, checkDetails, checkLocation, checkPhone, emailOk,
-    phoneOk, serverProblem } from '../../web/js/validate.js';
+    open311Problem, phoneOk, serverProblem } from '../../web/js/validate.js';
 
 const attrs = [
     { code: 'HAZARD', datatype: 'singlevaluelist', required: true,
@@ -59,6 +59,17 @@ test('a location is an address or both coordinates, in range', () => {
         { field: 'lat', key: 'validate.lat' },
         { field: 'long', key: 'validate.long' }]);
     assert.deepEqual(checkLocation({ lat: '40.7128', long: '-74.0060' }), []);
+    // Coordinates as the server reads them: plain decimals, no exponent,
+    // hex or words, at most 64 characters.
+    for (const [lat, long] of [['1e1', '-74'], ['40.7', '-7.4E1'],
+        ['0x1A', '-74'], ['Infinity', '-74'], ['40.7.1', '-74'],
+        ['40.' + '1'.repeat(62), '-74'], ['-', '-74'], ['.', '-74']]) {
+        assert.deepEqual(checkLocation({ lat, long }).map((x) => x.field),
+            [lat === '40.7' ? 'long' : 'lat'], `${lat}, ${long}`);
+    }
+    for (const [lat, long] of [['+40.', '-.5'], [' 40 ', '-74'],
+        ['40.' + '1'.repeat(61), '-74'], ['-90', '180']])
+        assert.deepEqual(checkLocation({ lat, long }), [], `${lat}, ${long}`);
     assert.deepEqual(checkLocation({ address: 'é'.repeat(501) }),
         [{ field: 'address', key: 'validate.too_long',
             params: { max: 1000 } }]);
@@ -130,4 +141,42 @@ test('server errors the pages know are translated, others kept', () => {
     assert.deepEqual(serverProblem({ code: 'required', field: 'phone',
         message: 'phone is required' }, of),
     { field: 'caller-phone', text: 'phone is required' });
+});
+
+// The Open311 server's reasons (src/api/open311.c, src/core/catalog.c,
+// word for word) become the page's own messages on their field; others
+// a translated sentence carrying the server's words.
+test('Open311 errors the portal knows are put on their field', () => {
+    const cases = [
+        ['lat is not a decimal latitude from -90 to 90',
+            { field: 'lat', key: 'validate.lat' }],
+        ['long is not a decimal longitude from -180 to 180',
+            { field: 'long', key: 'validate.long' }],
+        ['lat and long must be given together',
+            { field: 'long', key: 'validate.both_coords' }],
+        ['a location is required: lat and long, address_string or ' +
+            'address_id', { field: 'address',
+            key: 'validate.location_required' }],
+        ['description is over 4000 characters', { field: 'description',
+            key: 'validate.too_long', params: { max: 4000 } }],
+        ['first_name is over 1000 bytes', { field: 'first_name',
+            key: 'validate.too_long', params: { max: 1000 } }],
+        ['address_string is over 1000 bytes', { field: 'address',
+            key: 'validate.too_long', params: { max: 1000 } }],
+        ['attribute MAKE is required',
+            { field: 'attr-MAKE', key: 'validate.required' }],
+        ['attribute YEAR must be a number',
+            { field: 'attr-YEAR', key: 'validate.number' }],
+        ['attribute SEEN must be an ISO 8601 datetime with an offset',
+            { field: 'attr-SEEN', key: 'validate.datetime' }],
+        ["attribute HAZARD: 'maybe' is not one of yes, no",
+            { field: 'attr-HAZARD', key: 'validate.choice' }],
+        ['attribute HAZARD takes one value',
+            { field: 'attr-HAZARD', key: 'validate.one_answer' }],
+        ['media_url is not an http or https URL', { field: null,
+            key: 'form.server_refused',
+            params: { message: 'media_url is not an http or https URL' } }],
+    ];
+    for (const [message, want] of cases)
+        assert.deepEqual(open311Problem(message), want, message);
 });

@@ -242,7 +242,11 @@ async function save(ev) {
         location,
         attributes: Object.fromEntries(Object.entries(ans)
             .filter(([, x]) => x !== '' && !(Array.isArray(x) && !x.length))),
-        caller: caller?.id ?? (Object.keys(contact).length ? contact : null),
+        // A known caller's id goes with what the form shows of them, so
+        // the name or email the agent typed or corrected is saved on the
+        // caller (an emptied field leaves the caller's value as it was).
+        caller: caller?.id ? { id: caller.id, ...contact }
+            : Object.keys(contact).length ? contact : null,
     };
     if (lang !== 'other')
         body.language = lang;

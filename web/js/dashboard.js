@@ -10,17 +10,19 @@
 import { ApiError, open311Get, staff, staffToken, webConfig } from './api.js';
 import { initI18n, onLangChange, t } from './i18n.js';
 import { signIn, userBar } from './session.js';
-import { BUCKETS, fromReports, summarize } from './stats.js';
+import { BUCKETS, addDays, fromReports, summarize, zoneDate, zoneInstant }
+    from './stats.js';
 import { fmtNum, h, pageTitle, say, setTimeZone, show } from './ui.js';
 
 const $ = (id) => document.getElementById(id);
-const DAY = 86400000;
 const MAX_PAGES = 50;
 
 let charts = [];
 let last = null;
 let features = {};
 let user = null; // the signed-in account, once known
+// The city's time zone (web-config.json); undefined: the browser's.
+let cityZone;
 
 // Roles the reports API answers (docs/API.md); others get public counts.
 const REPORT_ROLES = ['supervisor', 'qa', 'admin'];
@@ -42,17 +44,11 @@ function bucketLabels() {
         ? t('dash.bucket_over', { n: lo }) : t('dash.bucket', { lo, hi })));
 }
 
-// The day after a date input's value: the reports API's end is exclusive.
-function nextDay(v) {
-    const d = new Date(`${v}T12:00:00Z`);
-    d.setUTCDate(d.getUTCDate() + 1);
-    return d.toISOString().slice(0, 10);
-}
-
-// The summary from the reports API for [from, to] (local dates).
+// The summary from the reports API for [from, to] (the city's dates; the
+// reports API's end is exclusive, so it is asked for the day after).
 async function fromReportsApi(from, to) {
     const ask = (by) => staff('GET', 'reports/summary',
-        { params: { from, to: nextDay(to), by } });
+        { params: { from, to: addDays(to, 1), by } });
     const [svc, dept, chan, services] = await Promise.all([ask('service'),
         ask('department'), ask('channel'), open311Get('services')]);
     return fromReports(svc, dept, chan, Object.fromEntries(services.map(
@@ -168,13 +164,11 @@ function render(s, source) {
     show($('user'), user ? userBar(user) : null);
 }
 
-// Date input value to an ISO instant at the start or end of that day.
+// Date input value to an ISO instant at the start or end of that day in
+// the city (not in the browser's zone: an analyst elsewhere counts the
+// city's days).
 function dayBound(v, end) {
-    const d = new Date(`${v}T${end ? '23:59:59' : '00:00:00'}`);
-    const off = -d.getTimezoneOffset();
-    const p = (n) => String(Math.abs(Math.trunc(n))).padStart(2, '0');
-    return `${v}T${end ? '23:59:59' : '00:00:00'}${off >= 0 ? '+' : '-'}${
-        p(off / 60)}:${p(off % 60)}`;
+    return zoneInstant(v, end ? '23:59:59' : '00:00:00', cityZone);
 }
 
 async function load(ev) {
@@ -238,13 +232,12 @@ async function main() {
         el.textContent = cfg.city ?? '';
     pageTitle(cfg.city, 'dash.title');
     features = cfg.features ?? {};
-    const today = new Date();
-    const iso = (d) => `${d.getFullYear()}-${String(d.getMonth() + 1)
-        .padStart(2, '0')}-${String(d.getDate()).padStart(2, '0')}`;
+    cityZone = cfg.timezone || undefined;
+    // The last 30 days, today being the city's date now.
+    const today = zoneDate(Date.now(), cityZone);
     const params = new URLSearchParams(location.search);
-    $('to').value = params.get('to') ?? iso(today);
-    $('from').value = params.get('from') ??
-        iso(new Date(today.getTime() - 29 * DAY));
+    $('to').value = params.get('to') ?? today;
+    $('from').value = params.get('from') ?? addDays(today, -29);
     $('range').addEventListener('submit', load);
     // Service names come from the server in the page's language: ask
     // again. (Before the figures, the sign-in form translates itself.)

@@ -13,7 +13,8 @@ import { answerFields, answers, buildQuestions, clearErrors, rawAnswers,
 import { currentLang, initI18n, onLangChange, t } from './i18n.js';
 import { setupMap } from './map.js';
 import { fmtDate, h, notAvailable, say, setTimeZone, show } from './ui.js';
-import { checkAnswers, checkDetails, checkLocation } from './validate.js';
+import { checkAnswers, checkDetails, checkLocation, open311Problem }
+    from './validate.js';
 
 const $ = (id) => document.getElementById(id);
 
@@ -166,7 +167,7 @@ async function submit(ev) {
     try {
         const cfg = await webConfig();
         if (!cfg.portal_api_key)
-            throw new ApiError(403, [t('portal.no_key')]);
+            throw new ApiError(403, [t('portal.no_key')], { code: 'no_key' });
         const [res] = await open311Post(fields);
         await showReceipt(res);
         form.reset();
@@ -177,8 +178,18 @@ async function submit(ev) {
         // search box (which would drop it to the page's body).
         $('receipt-title').focus();
     } catch (e) {
-        const msgs = e instanceof ApiError ? e.messages : [e.message];
-        showErrors(form, msgs.map((m) => ({ field: null, text: m })));
+        // The server's reasons in the page's language, next to their
+        // field where the page knows it; a failure that never reached the
+        // server (no key, no network) in its own words.
+        let problems;
+        if (e instanceof ApiError && e.code === 'no_key')
+            problems = [{ field: null, text: e.message }];
+        else if (e instanceof ApiError)
+            problems = e.messages.map(open311Problem);
+        else
+            problems = [{ field: null, key: 'common.error',
+                params: { message: e.message } }];
+        showErrors(form, problems);
         say($('submit-msg'), '');
     } finally {
         $('submit').disabled = false;

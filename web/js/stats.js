@@ -122,3 +122,45 @@ export function fromReports(byService, byDepartment, byChannel,
             Number(tot.backlog?.by_age?.[k] ?? 0)),
     };
 }
+
+// ---- days in the city's time zone (tz: an IANA name; undefined: the
+// browser's own zone)
+
+// How far (ms) tz's wall clock is ahead of UTC at instant ms.
+function zoneOffset(ms, tz) {
+    const f = new Intl.DateTimeFormat('en-US', { timeZone: tz,
+        hourCycle: 'h23', year: 'numeric', month: '2-digit', day: '2-digit',
+        hour: '2-digit', minute: '2-digit', second: '2-digit' });
+    const p = Object.fromEntries(f.formatToParts(new Date(ms))
+        .map((x) => [x.type, Number(x.value)]));
+    const wall = Date.UTC(p.year, p.month - 1, p.day, p.hour % 24, p.minute,
+        p.second);
+    return wall - Math.floor(ms / 1000) * 1000;
+}
+
+// The date (YYYY-MM-DD) it is in tz at instant ms.
+export function zoneDate(ms, tz) {
+    return new Date(ms + zoneOffset(ms, tz)).toISOString().slice(0, 10);
+}
+
+// The date n days after date v (YYYY-MM-DD); n may be negative.
+export function addDays(v, n) {
+    const d = new Date(`${v}T12:00:00Z`);
+    d.setUTCDate(d.getUTCDate() + n);
+    return d.toISOString().slice(0, 10);
+}
+
+// The wall-clock time (HH:MM:SS) of date v in tz as an ISO instant with
+// tz's offset at that time: ("2026-12-04", "00:00:00", "America/New_York")
+// -> "2026-12-04T00:00:00-05:00". The offset is asked twice, at the
+// first guess and at the instant it gives, so days on which the clocks
+// change get the offset in force at that time.
+export function zoneInstant(v, time, tz) {
+    const wall = Date.parse(`${v}T${time}Z`);
+    let off = zoneOffset(wall - zoneOffset(wall, tz), tz);
+    off = zoneOffset(wall - off, tz);
+    const min = Math.round(off / 60000);
+    const p = (n) => String(Math.trunc(n)).padStart(2, '0');
+    return `${v}T${time}${min < 0 ? '-' : '+'}${p(Math.abs(min) / 60)}:${
+        p(Math.abs(min) % 60)}`;
+}

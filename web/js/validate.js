@@ -8,6 +8,10 @@
 
 // Decimal numbers as the server reads them: 12, -3.5, 1e3.
 const NUMBER_RE = /^[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?$/;
+// A coordinate as the server reads it: a sign, digits and at most one
+// point, no exponent ("1e1" is refused), at most 64 characters.
+const DECIMAL_RE = /^[+-]?(\d+(\.\d*)?|\.\d+)$/;
+const decimalOk = (s) => s.length <= 64 && DECIMAL_RE.test(s);
 
 // ISO 8601 instants with an offset.
 const DATETIME_RE =
@@ -111,9 +115,9 @@ export function checkLocation({ address, lat, long }) {
     }
     if (hasLat) {
         const la = Number(lat), lo = Number(long);
-        if (!NUMBER_RE.test(String(lat).trim()) || !(la >= -90 && la <= 90))
+        if (!decimalOk(String(lat).trim()) || !(la >= -90 && la <= 90))
             out.push({ field: 'lat', key: 'validate.lat' });
-        if (!NUMBER_RE.test(String(long).trim()) || !(lo >= -180 && lo <= 180))
+        if (!decimalOk(String(long).trim()) || !(lo >= -180 && lo <= 180))
             out.push({ field: 'long', key: 'validate.long' });
     }
     if (!empty(address) && new TextEncoder().encode(address).length > 1000)
@@ -151,4 +155,44 @@ export function serverProblem(err, fieldOf = () => null) {
     else if (err?.code === 'required' && /^attributes\./.test(path))
         key = 'validate.required';
     return key ? { field, key } : { field, text: err?.message ?? '' };
+}
+
+// What the Open311 server says of a request it refuses (its errors'
+// descriptions, in English), read back into the page's own problems.
+const attr = (key) => (m) => ({ field: `attr-${m[1]}`, key });
+const OPEN311_PROBLEMS = [
+    [/^lat and long must be given together/,
+        () => ({ field: 'long', key: 'validate.both_coords' })],
+    [/^lat is not a decimal latitude/,
+        () => ({ field: 'lat', key: 'validate.lat' })],
+    [/^long is not a decimal longitude/,
+        () => ({ field: 'long', key: 'validate.long' })],
+    [/^a location is required/,
+        () => ({ field: 'address', key: 'validate.location_required' })],
+    [/^description is over (\d+) characters/, (m) => ({ field: 'description',
+        key: 'validate.too_long', params: { max: Number(m[1]) } })],
+    [/^(address_string|email|phone|first_name|last_name) is over (\d+) bytes/,
+        (m) => ({ field: m[1] === 'address_string' ? 'address' : m[1],
+            key: 'validate.too_long', params: { max: Number(m[2]) } })],
+    [/^attribute ([^\s:]+) is required$/, attr('validate.required')],
+    [/^attribute ([^\s:]+) must be a number$/, attr('validate.number')],
+    [/^attribute ([^\s:]+) must be an ISO 8601/, attr('validate.datetime')],
+    [/^attribute ([^\s:]+): .* is not one of/, attr('validate.choice')],
+    [/^attribute ([^\s:]+) takes one value$/, attr('validate.one_answer')],
+    [/^attribute ([^\s:]+) is over (\d+) characters$/, (m) => ({
+        field: `attr-${m[1]}`, key: 'validate.too_long',
+        params: { max: Number(m[2]) } })],
+];
+
+// The problem to show for one of the Open311 server's error descriptions:
+// the page's own message next to the field it names, else a translated
+// "the city could not take the request" with the server's words after it.
+export function open311Problem(message) {
+    for (const [re, problem] of OPEN311_PROBLEMS) {
+        const m = re.exec(message ?? '');
+        if (m)
+            return problem(m);
+    }
+    return { field: null, key: 'form.server_refused',
+        params: { message: message ?? '' } };
 }

@@ -64,10 +64,12 @@ export function cityText(lang, en) {
     return t[LANGS.indexOf(lang)];
 }
 
-// Starts Chromium on a new empty profile.
-export async function launchBrowser() {
+// Starts Chromium on a new empty profile; options go to the context
+// (a timezoneId, for one).
+export async function launchBrowser(options = {}) {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'civic311-chromium-'));
     const ctx = await chromium.launchPersistentContext(dir, {
+        ...options,
         executablePath: CHROMIUM,
         headless: true,
         args: ['--headless', '--no-sandbox', '--disable-gpu',

@@ -47,3 +47,24 @@ Test(static, content_types)
     cr_assert_str_eq(static_content_type("web.d/README"),
                      "application/octet-stream");
 }
+
+Test(static, dir_location)
+{
+    struct arena a = ARENA_INIT;
+    struct params q = PARAMS_INIT;
+
+    cr_assert_str_eq(static_dir_location("/console", NULL, &a), "/console/");
+    cr_assert_str_eq(static_dir_location("/console", &q, &a), "/console/");
+    cr_assert_eq(params_add(&q, &a, "from", "2026-12-01", 10), C311_OK);
+    cr_assert_eq(params_add(&q, &a, "to", "a b&c=d/é", 10), C311_OK);
+    cr_assert_str_eq(static_dir_location("/dashboard", &q, &a),
+                     "/dashboard/?from=2026-12-01&to=a%20b%26c%3Dd%2F%C3%A9");
+    /* A value's bytes all go, a NUL byte included. */
+    cr_assert_eq(params_add(&q, &a, "n", "x\0y", 3), C311_OK);
+    cr_assert_str_eq(static_dir_location("/w", &q, &a),
+                     "/w/?from=2026-12-01&to=a%20b%26c%3Dd%2F%C3%A9&n=x%00y");
+    /* The path keeps its slashes; what would end or break it is escaped. */
+    cr_assert_str_eq(static_dir_location("/a dir/x?y#z", NULL, &a),
+                     "/a%20dir/x%3Fy%23z/");
+    arena_free(&a);
+}

@@ -197,13 +197,72 @@ Test(S(store_staff), callers_are_linked_matched_and_merged)
     cr_assert_eq(contacts_merge(st, 1, 9, "user:ann", T0 + 11, NULL),
                  C311_ERR_NOT_FOUND);
     /* A request for the merged-away caller goes to the one it went to. */
-    tom.id = 2;
-    file(st, &a, NULL, NULL, &tom, T0 + 12);
+    file(st, &a, NULL, NULL, &(struct contact){.id = 2}, T0 + 12);
     cr_assert_eq(casework_info(st, "2026-000006", &a, &ci, NULL), C311_OK);
     cr_assert_eq(ci.contact_id, 1);
     cr_assert_eq(fixture_sql_int("SELECT count(*) FROM audit"
                                  " WHERE subject = 'contact'"),
                  4);
+    store_close(st);
+    arena_free(&a);
+}
+
+/*
+ * Details given with a known caller's id are saved on the caller: names,
+ * address and language replace, phones and emails are added, absent ones
+ * change nothing; each change is audited once, no change not at all.
+ */
+Test(S(store_staff), details_with_a_known_callers_id_are_saved)
+{
+    struct arena a = ARENA_INIT;
+    struct store *st = fixture_open();
+    const char *phones[] = {"+12125550101", "+17185550134"};
+    const char *emails[] = {"olga@example.org"};
+    struct contact typed = {0}, c;
+
+    file(st, &a, "(212) 555-0101", NULL, NULL, T0);
+    cr_assert_eq(contacts_get(st, 1, &a, &c, NULL), C311_OK);
+    cr_assert_str_eq(c.first_name, "Rita");
+    cr_assert_null(c.last_name);
+
+    typed.id = 1;
+    typed.first_name = "Olga";
+    typed.last_name = "Petrova";
+    typed.address = "3 Dock Road";
+    typed.phones = phones;
+    typed.nphones = 2;
+    typed.emails = emails;
+    typed.nemails = 1;
+    file(st, &a, NULL, NULL, &typed, T0 + 1);
+    cr_assert_eq(contacts_get(st, 1, &a, &c, NULL), C311_OK);
+    cr_assert_str_eq(c.first_name, "Olga");
+    cr_assert_str_eq(c.last_name, "Petrova");
+    cr_assert_str_eq(c.address, "3 Dock Road");
+    cr_assert_eq(c.nphones, 2);
+    cr_assert_str_eq(c.phones[0], "+12125550101");
+    cr_assert_str_eq(c.phones[1], "+17185550134");
+    cr_assert_eq(c.nemails, 1);
+    cr_assert_str_eq(c.emails[0], "olga@example.org");
+    cr_assert_eq(c.updated_at, T0 + 1);
+
+    /* The same again, and the id alone: nothing changes. */
+    file(st, &a, NULL, NULL, &typed, T0 + 2);
+    file(st, &a, NULL, NULL, &(struct contact){.id = 1}, T0 + 3);
+    /* Only a last name: the first name and the rest stay. */
+    file(st, &a, NULL, NULL,
+         &(struct contact){.id = 1, .last_name = "Petrova-Ivanova"}, T0 + 4);
+    cr_assert_eq(contacts_get(st, 1, &a, &c, NULL), C311_OK);
+    cr_assert_str_eq(c.first_name, "Olga");
+    cr_assert_str_eq(c.last_name, "Petrova-Ivanova");
+    cr_assert_str_eq(c.address, "3 Dock Road");
+    cr_assert_eq(c.nphones, 2);
+    cr_assert_eq(c.updated_at, T0 + 4);
+    cr_assert_eq(fixture_sql_int("SELECT count(*) FROM audit"
+                                 " WHERE kind = 'contact.updated'"),
+                 2);
+    cr_assert_eq(fixture_sql_int("SELECT count(*) FROM request"
+                                 " WHERE contact_id = 1"),
+                 5);
     store_close(st);
     arena_free(&a);
 }
