@@ -810,7 +810,7 @@ calls_batch_add(struct calls_batch *b, const struct acd_pending_call *v,
         b->cap = cap;
     }
     for (i = 0; i < n && rc == C311_OK; i++) {
-        rc = acd_call_build(v[i].callid, v[i].text, v[i].len, &tmp, &c);
+        rc = acd_call_build_pending(&v[i], &tmp, &c);
         if (rc == C311_OK) {
             memset(&b->items[b->n], 0, sizeof(b->items[b->n]));
             rc = item_set(&b->items[b->n], &c, v[i].done, b->norm, &b->a);
