@@ -355,9 +355,12 @@ is_none(const char *s, size_t n)
     return n == 4 && memcmp(s, "NONE", 4) == 0;
 }
 
-/* Cuts the len bytes of a canonical line at its bars into ev. */
+/*
+ * Cuts the len bytes of a canonical line at its bars into ev. With known
+ * set, ev's time and kind are filled already (a stream read them).
+ */
 static bool
-event_parse_n(char *line, size_t len, struct acd_event *ev)
+event_cut(char *line, size_t len, struct acd_event *ev, bool known)
 {
     uint32_t bar[LINE_FIELDS];
     char *f[LINE_FIELDS];
@@ -375,17 +378,25 @@ event_parse_n(char *line, size_t len, struct acd_event *ev)
             line[bar[i]] = '\0';
         start = bar[i] + 1;
     }
-    if (!parse_epoch(f[0], flen[0], &ev->at))
+    if (!known && !parse_epoch(f[0], flen[0], &ev->at))
         return false;
     ev->callid = f[1];
     ev->queue = is_none(f[2], flen[2]) ? "" : f[2];
     ev->agent = is_none(f[3], flen[3]) ? "" : f[3];
     ev->name = f[4];
-    ev->kind = kind_of_n(f[4], flen[4]);
+    if (!known)
+        ev->kind = kind_of_n(f[4], flen[4]);
     ev->ndata = (unsigned)(nf - 5);
     for (i = 0; i < ACD_MAX_DATA; i++)
         ev->data[i] = i < ev->ndata ? f[5 + i] : "";
     return true;
+}
+
+/* Cuts the len bytes of a canonical line at its bars into ev. */
+static bool
+event_parse_n(char *line, size_t len, struct acd_event *ev)
+{
+    return event_cut(line, len, ev, false);
 }
 
 /* Cuts a canonical line at its bars and names its fields. */
@@ -939,17 +950,19 @@ collect(const char *callid, const char *text, size_t len, struct arena *a,
 /* Writes the items' lines, in order, as the call's event set. */
 static enum c311_rc
 write_events(struct acd_call *c, const struct item *v, size_t n,
-             struct arena *a)
+             const char *text, size_t len, struct arena *a)
 {
-    size_t i, len = 0;
+    size_t i;
     uint64_t *h;
-    char *p;
+    char *p = NULL;
 
-    for (i = 0; i < n; i++)
-        len += v[i].len + 1;
-    p = arena_alloc(a, len + 1);
+    if (text == NULL) {
+        for (i = len = 0; i < n; i++)
+            len += v[i].len + 1;
+        p = arena_alloc(a, len + 1);
+    }
     h = arena_alloc(a, (n + 1) * sizeof(*h));
-    if (p == NULL || h == NULL)
+    if ((text == NULL && p == NULL) || h == NULL)
         return C311_ERR_NOMEM;
     for (i = 0; i < n; i++)
         h[i] = v[i].hash;
@@ -963,9 +976,9 @@ write_events(struct acd_call *c, const struct item *v, size_t n,
     }
     c->hashes = h;
     c->nhashes = n;
-    c->events = p;
+    c->events = text != NULL ? text : p;
     c->events_len = len;
-    for (i = 0; i < n; i++) {
+    for (i = 0; text == NULL && i < n; i++) {
         memcpy(p, v[i].line, v[i].len);
         p[v[i].len] = '\n';
         p += v[i].len + 1;
@@ -994,7 +1007,9 @@ collect_known(const struct acd_pending_call *p, struct arena *a,
     for (i = 0; i < p->nlines; i++) {
         li = &p->lines[i];
         copy[li->off + li->len] = '\0';
-        if (!event_parse_n(copy + li->off, li->len, &v[k].ev))
+        v[k].ev.at = li->at;
+        v[k].ev.kind = li->kind;
+        if (!event_cut(copy + li->off, li->len, &v[k].ev, true))
             continue;
         v[k].line = p->text + li->off;
         v[k].len = li->len;
@@ -1008,10 +1023,14 @@ collect_known(const struct acd_pending_call *p, struct arena *a,
     return C311_OK;
 }
 
-/* Replays the items of a call, in time order, into its legs. */
+/*
+ * Replays the items of a call, in time order, into its legs. text (len
+ * bytes, NUL-terminated) is the call's event set when the items are all
+ * its lines in the order they have there, else NULL.
+ */
 static enum c311_rc
-build_items(const struct item *v, size_t n, struct arena *a,
-            struct acd_call *out)
+build_items(const struct item *v, size_t n, const char *text, size_t len,
+            struct arena *a, struct acd_call *out)
 {
     struct build b = {a, out, 0, false};
     size_t i;
@@ -1023,7 +1042,7 @@ build_items(const struct item *v, size_t n, struct arena *a,
     if (out->nlegs == 0)
         return C311_ERR_INVALID;
     acd_call_summarise(out);
-    return write_events(out, v, n, a);
+    return write_events(out, v, n, text, len, a);
 }
 
 /* Replays a call's event set into its legs. */
@@ -1042,7 +1061,7 @@ acd_call_build(const char *callid, const char *text, size_t len,
     rc = collect(callid, text, len, a, &v, &n);
     if (rc != C311_OK)
         return rc;
-    return build_items(v, n, a, out);
+    return build_items(v, n, NULL, 0, a, out);
 }
 
 /* Replays a call a stream handed out, from what it knew of the lines. */
@@ -1052,7 +1071,7 @@ acd_call_build_pending(const struct acd_pending_call *p, struct arena *a,
 {
     struct item *v;
     enum c311_rc rc;
-    size_t n;
+    size_t n, i;
 
     if (p->lines == NULL)
         return acd_call_build(p->callid, p->text, p->len, a, out);
@@ -1063,7 +1082,12 @@ acd_call_build_pending(const struct acd_pending_call *p, struct arena *a,
     rc = collect_known(p, a, &v, &n);
     if (rc != C311_OK)
         return rc;
-    return build_items(v, n, a, out);
+    for (i = 0; i < n && v[i].idx == i; i++)
+        ;
+    /* In order already, as in a sorted log: the text is the event set. */
+    if (i == n && n == p->nlines)
+        return build_items(v, n, p->text, p->len, a, out);
+    return build_items(v, n, NULL, 0, a, out);
 }
 
 /* ---- legs as text ---- */
@@ -1599,9 +1623,9 @@ held_append(struct held *h, const struct acd_line_info *info, const char *line,
 
     if (need > STREAM_CALL_MAX_LEN)
         return false;
-    if (need > h->cap) {
+    if (need + 1 > h->cap) { /* with a NUL after the text */
         cap = h->cap ? h->cap * 2 : 256;
-        while (cap < need)
+        while (cap < need + 1)
             cap *= 2;
         t = realloc(h->text, cap);
         if (t == NULL)
@@ -1619,6 +1643,7 @@ held_append(struct held *h, const struct acd_line_info *info, const char *line,
     }
     memcpy(h->text + h->len, line, len);
     h->text[h->len + len] = '\n';
+    h->text[h->len + len + 1] = '\0';
     lv = &h->lines[h->nlines++];
     *lv = *info;
     lv->off = (uint32_t)h->len;
@@ -1920,6 +1945,47 @@ acd_stream_take(struct acd_stream *s, bool all, size_t max, struct arena *a,
         return C311_ERR_NOMEM;
     *out = v;
     return s->oom ? C311_ERR_NOMEM : C311_OK;
+}
+
+/* Hands ready calls from the head of list l to fn, up to max in all. */
+static enum c311_rc
+visit_from(struct acd_stream *s, struct list *l, bool all, size_t max,
+           acd_take_fn fn, void *arg, size_t *n)
+{
+    struct acd_pending_call p;
+    enum c311_rc rc = C311_OK;
+    struct held *h;
+
+    while (rc == C311_OK && *n < max && (h = l->head) != NULL &&
+           (all || held_ready(s, h))) {
+        p.callid = h->callid;
+        p.text = h->text;
+        p.len = h->len;
+        p.lines = h->lines;
+        p.nlines = h->nlines;
+        p.done = h->ended && s->clock - h->touched >= s->opts.grace;
+        (*n)++;
+        held_unlink(s, h);
+        rc = fn(arg, &p);
+        held_release(s, h);
+    }
+    return rc;
+}
+
+/* Hands the ended calls to fn first, then those silent too long. */
+enum c311_rc
+acd_stream_visit(struct acd_stream *s, bool all, size_t max, acd_take_fn fn,
+                 void *arg, size_t *n)
+{
+    enum c311_rc rc;
+
+    *n = 0;
+    rc = visit_from(s, &s->ended, all, max, fn, arg, n);
+    if (rc == C311_OK)
+        rc = visit_from(s, &s->open, all, max, fn, arg, n);
+    if (rc == C311_OK && s->oom)
+        rc = C311_ERR_NOMEM;
+    return rc;
 }
 
 /* Copies the queued agent state changes out and forgets them. */

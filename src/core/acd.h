@@ -230,7 +230,8 @@ enum c311_rc acd_call_build(const char *callid, const char *text, size_t len,
 
 /*
  * Rebuilds a call a stream handed out, as acd_call_build on its text, but
- * faster when the stream said what its lines are (p->lines).
+ * faster when the stream said what its lines are (p->lines). The call's
+ * events may be p->text itself (when its lines are in time order).
  */
 enum c311_rc acd_call_build_pending(const struct acd_pending_call *p,
                                     struct arena *a, struct acd_call *out);
@@ -333,6 +334,21 @@ size_t acd_stream_held(const struct acd_stream *s);
 enum c311_rc acd_stream_take(struct acd_stream *s, bool all, size_t max,
                              struct arena *a, struct acd_pending_call **out,
                              size_t *n);
+
+/*
+ * Called with each call acd_stream_visit hands out; p and what it points
+ * to are the stream's own and last only until fn returns. Non-OK stops.
+ */
+typedef enum c311_rc (*acd_take_fn)(void *arg,
+                                    const struct acd_pending_call *p);
+
+/*
+ * As acd_stream_take, without copying: hands each call to fn, then
+ * forgets it (also when fn fails: the call is then lost). Sets *n to the
+ * number of calls handed out.
+ */
+enum c311_rc acd_stream_visit(struct acd_stream *s, bool all, size_t max,
+                              acd_take_fn fn, void *arg, size_t *n);
 
 /*
  * Hands out the agent state changes seen since the last call, in log

@@ -54,6 +54,7 @@ struct put_item {
 
 struct calls_batch {
     struct arena a;
+    struct arena tmp; /* the call being rebuilt, emptied after each */
     struct put_item *items;
     size_t n, cap;
     size_t invalid;
@@ -776,6 +777,7 @@ calls_batch_free(struct calls_batch *b)
     if (b == NULL)
         return;
     arena_free(&b->a);
+    arena_free(&b->tmp);
     free(b->items);
     free(b->spans);
     free(b);
@@ -788,12 +790,14 @@ calls_batch_len(const struct calls_batch *b)
     return b->n;
 }
 
-/* Rebuilds calls into the batch, each in a scratch arena of its own. */
+/*
+ * Rebuilds calls into the batch, each in a scratch arena emptied after
+ * it, so that the scratch memory stays in the processor's cache.
+ */
 enum c311_rc
 calls_batch_add(struct calls_batch *b, const struct acd_pending_call *v,
                 size_t n)
 {
-    struct arena tmp = ARENA_INIT;
     struct put_item *items;
     struct acd_call c;
     enum c311_rc rc = C311_OK;
@@ -810,7 +814,7 @@ calls_batch_add(struct calls_batch *b, const struct acd_pending_call *v,
         b->cap = cap;
     }
     for (i = 0; i < n && rc == C311_OK; i++) {
-        rc = acd_call_build_pending(&v[i], &tmp, &c);
+        rc = acd_call_build_pending(&v[i], &b->tmp, &c);
         if (rc == C311_OK) {
             memset(&b->items[b->n], 0, sizeof(b->items[b->n]));
             rc = item_set(&b->items[b->n], &c, v[i].done, b->norm, &b->a);
@@ -819,10 +823,8 @@ calls_batch_add(struct calls_batch *b, const struct acd_pending_call *v,
             b->invalid++;
             rc = C311_OK;
         }
-        if ((i + 1) % 256 == 0)
-            arena_reset(&tmp);
+        arena_reset(&b->tmp);
     }
-    arena_free(&tmp);
     return rc;
 }
 
