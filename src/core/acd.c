@@ -65,7 +65,8 @@ kind_of_n(const char *name, size_t n)
             lens[i] = strlen(kind_names[i].name);
     }
     for (i = 0; i < NELEMS(kind_names); i++) {
-        if (lens[i] == n && memcmp(kind_names[i].name, name, n) == 0)
+        if (lens[i] == n && kind_names[i].name[0] == name[0] &&
+            memcmp(kind_names[i].name, name, n) == 0)
             return kind_names[i].kind;
     }
     return ACD_EV_UNKNOWN;
@@ -263,23 +264,35 @@ already_canonical(const char *s, size_t n, uint32_t *bar, size_t *nbars)
     const uint64_t ones = UINT64_C(0x0101010101010101);
     const uint64_t highs = UINT64_C(0x8080808080808080);
     size_t i, bars;
-    uint64_t w;
+    uint64_t w, m;
 
     if (n == 0 || n >= ACD_LINE_MAX || s[n - 1] == '|' ||
         (s[0] == '0' && (n < 2 || s[1] != '|')))
         return false;
-    /* Eight bytes at a time: none below 0x20 or above 0x7e. */
-    for (i = 0; i + 8 <= n; i += 8) {
+    /*
+     * Eight bytes at a time: none below 0x20 or above 0x7e, and where the
+     * bars are, in the same pass.
+     */
+    for (i = 0, bars = 0; i + 8 <= n; i += 8) {
         memcpy(&w, s + i, 8);
         if (((w - ones * 0x20) & ~w & highs) != 0 ||
             (((w + ones * (127 - 0x7e)) | w) & highs) != 0)
             return false;
+        for (m = bytes_equal(w, '|'); m != 0; m &= m - 1) {
+            if (bars < LINE_FIELDS - 1)
+                bar[bars] = (uint32_t)(i + (size_t)__builtin_ctzll(m) / 8);
+            bars++;
+        }
     }
     for (; i < n; i++) {
         if ((unsigned char)s[i] < 0x20 || (unsigned char)s[i] > 0x7e)
             return false;
+        if (s[i] == '|') {
+            if (bars < LINE_FIELDS - 1)
+                bar[bars] = (uint32_t)i;
+            bars++;
+        }
     }
-    bars = find_bars(s, n, bar, LINE_FIELDS - 1);
     *nbars = bars;
     if (bars < 4 || bars > 4 + ACD_MAX_DATA || bar[0] < 1 || bar[0] > 12 ||
         bar[1] <= bar[0] + 1 || bar[3] + 1 >= n || s[bar[3] + 1] == '|')
@@ -1100,23 +1113,39 @@ acd_call_build_pending(const struct acd_pending_call *p, struct arena *a,
  *   R|at|queue|agent|ms
  */
 
-/* Writes v in decimal at p; returns the end. */
+/* Writes v in decimal at p, two digits at a time; returns the end. */
 static char *
 put_int(char *p, int64_t v)
 {
-    char tmp[24];
+    static const char pairs[] = "00010203040506070809101112131415161718192021"
+                                "22232425262728293031323334353637383940414243"
+                                "44454647484950515253545556575859606162636465"
+                                "66676869707172737475767778798081828384858687"
+                                "888990919293949596979899";
+    char tmp[24], *e = tmp + sizeof(tmp), *q = e;
     uint64_t u = v < 0 ? (uint64_t)0 - (uint64_t)v : (uint64_t)v;
-    size_t n = 0;
+    size_t n;
 
     if (v < 0)
         *p++ = '-';
-    do {
-        tmp[n++] = (char)('0' + u % 10);
-        u /= 10;
-    } while (u != 0);
-    while (n > 0)
-        *p++ = tmp[--n];
-    return p;
+    if (u < 10) {
+        *p++ = (char)('0' + u);
+        return p;
+    }
+    while (u >= 100) {
+        q -= 2;
+        memcpy(q, pairs + 2 * (u % 100), 2);
+        u /= 100;
+    }
+    if (u >= 10) {
+        q -= 2;
+        memcpy(q, pairs + 2 * u, 2);
+    } else {
+        *--q = (char)('0' + u);
+    }
+    n = (size_t)(e - q);
+    memcpy(p, q, n);
+    return p + n;
 }
 
 /* Writes s (NULL as nothing) and a bar at p; returns the end. */
@@ -1340,11 +1369,13 @@ acd_call_from_legs(const char *callid, const char *caller, const char *text,
 
 /* A call the stream holds: its lines so far, in a list by last feed. */
 struct held {
-    struct held *hnext;       /* hash chain, or the next in the pool */
-    struct held *prev, *next; /* in s->ended or s->open */
+    struct held *hnext; /* hash chain, or the next in the pool */
     uint64_t hkey;
-    char *callid;
     size_t callid_len, callid_cap;
+    char *callid; /* callid_short when it fits: one cache line with
+                     the key, read for every line of the call */
+    char callid_short[32];
+    struct held *prev, *next; /* in s->ended or s->open */
     char *text;
     size_t len, cap;
     struct acd_line_info *lines; /* of the text, to drop an identical one */
@@ -1402,7 +1433,8 @@ acd_stream_new(const struct acd_stream_opts *opts)
 static void
 held_free(struct held *h)
 {
-    free(h->callid);
+    if (h->callid != h->callid_short)
+        free(h->callid);
     free(h->text);
     free(h->lines);
     free(h);
@@ -1536,9 +1568,12 @@ held_new(struct acd_stream *s, const char *callid, size_t len)
         s->npool--;
     } else if ((h = calloc(1, sizeof(*h))) == NULL) {
         return NULL;
+    } else {
+        h->callid = h->callid_short;
+        h->callid_cap = sizeof(h->callid_short);
     }
     if (len + 1 > h->callid_cap) {
-        p = realloc(h->callid, len + 1);
+        p = realloc(h->callid == h->callid_short ? NULL : h->callid, len + 1);
         if (p == NULL) {
             held_free(h);
             return NULL;
