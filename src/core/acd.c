@@ -1246,25 +1246,6 @@ field_int(const char *s, int64_t *out)
     return true;
 }
 
-/* Cuts line at its bars into at most max fields; returns their number. */
-static size_t
-cut_fields(char *line, char **f, size_t max)
-{
-    size_t n = 0;
-    char *bar;
-
-    for (;;) {
-        if (n == max)
-            return max + 1;
-        f[n++] = line;
-        bar = strchr(line, '|');
-        if (bar == NULL)
-            return n;
-        *bar = '\0';
-        line = bar + 1;
-    }
-}
-
 /* Reads one "L|..." line into l. */
 static bool
 leg_line(char **f, size_t nf, struct acd_leg *l)
@@ -1309,35 +1290,57 @@ ring_line(char **f, size_t nf, struct acd_ring *r)
     return true;
 }
 
+/*
+ * Cuts the line at p (ending in '\n') at its bars into at most max fields,
+ * NUL-terminated; returns their number (max + 1 when there are more) and
+ * sets *next to the next line. One pass, as every report reads every
+ * call's legs.
+ */
+static size_t
+cut_legs_line(char *p, char **f, size_t max, char **next)
+{
+    size_t n = 0;
+
+    f[n++] = p;
+    for (; *p != '\n'; p++) {
+        if (*p != '|')
+            continue;
+        *p = '\0';
+        if (n < max)
+            f[n] = p + 1;
+        n += n <= max;
+    }
+    *p = '\0';
+    *next = p + 1;
+    return n;
+}
+
 /* Reads legs text back into a call. */
 enum c311_rc
 acd_call_from_legs(const char *callid, const char *caller, const char *text,
                    struct arena *a, struct acd_call *out)
 {
-    size_t nl = 0, nr = 0, nf;
-    char *copy, *p, *nlp, *f[14];
-    const char *q;
+    size_t nl = 0, nr = 0, nf, len = strlen(text);
+    char *copy, *p, *next, *f[14];
+    const char *q, *nlp, *end = text + len;
 
     memset(out, 0, sizeof(*out));
-    for (q = text; *q != '\0'; q = strchr(q, '\n') + 1) {
+    for (q = text; q < end; q = nlp + 1) {
         nl += *q == 'L';
         nr += *q == 'R';
-        if (strchr(q, '\n') == NULL)
+        nlp = memchr(q, '\n', (size_t)(end - q));
+        if (nlp == NULL)
             return C311_ERR_INVALID;
     }
-    copy = arena_strdup(a, text);
+    copy = arena_strndup(a, text, len);
     out->legs = arena_alloc(a, (nl + 1) * sizeof(*out->legs));
     out->rings = arena_alloc(a, (nr + 1) * sizeof(*out->rings));
     if (copy == NULL || out->legs == NULL || out->rings == NULL)
         return C311_ERR_NOMEM;
     out->callid = callid;
     out->caller = caller;
-    for (p = copy; *p != '\0'; p = nlp + 1) {
-        nlp = strchr(p, '\n');
-        if (nlp == NULL)
-            return C311_ERR_INVALID;
-        *nlp = '\0';
-        nf = cut_fields(p, f, NELEMS(f));
+    for (p = copy; p < copy + len; p = next) {
+        nf = cut_legs_line(p, f, NELEMS(f), &next);
         if (p[0] == 'L' && p[1] == '\0' && out->nlegs < nl &&
             leg_line(f, nf, &out->legs[out->nlegs]))
             out->nlegs++;
