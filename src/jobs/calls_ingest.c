@@ -208,8 +208,10 @@ writer_give(struct calls_ingest *g, char **cause)
 {
     struct calls_writer *w = g->writer;
     struct calls_batch *b = g->batch;
-    enum c311_rc rc = writer_wait(w, cause);
+    enum c311_rc rc;
 
+    calls_batch_order(b); /* while the writer may still be busy */
+    rc = writer_wait(w, cause);
     if (rc != C311_OK)
         return rc;
     pthread_mutex_lock(&w->lock);

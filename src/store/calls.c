@@ -828,6 +828,82 @@ calls_batch_add(struct calls_batch *b, const struct acd_pending_call *v,
     return rc;
 }
 
+/* A batch item's entry and place, to sort by entry. */
+struct entry_key {
+    int64_t entered;
+    size_t pos;
+};
+
+/* Orders by entry, then place in the batch. */
+static int
+entry_cmp(const void *x, const void *y)
+{
+    const struct entry_key *a = x, *b = y;
+
+    if (a->entered != b->entered)
+        return a->entered < b->entered ? -1 : 1;
+    return (a->pos > b->pos) - (a->pos < b->pos);
+}
+
+/* True when two items of the batch have the same callid. */
+static bool
+batch_has_twice(const struct calls_batch *b)
+{
+    size_t size = 16, i, k, mask;
+    uint64_t *slots, h;
+    bool twice = false;
+
+    while (size < 2 * b->n)
+        size *= 2;
+    mask = size - 1;
+    slots = calloc(size, sizeof(*slots));
+    if (slots == NULL)
+        return true;
+    for (i = 0; i < b->n && !twice; i++) {
+        /* 0 marks a free slot, so a hash of 0 counts as 1. */
+        h = acd_line_hash(b->items[i].callid, strlen(b->items[i].callid));
+        h += h == 0;
+        for (k = h & mask; slots[k] != 0 && !twice; k = (k + 1) & mask)
+            twice = slots[k] == h; /* equal hashes: treated as equal */
+        slots[k] = h;
+    }
+    free(slots);
+    return twice;
+}
+
+/*
+ * Puts the batch's calls in order of entry (among equal entries, as they
+ * came) unless a callid is there twice, whose rows must be written in
+ * the order they came. Rows stored in order of entry are read back by
+ * entry (calls_scan) one after the other, not each from the top of the
+ * table. Runs on the thread that fills batches, not the one that writes.
+ */
+void
+calls_batch_order(struct calls_batch *b)
+{
+    struct entry_key *keys;
+    struct put_item *v;
+    size_t i;
+
+    if (b->n < 2 || batch_has_twice(b))
+        return;
+    keys = malloc(b->n * sizeof(*keys));
+    v = malloc(b->cap * sizeof(*v));
+    if (keys == NULL || v == NULL) {
+        free(keys);
+        free(v);
+        return;
+    }
+    for (i = 0; i < b->n; i++)
+        keys[i] = (struct entry_key){b->items[i].entered, i};
+    qsort(keys, b->n, sizeof(*keys), entry_cmp);
+    for (i = 0; i < b->n; i++)
+        v[i] = b->items[keys[i].pos];
+    free(keys);
+    free(b->items);
+    b->items = v;
+}
+
 /* Copies agent state changes into the batch. */
 enum c311_rc
 calls_batch_add_spans(struct calls_batch *b, const struct acd_span *v, size_t n)
@@ -920,9 +996,6 @@ load_begin_work(struct sqlx *x, void *arg, char **cause)
                      NULL, 0, &any, cause);
     *bulk = rc == C311_OK && any == 0;
     if (*bulk)
-        rc = sqlx_exec(x, "DROP INDEX IF EXISTS call_entered", NULL, 0, NULL,
-                       cause);
-    if (*bulk && rc == C311_OK)
         rc = sqlx_exec(x, "DROP INDEX IF EXISTS call_caller", NULL, 0, NULL,
                        cause);
     return rc;

@@ -68,6 +68,12 @@ enum c311_rc calls_batch_add(struct calls_batch *b,
 enum c311_rc calls_batch_add_spans(struct calls_batch *b,
                                    const struct acd_span *v, size_t n);
 
+/*
+ * Puts the batch's calls in order of entry before it is written (unless
+ * a callid is there twice), so that reports read them back faster.
+ */
+void calls_batch_order(struct calls_batch *b);
+
 /* Number of calls in the batch. */
 size_t calls_batch_len(const struct calls_batch *b);
 
@@ -80,10 +86,11 @@ enum c311_rc calls_batch_write(struct store *st, struct calls_batch *b,
                                struct calls_put_stats *stats, char **cause);
 
 /*
- * Before a large load: when no call is stored yet, drops the indexes on
- * entry time and caller (*bulk set), which are built faster in one go
- * afterwards by calls_indexes_ensure than row by row. Otherwise makes
- * sure they exist (a load cut short leaves them out).
+ * Before a large load: when no call is stored yet, drops the index on
+ * caller (*bulk set), which is built faster in one go afterwards by
+ * calls_indexes_ensure than row by row in random order (the index on
+ * entry time grows at its end, and stays). Otherwise makes sure both
+ * exist (a load cut short leaves the caller's out).
  */
 enum c311_rc calls_load_begin(struct store *st, bool *bulk, char **cause);
 
