@@ -45,6 +45,7 @@ struct put_item {
     const char *events; /* the event set, kept in the row while it may grow */
     const char *legs;   /* acd_call_legs_text */
     const char *digest; /* line hashes, stored once the lines are not */
+    size_t events_len, legs_len, digest_len;
     const uint64_t *hashes;
     size_t nhashes;
     bool keep; /* the event set is stored: more lines may come */
@@ -320,7 +321,8 @@ insert_batch(struct sqlx *x, struct put_arg *w, char **cause)
             it->ended,         acd_outcome_name(it->outcome),
             it->wait,          it->talk,
             stored_events(it), it->legs,
-            it->digest};
+            it->digest,        it->keep ? it->events_len : 0,
+            it->legs_len,      it->digest_len};
     }
     rc = store__sqlite_calls_insert(x, rows, w->b->n, done, cause);
     for (i = 0; rc == C311_OK && i < w->b->n; i++)
@@ -418,8 +420,11 @@ item_set(struct put_item *it, const struct acd_call *c, bool done,
     it->wait = c->wait;
     it->talk = c->talk;
     it->events = arena_strndup(a, c->events, c->events_len);
+    it->events_len = c->events_len;
     it->legs = acd_call_legs_text(c, a);
+    it->legs_len = it->legs != NULL ? strlen(it->legs) : 0;
     it->digest = it->keep ? NULL : digest_text(c->hashes, c->nhashes, a);
+    it->digest_len = it->digest != NULL ? 16 * c->nhashes : 0;
     h = arena_alloc(a, (c->nhashes + 1) * sizeof(*h));
     if (h != NULL)
         memcpy(h, c->hashes, c->nhashes * sizeof(*h));
