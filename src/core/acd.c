@@ -14,65 +14,97 @@
 
 /* ---- event names ---- */
 
-struct kind_name {
-    const char *name;
-    enum acd_kind kind;
-};
-
-/* Asterisk's own spelling. */
-static const struct kind_name kind_names[] = {
-    {"ABANDON", ACD_EV_ABANDON},
-    {"ADDMEMBER", ACD_EV_ADDMEMBER},
-    {"AGENTCALLED", ACD_EV_IGNORED},
-    {"AGENTDUMP", ACD_EV_IGNORED},
-    {"AGENTLOGIN", ACD_EV_IGNORED},
-    {"AGENTLOGOFF", ACD_EV_IGNORED},
-    {"ATTENDEDTRANSFER", ACD_EV_ATTENDEDTRANSFER},
-    {"BLINDTRANSFER", ACD_EV_TRANSFER},
-    {"COMPLETEAGENT", ACD_EV_COMPLETEAGENT},
-    {"COMPLETECALLER", ACD_EV_COMPLETECALLER},
-    {"CONFIGRELOAD", ACD_EV_IGNORED},
-    {"CONNECT", ACD_EV_CONNECT},
-    {"DID", ACD_EV_IGNORED},
-    {"ENTERQUEUE", ACD_EV_ENTERQUEUE},
-    {"EXITEMPTY", ACD_EV_EXITEMPTY},
-    {"EXITWITHKEY", ACD_EV_EXITWITHKEY},
-    {"EXITWITHTIMEOUT", ACD_EV_EXITWITHTIMEOUT},
-    {"INFO", ACD_EV_IGNORED},
-    {"PAUSE", ACD_EV_PAUSE},
-    {"PAUSEALL", ACD_EV_PAUSE},
-    {"QUEUESTART", ACD_EV_IGNORED},
-    {"REMOVEMEMBER", ACD_EV_REMOVEMEMBER},
-    {"RINGCANCELED", ACD_EV_IGNORED},
-    {"RINGNOANSWER", ACD_EV_RINGNOANSWER},
-    {"SYSCOMPAT", ACD_EV_IGNORED},
-    {"TRANSFER", ACD_EV_TRANSFER},
-    {"UNPAUSE", ACD_EV_UNPAUSE},
-    {"UNPAUSEALL", ACD_EV_UNPAUSE},
-};
-
 #define NELEMS(v) (sizeof(v) / sizeof((v)[0]))
 
-/* Looks up the n bytes of an event name in kind_names. */
+/*
+ * The kind of the n bytes of an event name, in Asterisk's own spelling:
+ * by its first letter, then its length and bytes (this runs for every
+ * line read).
+ */
 static enum acd_kind
 kind_of_n(const char *name, size_t n)
 {
-    static size_t lens[NELEMS(kind_names)];
-    size_t i;
-
-    if (lens[0] == 0) { /* the same values from any thread */
-        for (i = 0; i < NELEMS(kind_names); i++)
-            lens[i] = strlen(kind_names[i].name);
-    }
-    for (i = 0; i < NELEMS(kind_names); i++) {
-        if (lens[i] == n && kind_names[i].name[0] == name[0] &&
-            memcmp(kind_names[i].name, name, n) == 0)
-            return kind_names[i].kind;
+#define IS(s) (n == sizeof(s) - 1 && memcmp(name, s, sizeof(s) - 1) == 0)
+    switch (n > 0 ? name[0] : '\0') {
+    case 'A':
+        if (IS("ABANDON"))
+            return ACD_EV_ABANDON;
+        if (IS("ADDMEMBER"))
+            return ACD_EV_ADDMEMBER;
+        if (IS("AGENTCALLED") || IS("AGENTDUMP") || IS("AGENTLOGIN") ||
+            IS("AGENTLOGOFF"))
+            return ACD_EV_IGNORED;
+        if (IS("ATTENDEDTRANSFER"))
+            return ACD_EV_ATTENDEDTRANSFER;
+        break;
+    case 'B':
+        if (IS("BLINDTRANSFER"))
+            return ACD_EV_TRANSFER;
+        break;
+    case 'C':
+        if (IS("COMPLETEAGENT"))
+            return ACD_EV_COMPLETEAGENT;
+        if (IS("COMPLETECALLER"))
+            return ACD_EV_COMPLETECALLER;
+        if (IS("CONFIGRELOAD"))
+            return ACD_EV_IGNORED;
+        if (IS("CONNECT"))
+            return ACD_EV_CONNECT;
+        break;
+    case 'D':
+        if (IS("DID"))
+            return ACD_EV_IGNORED;
+        break;
+    case 'E':
+        if (IS("ENTERQUEUE"))
+            return ACD_EV_ENTERQUEUE;
+        if (IS("EXITEMPTY"))
+            return ACD_EV_EXITEMPTY;
+        if (IS("EXITWITHKEY"))
+            return ACD_EV_EXITWITHKEY;
+        if (IS("EXITWITHTIMEOUT"))
+            return ACD_EV_EXITWITHTIMEOUT;
+        break;
+    case 'I':
+        if (IS("INFO"))
+            return ACD_EV_IGNORED;
+        break;
+    case 'P':
+        if (IS("PAUSE") || IS("PAUSEALL"))
+            return ACD_EV_PAUSE;
+        break;
+    case 'Q':
+        if (IS("QUEUESTART"))
+            return ACD_EV_IGNORED;
+        break;
+    case 'R':
+        if (IS("REMOVEMEMBER"))
+            return ACD_EV_REMOVEMEMBER;
+        if (IS("RINGCANCELED"))
+            return ACD_EV_IGNORED;
+        if (IS("RINGNOANSWER"))
+            return ACD_EV_RINGNOANSWER;
+        break;
+    case 'S':
+        if (IS("SYSCOMPAT"))
+            return ACD_EV_IGNORED;
+        break;
+    case 'T':
+        if (IS("TRANSFER"))
+            return ACD_EV_TRANSFER;
+        break;
+    case 'U':
+        if (IS("UNPAUSE") || IS("UNPAUSEALL"))
+            return ACD_EV_UNPAUSE;
+        break;
+    default:
+        break;
     }
     return ACD_EV_UNKNOWN;
+#undef IS
 }
 
-/* Looks the event name up in kind_names: by length, then bytes. */
+/* The kind of an event name. */
 enum acd_kind
 acd_kind_of(const char *name)
 {
@@ -1122,29 +1154,27 @@ put_int(char *p, int64_t v)
                                 "44454647484950515253545556575859606162636465"
                                 "66676869707172737475767778798081828384858687"
                                 "888990919293949596979899";
-    char tmp[24], *e = tmp + sizeof(tmp), *q = e;
-    uint64_t u = v < 0 ? (uint64_t)0 - (uint64_t)v : (uint64_t)v;
-    size_t n;
+    uint64_t u = v < 0 ? (uint64_t)0 - (uint64_t)v : (uint64_t)v, t;
+    size_t n = 1;
+    char *e;
 
     if (v < 0)
         *p++ = '-';
-    if (u < 10) {
-        *p++ = (char)('0' + u);
-        return p;
-    }
+    for (t = u; t >= 10; t /= 10)
+        n++;
+    e = p + n;
     while (u >= 100) {
-        q -= 2;
-        memcpy(q, pairs + 2 * (u % 100), 2);
+        e -= 2;
+        e[0] = pairs[2 * (u % 100)];
+        e[1] = pairs[2 * (u % 100) + 1];
         u /= 100;
     }
     if (u >= 10) {
-        q -= 2;
-        memcpy(q, pairs + 2 * u, 2);
+        e[-2] = pairs[2 * u];
+        e[-1] = pairs[2 * u + 1];
     } else {
-        *--q = (char)('0' + u);
+        e[-1] = (char)('0' + u);
     }
-    n = (size_t)(e - q);
-    memcpy(p, q, n);
     return p + n;
 }
 
