@@ -1001,6 +1001,9 @@ load_begin_work(struct sqlx *x, void *arg, char **cause)
                      NULL, 0, &any, cause);
     *bulk = rc == C311_OK && any == 0;
     if (*bulk)
+        rc = sqlx_exec(x, "DROP INDEX IF EXISTS call_entered", NULL, 0, NULL,
+                       cause);
+    if (*bulk && rc == C311_OK)
         rc = sqlx_exec(x, "DROP INDEX IF EXISTS call_caller", NULL, 0, NULL,
                        cause);
     return rc;

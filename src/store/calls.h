@@ -86,11 +86,10 @@ enum c311_rc calls_batch_write(struct store *st, struct calls_batch *b,
                                struct calls_put_stats *stats, char **cause);
 
 /*
- * Before a large load: when no call is stored yet, drops the index on
- * caller (*bulk set), which is built faster in one go afterwards by
- * calls_indexes_ensure than row by row in random order (the index on
- * entry time grows at its end, and stays). Otherwise makes sure both
- * exist (a load cut short leaves the caller's out).
+ * Before a large load: when no call is stored yet, drops the indexes on
+ * entry time and caller (*bulk set), which are built faster in one go
+ * afterwards by calls_indexes_ensure than row by row. Otherwise makes
+ * sure they exist (a load cut short leaves them out).
  */
 enum c311_rc calls_load_begin(struct store *st, bool *bulk, char **cause);
 

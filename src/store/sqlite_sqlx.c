@@ -135,8 +135,8 @@ out:
 /*
  * The write connection's page cache while it stores calls, in KiB (it
  * also bounds the memory SQLite sorts an index in): the table and its
- * callid and entry indexes grow at their ends, and the caller index of
- * a first load is built at the end, so a small cache serves.
+ * callid index grow at their ends, and the entry and caller indexes of
+ * a first load are built at the end, so a small cache serves.
  */
 #define CALLS_CACHE_KIB "8192"
 
