@@ -1399,6 +1399,10 @@ acd_call_from_legs(const char *callid, const char *caller, const char *text,
  */
 #define STREAM_POOL_MAX 4096
 
+/* The largest buffers of a finished call the pool keeps. */
+#define STREAM_POOL_TEXT  4096
+#define STREAM_POOL_LINES 64
+
 /* A call the stream holds: its lines so far, in a list by last feed. */
 struct held {
     struct held *hnext; /* hash chain, or the next in the pool */
@@ -1472,11 +1476,16 @@ held_free(struct held *h)
     free(h);
 }
 
-/* Keeps the memory of a finished call for the next one, or frees it. */
+/*
+ * Keeps the memory of a finished call for the next one, or frees it: a
+ * call's buffers larger than a usual call needs are not kept, so that
+ * the pool stays small whatever calls went before.
+ */
 static void
 held_release(struct acd_stream *s, struct held *h)
 {
-    if (s->npool >= STREAM_POOL_MAX) {
+    if (s->npool >= STREAM_POOL_MAX || h->cap > STREAM_POOL_TEXT ||
+        h->lcap > STREAM_POOL_LINES) {
         held_free(h);
         return;
     }
