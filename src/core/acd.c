@@ -14,64 +14,97 @@
 
 /* ---- event names ---- */
 
-struct kind_name {
-    const char *name;
-    enum acd_kind kind;
-};
-
-/* Asterisk's own spelling. */
-static const struct kind_name kind_names[] = {
-    {"ABANDON", ACD_EV_ABANDON},
-    {"ADDMEMBER", ACD_EV_ADDMEMBER},
-    {"AGENTCALLED", ACD_EV_IGNORED},
-    {"AGENTDUMP", ACD_EV_IGNORED},
-    {"AGENTLOGIN", ACD_EV_IGNORED},
-    {"AGENTLOGOFF", ACD_EV_IGNORED},
-    {"ATTENDEDTRANSFER", ACD_EV_ATTENDEDTRANSFER},
-    {"BLINDTRANSFER", ACD_EV_TRANSFER},
-    {"COMPLETEAGENT", ACD_EV_COMPLETEAGENT},
-    {"COMPLETECALLER", ACD_EV_COMPLETECALLER},
-    {"CONFIGRELOAD", ACD_EV_IGNORED},
-    {"CONNECT", ACD_EV_CONNECT},
-    {"DID", ACD_EV_IGNORED},
-    {"ENTERQUEUE", ACD_EV_ENTERQUEUE},
-    {"EXITEMPTY", ACD_EV_EXITEMPTY},
-    {"EXITWITHKEY", ACD_EV_EXITWITHKEY},
-    {"EXITWITHTIMEOUT", ACD_EV_EXITWITHTIMEOUT},
-    {"INFO", ACD_EV_IGNORED},
-    {"PAUSE", ACD_EV_PAUSE},
-    {"PAUSEALL", ACD_EV_PAUSE},
-    {"QUEUESTART", ACD_EV_IGNORED},
-    {"REMOVEMEMBER", ACD_EV_REMOVEMEMBER},
-    {"RINGCANCELED", ACD_EV_IGNORED},
-    {"RINGNOANSWER", ACD_EV_RINGNOANSWER},
-    {"SYSCOMPAT", ACD_EV_IGNORED},
-    {"TRANSFER", ACD_EV_TRANSFER},
-    {"UNPAUSE", ACD_EV_UNPAUSE},
-    {"UNPAUSEALL", ACD_EV_UNPAUSE},
-};
-
 #define NELEMS(v) (sizeof(v) / sizeof((v)[0]))
 
-/* Looks up the n bytes of an event name in kind_names. */
+/*
+ * The kind of the n bytes of an event name, in Asterisk's own spelling:
+ * by its first letter, then its length and bytes (this runs for every
+ * line read).
+ */
 static enum acd_kind
 kind_of_n(const char *name, size_t n)
 {
-    static size_t lens[NELEMS(kind_names)];
-    size_t i;
-
-    if (lens[0] == 0) { /* the same values from any thread */
-        for (i = 0; i < NELEMS(kind_names); i++)
-            lens[i] = strlen(kind_names[i].name);
-    }
-    for (i = 0; i < NELEMS(kind_names); i++) {
-        if (lens[i] == n && memcmp(kind_names[i].name, name, n) == 0)
-            return kind_names[i].kind;
+#define IS(s) (n == sizeof(s) - 1 && memcmp(name, s, sizeof(s) - 1) == 0)
+    switch (n > 0 ? name[0] : '\0') {
+    case 'A':
+        if (IS("ABANDON"))
+            return ACD_EV_ABANDON;
+        if (IS("ADDMEMBER"))
+            return ACD_EV_ADDMEMBER;
+        if (IS("AGENTCALLED") || IS("AGENTDUMP") || IS("AGENTLOGIN") ||
+            IS("AGENTLOGOFF"))
+            return ACD_EV_IGNORED;
+        if (IS("ATTENDEDTRANSFER"))
+            return ACD_EV_ATTENDEDTRANSFER;
+        break;
+    case 'B':
+        if (IS("BLINDTRANSFER"))
+            return ACD_EV_TRANSFER;
+        break;
+    case 'C':
+        if (IS("COMPLETEAGENT"))
+            return ACD_EV_COMPLETEAGENT;
+        if (IS("COMPLETECALLER"))
+            return ACD_EV_COMPLETECALLER;
+        if (IS("CONFIGRELOAD"))
+            return ACD_EV_IGNORED;
+        if (IS("CONNECT"))
+            return ACD_EV_CONNECT;
+        break;
+    case 'D':
+        if (IS("DID"))
+            return ACD_EV_IGNORED;
+        break;
+    case 'E':
+        if (IS("ENTERQUEUE"))
+            return ACD_EV_ENTERQUEUE;
+        if (IS("EXITEMPTY"))
+            return ACD_EV_EXITEMPTY;
+        if (IS("EXITWITHKEY"))
+            return ACD_EV_EXITWITHKEY;
+        if (IS("EXITWITHTIMEOUT"))
+            return ACD_EV_EXITWITHTIMEOUT;
+        break;
+    case 'I':
+        if (IS("INFO"))
+            return ACD_EV_IGNORED;
+        break;
+    case 'P':
+        if (IS("PAUSE") || IS("PAUSEALL"))
+            return ACD_EV_PAUSE;
+        break;
+    case 'Q':
+        if (IS("QUEUESTART"))
+            return ACD_EV_IGNORED;
+        break;
+    case 'R':
+        if (IS("REMOVEMEMBER"))
+            return ACD_EV_REMOVEMEMBER;
+        if (IS("RINGCANCELED"))
+            return ACD_EV_IGNORED;
+        if (IS("RINGNOANSWER"))
+            return ACD_EV_RINGNOANSWER;
+        break;
+    case 'S':
+        if (IS("SYSCOMPAT"))
+            return ACD_EV_IGNORED;
+        break;
+    case 'T':
+        if (IS("TRANSFER"))
+            return ACD_EV_TRANSFER;
+        break;
+    case 'U':
+        if (IS("UNPAUSE") || IS("UNPAUSEALL"))
+            return ACD_EV_UNPAUSE;
+        break;
+    default:
+        break;
     }
     return ACD_EV_UNKNOWN;
+#undef IS
 }
 
-/* Looks the event name up in kind_names: by length, then bytes. */
+/* The kind of an event name. */
 enum acd_kind
 acd_kind_of(const char *name)
 {
@@ -205,41 +238,94 @@ parse_epoch(const char *s, size_t n, int64_t *out)
     return true;
 }
 
+/* Fields of a line at most: time, callid, queue, agent, event and data. */
+#define LINE_FIELDS (5 + ACD_MAX_DATA)
+
+/*
+ * The high bit of each byte of w that equals c (exactly: no false hits
+ * next to a match, unlike the shorter zero-byte test).
+ */
+static uint64_t
+bytes_equal(uint64_t w, unsigned char c)
+{
+    const uint64_t lows = UINT64_C(0x7f7f7f7f7f7f7f7f);
+    uint64_t x = w ^ (UINT64_C(0x0101010101010101) * c);
+
+    return ~(((x & lows) + lows) | x | lows);
+}
+
+/*
+ * Finds the bars of the n bytes at s, eight bytes at a time: writes the
+ * offsets of the first max to bar and returns how many there are in all.
+ * This runs on every line read, so it avoids a call per field.
+ */
+static size_t
+find_bars(const char *s, size_t n, uint32_t *bar, size_t max)
+{
+    size_t i, k = 0;
+    uint64_t w, m;
+
+    for (i = 0; i + 8 <= n; i += 8) {
+        memcpy(&w, s + i, 8);
+        for (m = bytes_equal(w, '|'); m != 0; m &= m - 1) {
+            if (k < max)
+                bar[k] = (uint32_t)(i + (size_t)__builtin_ctzll(m) / 8);
+            k++;
+        }
+    }
+    for (; i < n; i++) {
+        if (s[i] == '|') {
+            if (k < max)
+                bar[k] = (uint32_t)i;
+            k++;
+        }
+    }
+    return k;
+}
+
 /*
  * True when a trimmed pipe line is its own canonical text, as nearly every
  * line Asterisk writes is: printable ASCII, an epoch without leading
  * zeros, a callid and an event name, at most ACD_MAX_DATA data fields
- * and no empty one at the end.
+ * and no empty one at the end. Writes the offsets of its bars to bar
+ * (LINE_FIELDS - 1 of them at most) and their number to *nbars.
  */
 static bool
-already_canonical(const char *s, size_t n)
+already_canonical(const char *s, size_t n, uint32_t *bar, size_t *nbars)
 {
     const uint64_t ones = UINT64_C(0x0101010101010101);
     const uint64_t highs = UINT64_C(0x8080808080808080);
-    size_t i, bars = 0, bar[4] = {0, 0, 0, 0};
-    const char *q, *p = s;
-    uint64_t w;
+    size_t i, bars;
+    uint64_t w, m;
 
     if (n == 0 || n >= ACD_LINE_MAX || s[n - 1] == '|' ||
-        (s[0] == '0' && s[1] != '|'))
+        (s[0] == '0' && (n < 2 || s[1] != '|')))
         return false;
-    /* Eight bytes at a time: none below 0x20 or above 0x7e. */
-    for (i = 0; i + 8 <= n; i += 8) {
+    /*
+     * Eight bytes at a time: none below 0x20 or above 0x7e, and where the
+     * bars are, in the same pass.
+     */
+    for (i = 0, bars = 0; i + 8 <= n; i += 8) {
         memcpy(&w, s + i, 8);
         if (((w - ones * 0x20) & ~w & highs) != 0 ||
             (((w + ones * (127 - 0x7e)) | w) & highs) != 0)
             return false;
+        for (m = bytes_equal(w, '|'); m != 0; m &= m - 1) {
+            if (bars < LINE_FIELDS - 1)
+                bar[bars] = (uint32_t)(i + (size_t)__builtin_ctzll(m) / 8);
+            bars++;
+        }
     }
     for (; i < n; i++) {
         if ((unsigned char)s[i] < 0x20 || (unsigned char)s[i] > 0x7e)
             return false;
+        if (s[i] == '|') {
+            if (bars < LINE_FIELDS - 1)
+                bar[bars] = (uint32_t)i;
+            bars++;
+        }
     }
-    while ((q = memchr(p, '|', n - (size_t)(p - s))) != NULL) {
-        if (bars < 4)
-            bar[bars] = (size_t)(q - s);
-        bars++;
-        p = q + 1;
-    }
+    *nbars = bars;
     if (bars < 4 || bars > 4 + ACD_MAX_DATA || bar[0] < 1 || bar[0] > 12 ||
         bar[1] <= bar[0] + 1 || bar[3] + 1 >= n || s[bar[3] + 1] == '|')
         return false;
@@ -248,6 +334,22 @@ already_canonical(const char *s, size_t n)
             return false;
     }
     return true;
+}
+
+/* Trims a pipe line; false when nothing is left. */
+static bool
+trim_line(const char **line, size_t *len)
+{
+    const char *p = *line;
+    size_t n = *len;
+
+    while (n > 0 && isspace((unsigned char)p[n - 1]))
+        n--;
+    while (n > 0 && isspace((unsigned char)*p))
+        p++, n--;
+    *line = p;
+    *len = n;
+    return n > 0;
 }
 
 /* Splits a pipe-format line into fields and writes its canonical text. */
@@ -260,15 +362,14 @@ acd_canonical_pipe(const char *line, size_t len, char *out, size_t *outlen)
     size_t nf = 0;
     int64_t at;
 
-    while (len > 0 && isspace((unsigned char)line[len - 1]))
-        len--;
-    p = line;
-    while (p < line + len && isspace((unsigned char)*p))
-        p++;
-    if (p == line + len)
+    uint32_t bars[LINE_FIELDS - 1];
+    size_t nbars;
+
+    if (!trim_line(&line, &len))
         return ACD_LINE_BLANK;
+    p = line;
     end = line + len;
-    if (already_canonical(p, (size_t)(end - p))) {
+    if (already_canonical(p, len, bars, &nbars)) {
         memcpy(out, p, (size_t)(end - p));
         out[end - p] = '\0';
         *outlen = (size_t)(end - p);
@@ -299,37 +400,48 @@ is_none(const char *s, size_t n)
     return n == 4 && memcmp(s, "NONE", 4) == 0;
 }
 
-/* Cuts the len bytes of a canonical line at its bars into ev. */
+/*
+ * Cuts the len bytes of a canonical line at its bars into ev. With known
+ * set, ev's time and kind are filled already (a stream read them).
+ */
 static bool
-event_parse_n(char *line, size_t len, struct acd_event *ev)
+event_cut(char *line, size_t len, struct acd_event *ev, bool known)
 {
-    char *f[5 + ACD_MAX_DATA];
-    size_t flen[5 + ACD_MAX_DATA];
-    size_t nf = 0, i;
-    char *p = line, *q, *end = line + len;
+    uint32_t bar[LINE_FIELDS];
+    char *f[LINE_FIELDS];
+    size_t flen[LINE_FIELDS];
+    size_t nf, i, start = 0;
 
-    for (;;) {
-        if (nf == NELEMS(f))
-            return false;
-        q = memchr(p, '|', (size_t)(end - p));
-        f[nf] = p;
-        flen[nf++] = (size_t)((q != NULL ? q : end) - p);
-        if (q == NULL)
-            break;
-        *q = '\0';
-        p = q + 1;
+    nf = find_bars(line, len, bar, LINE_FIELDS - 1) + 1;
+    if (nf > LINE_FIELDS || nf < 5)
+        return false;
+    bar[nf - 1] = (uint32_t)len;
+    for (i = 0; i < nf; i++) {
+        f[i] = line + start;
+        flen[i] = bar[i] - start;
+        if (i + 1 < nf)
+            line[bar[i]] = '\0';
+        start = bar[i] + 1;
     }
-    if (nf < 5 || !parse_epoch(f[0], flen[0], &ev->at))
+    if (!known && !parse_epoch(f[0], flen[0], &ev->at))
         return false;
     ev->callid = f[1];
     ev->queue = is_none(f[2], flen[2]) ? "" : f[2];
     ev->agent = is_none(f[3], flen[3]) ? "" : f[3];
     ev->name = f[4];
-    ev->kind = kind_of_n(f[4], flen[4]);
+    if (!known)
+        ev->kind = kind_of_n(f[4], flen[4]);
     ev->ndata = (unsigned)(nf - 5);
     for (i = 0; i < ACD_MAX_DATA; i++)
         ev->data[i] = i < ev->ndata ? f[5 + i] : "";
     return true;
+}
+
+/* Cuts the len bytes of a canonical line at its bars into ev. */
+static bool
+event_parse_n(char *line, size_t len, struct acd_event *ev)
+{
+    return event_cut(line, len, ev, false);
 }
 
 /* Cuts a canonical line at its bars and names its fields. */
@@ -883,17 +995,19 @@ collect(const char *callid, const char *text, size_t len, struct arena *a,
 /* Writes the items' lines, in order, as the call's event set. */
 static enum c311_rc
 write_events(struct acd_call *c, const struct item *v, size_t n,
-             struct arena *a)
+             const char *text, size_t len, struct arena *a)
 {
-    size_t i, len = 0;
+    size_t i;
     uint64_t *h;
-    char *p;
+    char *p = NULL;
 
-    for (i = 0; i < n; i++)
-        len += v[i].len + 1;
-    p = arena_alloc(a, len + 1);
+    if (text == NULL) {
+        for (i = len = 0; i < n; i++)
+            len += v[i].len + 1;
+        p = arena_alloc(a, len + 1);
+    }
     h = arena_alloc(a, (n + 1) * sizeof(*h));
-    if (p == NULL || h == NULL)
+    if ((text == NULL && p == NULL) || h == NULL)
         return C311_ERR_NOMEM;
     for (i = 0; i < n; i++)
         h[i] = v[i].hash;
@@ -907,9 +1021,9 @@ write_events(struct acd_call *c, const struct item *v, size_t n,
     }
     c->hashes = h;
     c->nhashes = n;
-    c->events = p;
+    c->events = text != NULL ? text : p;
     c->events_len = len;
-    for (i = 0; i < n; i++) {
+    for (i = 0; text == NULL && i < n; i++) {
         memcpy(p, v[i].line, v[i].len);
         p[v[i].len] = '\n';
         p += v[i].len + 1;
@@ -917,15 +1031,73 @@ write_events(struct acd_call *c, const struct item *v, size_t n,
     return C311_OK;
 }
 
+/*
+ * Makes items of the lines a stream described: they are all of the call
+ * and each there once, so only their fields are cut and they are sorted
+ * by time.
+ */
+static enum c311_rc
+collect_known(const struct acd_pending_call *p, struct arena *a,
+              struct item **out, size_t *n)
+{
+    const struct acd_line_info *li;
+    struct item *v;
+    char *copy;
+    size_t i, k = 0;
+
+    copy = arena_strndup(a, p->text, p->len);
+    v = arena_alloc(a, (p->nlines + 1) * sizeof(*v));
+    if (copy == NULL || v == NULL)
+        return C311_ERR_NOMEM;
+    for (i = 0; i < p->nlines; i++) {
+        li = &p->lines[i];
+        copy[li->off + li->len] = '\0';
+        v[k].ev.at = li->at;
+        v[k].ev.kind = li->kind;
+        if (!event_cut(copy + li->off, li->len, &v[k].ev, true))
+            continue;
+        v[k].line = p->text + li->off;
+        v[k].len = li->len;
+        v[k].hash = li->hash;
+        v[k].idx = k;
+        k++;
+    }
+    sort_items(v, k, item_cmp_time);
+    *out = v;
+    *n = k;
+    return C311_OK;
+}
+
+/*
+ * Replays the items of a call, in time order, into its legs. text (len
+ * bytes, NUL-terminated) is the call's event set when the items are all
+ * its lines in the order they have there, else NULL.
+ */
+static enum c311_rc
+build_items(const struct item *v, size_t n, const char *text, size_t len,
+            struct arena *a, struct acd_call *out)
+{
+    struct build b = {a, out, 0, false};
+    size_t i;
+
+    for (i = 0; i < n && !b.oom; i++)
+        apply(&b, &v[i].ev);
+    if (b.oom)
+        return C311_ERR_NOMEM;
+    if (out->nlegs == 0)
+        return C311_ERR_INVALID;
+    acd_call_summarise(out);
+    return write_events(out, v, n, text, len, a);
+}
+
 /* Replays a call's event set into its legs. */
 enum c311_rc
 acd_call_build(const char *callid, const char *text, size_t len,
                struct arena *a, struct acd_call *out)
 {
-    struct build b = {a, out, 0, false};
     struct item *v;
     enum c311_rc rc;
-    size_t n, i;
+    size_t n;
 
     memset(out, 0, sizeof(*out));
     out->callid = arena_strdup(a, callid);
@@ -934,14 +1106,33 @@ acd_call_build(const char *callid, const char *text, size_t len,
     rc = collect(callid, text, len, a, &v, &n);
     if (rc != C311_OK)
         return rc;
-    for (i = 0; i < n && !b.oom; i++)
-        apply(&b, &v[i].ev);
-    if (b.oom)
+    return build_items(v, n, NULL, 0, a, out);
+}
+
+/* Replays a call a stream handed out, from what it knew of the lines. */
+enum c311_rc
+acd_call_build_pending(const struct acd_pending_call *p, struct arena *a,
+                       struct acd_call *out)
+{
+    struct item *v;
+    enum c311_rc rc;
+    size_t n, i;
+
+    if (p->lines == NULL)
+        return acd_call_build(p->callid, p->text, p->len, a, out);
+    memset(out, 0, sizeof(*out));
+    out->callid = arena_strdup(a, p->callid);
+    if (out->callid == NULL)
         return C311_ERR_NOMEM;
-    if (out->nlegs == 0)
-        return C311_ERR_INVALID;
-    acd_call_summarise(out);
-    return write_events(out, v, n, a);
+    rc = collect_known(p, a, &v, &n);
+    if (rc != C311_OK)
+        return rc;
+    for (i = 0; i < n && v[i].idx == i; i++)
+        ;
+    /* In order already, as in a sorted log: the text is the event set. */
+    if (i == n && n == p->nlines)
+        return build_items(v, n, p->text, p->len, a, out);
+    return build_items(v, n, NULL, 0, a, out);
 }
 
 /* ---- legs as text ---- */
@@ -954,23 +1145,37 @@ acd_call_build(const char *callid, const char *text, size_t len,
  *   R|at|queue|agent|ms
  */
 
-/* Writes v in decimal at p; returns the end. */
+/* Writes v in decimal at p, two digits at a time; returns the end. */
 static char *
 put_int(char *p, int64_t v)
 {
-    char tmp[24];
-    uint64_t u = v < 0 ? (uint64_t)0 - (uint64_t)v : (uint64_t)v;
-    size_t n = 0;
+    static const char pairs[] = "00010203040506070809101112131415161718192021"
+                                "22232425262728293031323334353637383940414243"
+                                "44454647484950515253545556575859606162636465"
+                                "66676869707172737475767778798081828384858687"
+                                "888990919293949596979899";
+    uint64_t u = v < 0 ? (uint64_t)0 - (uint64_t)v : (uint64_t)v, t;
+    size_t n = 1;
+    char *e;
 
     if (v < 0)
         *p++ = '-';
-    do {
-        tmp[n++] = (char)('0' + u % 10);
-        u /= 10;
-    } while (u != 0);
-    while (n > 0)
-        *p++ = tmp[--n];
-    return p;
+    for (t = u; t >= 10; t /= 10)
+        n++;
+    e = p + n;
+    while (u >= 100) {
+        e -= 2;
+        e[0] = pairs[2 * (u % 100)];
+        e[1] = pairs[2 * (u % 100) + 1];
+        u /= 100;
+    }
+    if (u >= 10) {
+        e[-2] = pairs[2 * u];
+        e[-1] = pairs[2 * u + 1];
+    } else {
+        e[-1] = (char)('0' + u);
+    }
+    return p + n;
 }
 
 /* Writes s (NULL as nothing) and a bar at p; returns the end. */
@@ -1071,25 +1276,6 @@ field_int(const char *s, int64_t *out)
     return true;
 }
 
-/* Cuts line at its bars into at most max fields; returns their number. */
-static size_t
-cut_fields(char *line, char **f, size_t max)
-{
-    size_t n = 0;
-    char *bar;
-
-    for (;;) {
-        if (n == max)
-            return max + 1;
-        f[n++] = line;
-        bar = strchr(line, '|');
-        if (bar == NULL)
-            return n;
-        *bar = '\0';
-        line = bar + 1;
-    }
-}
-
 /* Reads one "L|..." line into l. */
 static bool
 leg_line(char **f, size_t nf, struct acd_leg *l)
@@ -1134,35 +1320,56 @@ ring_line(char **f, size_t nf, struct acd_ring *r)
     return true;
 }
 
+/*
+ * Cuts the line at p (ending in '\n') at its bars into at most max fields
+ * (max - 1 bars at most), NUL-terminated; returns their number (max + 1
+ * when there are more) and sets *next to the next line. The bars are
+ * found eight bytes at a time, as every report reads every call's legs.
+ */
+static size_t
+cut_legs_line(char *p, char **f, size_t max, char **next)
+{
+    char *nl = strchr(p, '\n');
+    uint32_t bar[16];
+    size_t nb, i;
+
+    nb = find_bars(p, (size_t)(nl - p), bar, max - 1);
+    f[0] = p;
+    for (i = 0; i < nb && i < max - 1; i++) {
+        p[bar[i]] = '\0';
+        f[i + 1] = p + bar[i] + 1;
+    }
+    *nl = '\0';
+    *next = nl + 1;
+    return nb < max ? nb + 1 : max + 1;
+}
+
 /* Reads legs text back into a call. */
 enum c311_rc
 acd_call_from_legs(const char *callid, const char *caller, const char *text,
                    struct arena *a, struct acd_call *out)
 {
-    size_t nl = 0, nr = 0, nf;
-    char *copy, *p, *nlp, *f[14];
-    const char *q;
+    size_t nl = 0, nr = 0, nf, len = strlen(text);
+    char *copy, *p, *next, *f[14];
+    const char *q, *nlp, *end = text + len;
 
     memset(out, 0, sizeof(*out));
-    for (q = text; *q != '\0'; q = strchr(q, '\n') + 1) {
+    for (q = text; q < end; q = nlp + 1) {
         nl += *q == 'L';
         nr += *q == 'R';
-        if (strchr(q, '\n') == NULL)
+        nlp = memchr(q, '\n', (size_t)(end - q));
+        if (nlp == NULL)
             return C311_ERR_INVALID;
     }
-    copy = arena_strdup(a, text);
+    copy = arena_strndup(a, text, len);
     out->legs = arena_alloc(a, (nl + 1) * sizeof(*out->legs));
     out->rings = arena_alloc(a, (nr + 1) * sizeof(*out->rings));
     if (copy == NULL || out->legs == NULL || out->rings == NULL)
         return C311_ERR_NOMEM;
     out->callid = callid;
     out->caller = caller;
-    for (p = copy; *p != '\0'; p = nlp + 1) {
-        nlp = strchr(p, '\n');
-        if (nlp == NULL)
-            return C311_ERR_INVALID;
-        *nlp = '\0';
-        nf = cut_fields(p, f, NELEMS(f));
+    for (p = copy; p < copy + len; p = next) {
+        nf = cut_legs_line(p, f, NELEMS(f), &next);
         if (p[0] == 'L' && p[1] == '\0' && out->nlegs < nl &&
             leg_line(f, nf, &out->legs[out->nlegs]))
             out->nlegs++;
@@ -1185,16 +1392,30 @@ acd_call_from_legs(const char *callid, const char *caller, const char *text,
 #define STREAM_BUCKETS_MIN  1024
 #define STREAM_CALL_MAX_LEN (256 * 1024)
 
+/*
+ * Finished calls whose memory a stream keeps for the next ones, at most:
+ * a log has a new callid every few lines, so allocating and freeing each
+ * would cost more than the call's own work.
+ */
+#define STREAM_POOL_MAX 4096
+
+/* The largest buffers of a finished call the pool keeps. */
+#define STREAM_POOL_TEXT  4096
+#define STREAM_POOL_LINES 64
+
 /* A call the stream holds: its lines so far, in a list by last feed. */
 struct held {
-    struct held *hnext;       /* hash chain */
-    struct held *prev, *next; /* in s->ended or s->open */
+    struct held *hnext; /* hash chain, or the next in the pool */
     uint64_t hkey;
-    char *callid;
+    size_t callid_len, callid_cap;
+    char *callid; /* callid_short when it fits: one cache line with
+                     the key, read for every line of the call */
+    char callid_short[32];
+    struct held *prev, *next; /* in s->ended or s->open */
     char *text;
     size_t len, cap;
-    uint64_t *hashes; /* of the lines, to drop an identical one */
-    size_t nhashes, hcap;
+    struct acd_line_info *lines; /* of the text, to drop an identical one */
+    size_t nlines, lcap;
     int64_t end_at;  /* time of the last ending event, 0 if none */
     int64_t touched; /* the stream's clock when last fed */
     bool ended;
@@ -1216,6 +1437,8 @@ struct acd_stream {
     struct held **buckets;
     size_t nbuckets, nheld;
     struct list ended, open;
+    struct held *pool; /* finished calls' memory, linked by hnext */
+    size_t npool;
     int64_t clock; /* the latest event time seen */
     struct span_rec *spans;
     size_t nspans, spancap;
@@ -1246,10 +1469,29 @@ acd_stream_new(const struct acd_stream_opts *opts)
 static void
 held_free(struct held *h)
 {
-    free(h->callid);
+    if (h->callid != h->callid_short)
+        free(h->callid);
     free(h->text);
-    free(h->hashes);
+    free(h->lines);
     free(h);
+}
+
+/*
+ * Keeps the memory of a finished call for the next one, or frees it: a
+ * call's buffers larger than a usual call needs are not kept, so that
+ * the pool stays small whatever calls went before.
+ */
+static void
+held_release(struct acd_stream *s, struct held *h)
+{
+    if (s->npool >= STREAM_POOL_MAX || h->cap > STREAM_POOL_TEXT ||
+        h->lcap > STREAM_POOL_LINES) {
+        held_free(h);
+        return;
+    }
+    h->hnext = s->pool;
+    s->pool = h;
+    s->npool++;
 }
 
 /* Frees the spans not yet handed out. */
@@ -1279,6 +1521,10 @@ acd_stream_free(struct acd_stream *s)
             next = h->hnext;
             held_free(h);
         }
+    }
+    for (h = s->pool; h != NULL; h = next) {
+        next = h->hnext;
+        held_free(h);
     }
     spans_clear(s);
     free(s->spans);
@@ -1350,6 +1596,44 @@ grow_buckets(struct acd_stream *s)
     s->nbuckets = n;
 }
 
+/* An empty held call, from the pool when it has one; NULL when out of
+ * memory. */
+static struct held *
+held_new(struct acd_stream *s, const char *callid, size_t len)
+{
+    struct held *h = s->pool;
+    char *p;
+
+    if (h != NULL) {
+        s->pool = h->hnext;
+        s->npool--;
+    } else if ((h = calloc(1, sizeof(*h))) == NULL) {
+        return NULL;
+    } else {
+        h->callid = h->callid_short;
+        h->callid_cap = sizeof(h->callid_short);
+    }
+    if (len + 1 > h->callid_cap) {
+        p = realloc(h->callid == h->callid_short ? NULL : h->callid, len + 1);
+        if (p == NULL) {
+            held_free(h);
+            return NULL;
+        }
+        h->callid = p;
+        h->callid_cap = len + 1;
+    }
+    memcpy(h->callid, callid, len);
+    h->callid[len] = '\0';
+    h->callid_len = len;
+    h->len = 0;
+    h->nlines = 0;
+    h->end_at = 0;
+    h->touched = 0;
+    h->ended = false;
+    h->prev = h->next = NULL;
+    return h;
+}
+
 /* The held call with this callid, made when new; NULL when out of memory. */
 static struct held *
 held_get(struct acd_stream *s, const char *callid, size_t len)
@@ -1358,15 +1642,13 @@ held_get(struct acd_stream *s, const char *callid, size_t len)
     struct held *h;
 
     for (h = s->buckets[key & (s->nbuckets - 1)]; h != NULL; h = h->hnext) {
-        if (h->hkey == key && strncmp(h->callid, callid, len) == 0 &&
-            h->callid[len] == '\0')
+        if (h->hkey == key && h->callid_len == len &&
+            memcmp(h->callid, callid, len) == 0)
             return h;
     }
-    h = calloc(1, sizeof(*h));
-    if (h == NULL || (h->callid = strndup(callid, len)) == NULL) {
-        free(h);
+    h = held_new(s, callid, len);
+    if (h == NULL)
         return NULL;
-    }
     h->hkey = key;
     h->hnext = s->buckets[key & (s->nbuckets - 1)];
     s->buckets[key & (s->nbuckets - 1)] = h;
@@ -1393,33 +1675,33 @@ held_unlink(struct acd_stream *s, struct held *h)
 static bool
 held_has(const struct held *h, uint64_t hash, const char *line, size_t len)
 {
-    const char *p;
+    const struct acd_line_info *li;
     size_t i;
 
-    for (i = 0; i < h->nhashes; i++) {
-        if (h->hashes[i] != hash)
-            continue;
-        for (p = h->text; p < h->text + h->len; p = strchr(p, '\n') + 1) {
-            if (strncmp(p, line, len) == 0 && p[len] == '\n')
-                return true;
-        }
+    for (i = 0; i < h->nlines; i++) {
+        li = &h->lines[i];
+        if (li->hash == hash && li->len == len &&
+            memcmp(h->text + li->off, line, len) == 0)
+            return true;
     }
     return false;
 }
 
-/* Appends a line (and its hash) to h; false when out of memory or full. */
+/* Appends a line (and what is known of it) to h; false when out of
+ * memory or full. */
 static bool
-held_append(struct held *h, uint64_t hash, const char *line, size_t len)
+held_append(struct held *h, const struct acd_line_info *info, const char *line,
+            size_t len)
 {
     size_t need = h->len + len + 1, cap;
-    uint64_t *hv;
+    struct acd_line_info *lv;
     char *t;
 
     if (need > STREAM_CALL_MAX_LEN)
         return false;
-    if (need > h->cap) {
+    if (need + 1 > h->cap) { /* with a NUL after the text */
         cap = h->cap ? h->cap * 2 : 256;
-        while (cap < need)
+        while (cap < need + 1)
             cap *= 2;
         t = realloc(h->text, cap);
         if (t == NULL)
@@ -1427,28 +1709,33 @@ held_append(struct held *h, uint64_t hash, const char *line, size_t len)
         h->text = t;
         h->cap = cap;
     }
-    if (h->nhashes == h->hcap) {
-        cap = h->hcap ? h->hcap * 2 : 8;
-        hv = realloc(h->hashes, cap * sizeof(*hv));
-        if (hv == NULL)
+    if (h->nlines == h->lcap) {
+        cap = h->lcap ? h->lcap * 2 : 8;
+        lv = realloc(h->lines, cap * sizeof(*lv));
+        if (lv == NULL)
             return false;
-        h->hashes = hv;
-        h->hcap = cap;
+        h->lines = lv;
+        h->lcap = cap;
     }
     memcpy(h->text + h->len, line, len);
     h->text[h->len + len] = '\n';
+    h->text[h->len + len + 1] = '\0';
+    lv = &h->lines[h->nlines++];
+    *lv = *info;
+    lv->off = (uint32_t)h->len;
+    lv->len = (uint32_t)len;
     h->len = need;
-    h->hashes[h->nhashes++] = hash;
     return true;
 }
 
-/* Notes whether the call has ended after ev, moving it between lists. */
+/* Notes whether the call has ended after an event of this kind at `at`,
+ * moving it between lists. */
 static void
-held_mark(struct acd_stream *s, struct held *h, const struct acd_event *ev)
+held_mark(struct acd_stream *s, struct held *h, enum acd_kind kind, int64_t at)
 {
     bool ended = h->ended;
 
-    switch (ev->kind) {
+    switch (kind) {
     case ACD_EV_COMPLETECALLER:
     case ACD_EV_COMPLETEAGENT:
     case ACD_EV_TRANSFER:
@@ -1458,26 +1745,59 @@ held_mark(struct acd_stream *s, struct held *h, const struct acd_event *ev)
     case ACD_EV_EXITWITHKEY:
     case ACD_EV_EXITEMPTY:
         ended = true;
-        if (ev->at > h->end_at)
-            h->end_at = ev->at;
+        if (at > h->end_at)
+            h->end_at = at;
         break;
     case ACD_EV_ENTERQUEUE:
     case ACD_EV_CONNECT:
-        if (ev->at > h->end_at)
+        if (at > h->end_at)
             ended = false;
         break;
     default:
         break;
     }
+    h->touched = s->clock;
+    if (ended == h->ended && (ended ? s->ended.tail : s->open.tail) == h)
+        return; /* already last in its list */
     list_remove(h->ended ? &s->ended : &s->open, h);
     h->ended = ended;
-    h->touched = s->clock;
     list_append(ended ? &s->ended : &s->open, h);
+}
+
+/*
+ * A line cut at its bars, without copying it: the fields the stream
+ * needs, as pointers and lengths into the line.
+ */
+struct cut {
+    int64_t at;
+    enum acd_kind kind;
+    const char *callid, *queue, *agent; /* queue and agent "" for NONE */
+    size_t callid_len, queue_len, agent_len;
+};
+
+/* Cuts the len bytes of a line with nbars bars at bar (4 to 9). */
+static void
+cut_line(const char *c, size_t len, const uint32_t *bar, size_t nbars,
+         struct cut *ev)
+{
+    size_t name_end = nbars > 4 ? bar[4] : len;
+
+    ev->callid = c + bar[0] + 1;
+    ev->callid_len = bar[1] - bar[0] - 1;
+    ev->queue = c + bar[1] + 1;
+    ev->queue_len = bar[2] - bar[1] - 1;
+    ev->agent = c + bar[2] + 1;
+    ev->agent_len = bar[3] - bar[2] - 1;
+    if (is_none(ev->queue, ev->queue_len))
+        ev->queue = "", ev->queue_len = 0;
+    if (is_none(ev->agent, ev->agent_len))
+        ev->agent = "", ev->agent_len = 0;
+    ev->kind = kind_of_n(c + bar[3] + 1, name_end - bar[3] - 1);
 }
 
 /* Queues a change of agent state. */
 static void
-span_add(struct acd_stream *s, const struct acd_event *ev)
+span_add(struct acd_stream *s, const struct cut *ev)
 {
     struct span_rec *r, *v;
     size_t cap;
@@ -1493,8 +1813,8 @@ span_add(struct acd_stream *s, const struct acd_event *ev)
         s->spancap = cap;
     }
     r = &s->spans[s->nspans];
-    r->agent = strdup(ev->agent);
-    r->queue = strdup(ev->queue);
+    r->agent = strndup(ev->agent, ev->agent_len);
+    r->queue = strndup(ev->queue, ev->queue_len);
     if (r->agent == NULL || r->queue == NULL) {
         free(r->agent);
         free(r->queue);
@@ -1510,24 +1830,26 @@ span_add(struct acd_stream *s, const struct acd_event *ev)
     s->nspans++;
 }
 
-/* Files a parsed event of a call under its callid. */
+/* Files a cut event of a call under its callid. */
 static void
-feed_call(struct acd_stream *s, const struct acd_event *ev, const char *c,
-          size_t len)
+feed_call(struct acd_stream *s, const struct cut *ev, const char *c, size_t len)
 {
-    uint64_t hash = hash_bytes(c, len);
+    struct acd_line_info info;
     struct held *h;
 
-    h = held_get(s, ev->callid, strlen(ev->callid));
+    info.hash = hash_bytes(c, len);
+    info.at = ev->at;
+    info.kind = ev->kind;
+    h = held_get(s, ev->callid, ev->callid_len);
     if (h == NULL) {
         s->oom = true;
         return;
     }
-    if (held_has(h, hash, c, len)) {
+    if (held_has(h, info.hash, c, len)) {
         s->counts.duplicate++;
         return;
     }
-    if (!held_append(h, hash, c, len)) {
+    if (!held_append(h, &info, c, len)) {
         s->counts.malformed++;
         return;
     }
@@ -1537,27 +1859,21 @@ feed_call(struct acd_stream *s, const struct acd_event *ev, const char *c,
         s->counts.ignored++;
     else
         s->counts.call_events++;
-    held_mark(s, h, ev);
+    held_mark(s, h, ev->kind, ev->at);
 }
 
-/* Files a canonical line: agent state, ignored, or a line of its call. */
-enum acd_line
-acd_stream_feed_canonical(struct acd_stream *s, const char *c, size_t len)
+/*
+ * Files a canonical line cut at its bars, its time read: agent state,
+ * ignored, or a line of its call.
+ */
+static void
+feed_cut(struct acd_stream *s, const char *c, size_t len, const uint32_t *bar,
+         size_t nbars, int64_t at)
 {
-    char buf[ACD_LINE_MAX];
-    struct acd_event ev;
+    struct cut ev;
 
-    s->counts.lines++;
-    if (len >= sizeof(buf)) {
-        s->counts.malformed++;
-        return ACD_LINE_MALFORMED;
-    }
-    memcpy(buf, c, len);
-    buf[len] = '\0';
-    if (!event_parse_n(buf, len, &ev)) {
-        s->counts.malformed++;
-        return ACD_LINE_MALFORMED;
-    }
+    ev.at = at;
+    cut_line(c, len, bar, nbars, &ev);
     if (ev.at > s->clock)
         s->clock = ev.at;
     switch (ev.kind) {
@@ -1566,20 +1882,41 @@ acd_stream_feed_canonical(struct acd_stream *s, const char *c, size_t len)
     case ACD_EV_PAUSE:
     case ACD_EV_UNPAUSE:
         s->counts.agent_events++;
-        if (ev.agent[0] != '\0')
+        if (ev.agent_len > 0)
             span_add(s, &ev);
-        return ACD_LINE_OK;
+        return;
     default:
         break;
     }
-    if (strcmp(ev.callid, "NONE") == 0) {
+    if (is_none(ev.callid, ev.callid_len)) {
         if (ev.kind == ACD_EV_UNKNOWN)
             s->counts.unknown++;
         else
             s->counts.ignored++;
-        return ACD_LINE_OK;
+        return;
     }
     feed_call(s, &ev, c, len);
+}
+
+/* Files a canonical line: agent state, ignored, or a line of its call. */
+enum acd_line
+acd_stream_feed_canonical(struct acd_stream *s, const char *c, size_t len)
+{
+    uint32_t bar[LINE_FIELDS - 1];
+    size_t nbars;
+    int64_t at;
+
+    s->counts.lines++;
+    if (len >= ACD_LINE_MAX) {
+        s->counts.malformed++;
+        return ACD_LINE_MALFORMED;
+    }
+    nbars = find_bars(c, len, bar, LINE_FIELDS - 1);
+    if (nbars < 4 || nbars > LINE_FIELDS - 1 || !parse_epoch(c, bar[0], &at)) {
+        s->counts.malformed++;
+        return ACD_LINE_MALFORMED;
+    }
+    feed_cut(s, c, len, bar, nbars, at);
     return ACD_LINE_OK;
 }
 
@@ -1594,14 +1931,25 @@ acd_stream_reject(struct acd_stream *s, enum acd_line why)
         s->counts.malformed++;
 }
 
-/* Makes a pipe-format line canonical and feeds it. */
+/*
+ * Makes a pipe-format line canonical and feeds it. A line that is its own
+ * canonical text, as nearly all are, is filed where it lies, cut once.
+ */
 enum acd_line
 acd_stream_feed(struct acd_stream *s, const char *line, size_t len)
 {
     char c[ACD_LINE_MAX];
+    uint32_t bar[LINE_FIELDS - 1];
+    size_t n, nbars;
     enum acd_line r;
-    size_t n;
+    int64_t at;
 
+    if (trim_line(&line, &len) && already_canonical(line, len, bar, &nbars) &&
+        parse_epoch(line, bar[0], &at)) {
+        s->counts.lines++;
+        feed_cut(s, line, len, bar, nbars, at);
+        return ACD_LINE_OK;
+    }
     r = acd_canonical_pipe(line, len, c, &n);
     if (r == ACD_LINE_OK)
         return acd_stream_feed_canonical(s, c, n);
@@ -1622,10 +1970,17 @@ held_ready(const struct acd_stream *s, const struct held *h)
 static bool
 hand_out(struct held *h, struct arena *a, struct acd_pending_call *p)
 {
-    p->callid = arena_strdup(a, h->callid);
+    struct acd_line_info *lv;
+
+    p->callid = arena_strndup(a, h->callid, h->callid_len);
     p->text = arena_strndup(a, h->text, h->len);
     p->len = h->len;
-    return p->callid != NULL && p->text != NULL;
+    lv = arena_alloc(a, (h->nlines + 1) * sizeof(*lv));
+    if (lv != NULL && h->nlines > 0)
+        memcpy(lv, h->lines, h->nlines * sizeof(*lv));
+    p->lines = lv;
+    p->nlines = h->nlines;
+    return p->callid != NULL && p->text != NULL && lv != NULL;
 }
 
 /* Hands out ready calls from the head of list l, up to max in total. */
@@ -1641,7 +1996,7 @@ take_from(struct acd_stream *s, struct list *l, bool all, size_t max,
         v[*n].done = h->ended && s->clock - h->touched >= s->opts.grace;
         (*n)++;
         held_unlink(s, h);
-        held_free(h);
+        held_release(s, h);
     }
     return true;
 }
@@ -1666,6 +2021,47 @@ acd_stream_take(struct acd_stream *s, bool all, size_t max, struct arena *a,
         return C311_ERR_NOMEM;
     *out = v;
     return s->oom ? C311_ERR_NOMEM : C311_OK;
+}
+
+/* Hands ready calls from the head of list l to fn, up to max in all. */
+static enum c311_rc
+visit_from(struct acd_stream *s, struct list *l, bool all, size_t max,
+           acd_take_fn fn, void *arg, size_t *n)
+{
+    struct acd_pending_call p;
+    enum c311_rc rc = C311_OK;
+    struct held *h;
+
+    while (rc == C311_OK && *n < max && (h = l->head) != NULL &&
+           (all || held_ready(s, h))) {
+        p.callid = h->callid;
+        p.text = h->text;
+        p.len = h->len;
+        p.lines = h->lines;
+        p.nlines = h->nlines;
+        p.done = h->ended && s->clock - h->touched >= s->opts.grace;
+        (*n)++;
+        held_unlink(s, h);
+        rc = fn(arg, &p);
+        held_release(s, h);
+    }
+    return rc;
+}
+
+/* Hands the ended calls to fn first, then those silent too long. */
+enum c311_rc
+acd_stream_visit(struct acd_stream *s, bool all, size_t max, acd_take_fn fn,
+                 void *arg, size_t *n)
+{
+    enum c311_rc rc;
+
+    *n = 0;
+    rc = visit_from(s, &s->ended, all, max, fn, arg, n);
+    if (rc == C311_OK)
+        rc = visit_from(s, &s->open, all, max, fn, arg, n);
+    if (rc == C311_OK && s->oom)
+        rc = C311_ERR_NOMEM;
+    return rc;
 }
 
 /* Copies the queued agent state changes out and forgets them. */

@@ -102,6 +102,8 @@ enum acd_kind acd_kind_of(const char *name);
 
 /* ---- calls ---- */
 
+struct acd_pending_call;
+
 /* Where a queue leg stands or how it ended. */
 enum acd_outcome {
     ACD_WAITING,     /* entered, no answer and no exit seen yet */
@@ -226,6 +228,14 @@ enum c311_rc acd_call_from_legs(const char *callid, const char *caller,
 enum c311_rc acd_call_build(const char *callid, const char *text, size_t len,
                             struct arena *a, struct acd_call *out);
 
+/*
+ * Rebuilds a call a stream handed out, as acd_call_build on its text, but
+ * faster when the stream said what its lines are (p->lines). The call's
+ * events may be p->text itself (when its lines are in time order).
+ */
+enum c311_rc acd_call_build_pending(const struct acd_pending_call *p,
+                                    struct arena *a, struct acd_call *out);
+
 /* ---- agents ---- */
 
 /* What a span of agent state is. */
@@ -268,6 +278,18 @@ struct acd_counts {
     uint64_t agent_events;
 };
 
+/*
+ * What a stream learnt of one line of a call it hands out, so that the
+ * call is rebuilt without hashing the line or reading its time again.
+ */
+struct acd_line_info {
+    uint64_t hash; /* acd_line_hash of the line */
+    int64_t at;    /* its time */
+    uint32_t off;  /* where it starts in the call's text */
+    uint32_t len;  /* its length, without the newline */
+    enum acd_kind kind;
+};
+
 /* A call handed out by a stream: its callid and its event lines. */
 struct acd_pending_call {
     const char *callid;
@@ -275,6 +297,9 @@ struct acd_pending_call {
     size_t len;
     bool done; /* ended and quiet for the grace period: no line of it is
                   expected any more */
+    const struct acd_line_info *lines; /* each line of text, in order and
+                                          each once; NULL when unknown */
+    size_t nlines;
 };
 
 struct acd_stream;
@@ -309,6 +334,21 @@ size_t acd_stream_held(const struct acd_stream *s);
 enum c311_rc acd_stream_take(struct acd_stream *s, bool all, size_t max,
                              struct arena *a, struct acd_pending_call **out,
                              size_t *n);
+
+/*
+ * Called with each call acd_stream_visit hands out; p and what it points
+ * to are the stream's own and last only until fn returns. Non-OK stops.
+ */
+typedef enum c311_rc (*acd_take_fn)(void *arg,
+                                    const struct acd_pending_call *p);
+
+/*
+ * As acd_stream_take, without copying: hands each call to fn, then
+ * forgets it (also when fn fails: the call is then lost). Sets *n to the
+ * number of calls handed out.
+ */
+enum c311_rc acd_stream_visit(struct acd_stream *s, bool all, size_t max,
+                              acd_take_fn fn, void *arg, size_t *n);
 
 /*
  * Hands out the agent state changes seen since the last call, in log

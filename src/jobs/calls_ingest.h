@@ -24,6 +24,8 @@ struct calls_ingest {
     struct queuelog_reader *reader;
     struct calls_batch *batch;   /* ready calls not yet written */
     struct calls_writer *writer; /* a file import's writing thread */
+    struct arena taken;          /* calls taken from the stream, emptied
+                                    after each flush */
     struct calls_put_stats stats;
 };
 

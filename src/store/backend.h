@@ -137,6 +137,9 @@ struct store__call_row {
     const char *outcome;
     int64_t wait_s, talk_s;
     const char *events, *legs, *digest;
+    /* Their lengths, known when the row was made: a writer that need not
+       read them twice. */
+    size_t events_len, legs_len, digest_len;
 };
 
 /*

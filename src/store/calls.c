@@ -45,6 +45,7 @@ struct put_item {
     const char *events; /* the event set, kept in the row while it may grow */
     const char *legs;   /* acd_call_legs_text */
     const char *digest; /* line hashes, stored once the lines are not */
+    size_t events_len, legs_len, digest_len;
     const uint64_t *hashes;
     size_t nhashes;
     bool keep; /* the event set is stored: more lines may come */
@@ -54,6 +55,7 @@ struct put_item {
 
 struct calls_batch {
     struct arena a;
+    struct arena tmp; /* the call being rebuilt, emptied after each */
     struct put_item *items;
     size_t n, cap;
     size_t invalid;
@@ -319,7 +321,8 @@ insert_batch(struct sqlx *x, struct put_arg *w, char **cause)
             it->ended,         acd_outcome_name(it->outcome),
             it->wait,          it->talk,
             stored_events(it), it->legs,
-            it->digest};
+            it->digest,        it->keep ? it->events_len : 0,
+            it->legs_len,      it->digest_len};
     }
     rc = store__sqlite_calls_insert(x, rows, w->b->n, done, cause);
     for (i = 0; rc == C311_OK && i < w->b->n; i++)
@@ -417,8 +420,11 @@ item_set(struct put_item *it, const struct acd_call *c, bool done,
     it->wait = c->wait;
     it->talk = c->talk;
     it->events = arena_strndup(a, c->events, c->events_len);
+    it->events_len = c->events_len;
     it->legs = acd_call_legs_text(c, a);
+    it->legs_len = it->legs != NULL ? strlen(it->legs) : 0;
     it->digest = it->keep ? NULL : digest_text(c->hashes, c->nhashes, a);
+    it->digest_len = it->digest != NULL ? 16 * c->nhashes : 0;
     h = arena_alloc(a, (c->nhashes + 1) * sizeof(*h));
     if (h != NULL)
         memcpy(h, c->hashes, c->nhashes * sizeof(*h));
@@ -776,6 +782,7 @@ calls_batch_free(struct calls_batch *b)
     if (b == NULL)
         return;
     arena_free(&b->a);
+    arena_free(&b->tmp);
     free(b->items);
     free(b->spans);
     free(b);
@@ -788,12 +795,14 @@ calls_batch_len(const struct calls_batch *b)
     return b->n;
 }
 
-/* Rebuilds calls into the batch, each in a scratch arena of its own. */
+/*
+ * Rebuilds calls into the batch, each in a scratch arena emptied after
+ * it, so that the scratch memory stays in the processor's cache.
+ */
 enum c311_rc
 calls_batch_add(struct calls_batch *b, const struct acd_pending_call *v,
                 size_t n)
 {
-    struct arena tmp = ARENA_INIT;
     struct put_item *items;
     struct acd_call c;
     enum c311_rc rc = C311_OK;
@@ -810,7 +819,7 @@ calls_batch_add(struct calls_batch *b, const struct acd_pending_call *v,
         b->cap = cap;
     }
     for (i = 0; i < n && rc == C311_OK; i++) {
-        rc = acd_call_build(v[i].callid, v[i].text, v[i].len, &tmp, &c);
+        rc = acd_call_build_pending(&v[i], &b->tmp, &c);
         if (rc == C311_OK) {
             memset(&b->items[b->n], 0, sizeof(b->items[b->n]));
             rc = item_set(&b->items[b->n], &c, v[i].done, b->norm, &b->a);
@@ -819,11 +828,85 @@ calls_batch_add(struct calls_batch *b, const struct acd_pending_call *v,
             b->invalid++;
             rc = C311_OK;
         }
-        if ((i + 1) % 256 == 0)
-            arena_reset(&tmp);
+        arena_reset(&b->tmp);
     }
-    arena_free(&tmp);
     return rc;
+}
+
+/* A batch item's entry and place, to sort by entry. */
+struct entry_key {
+    int64_t entered;
+    size_t pos;
+};
+
+/* Orders by entry, then place in the batch. */
+static int
+entry_cmp(const void *x, const void *y)
+{
+    const struct entry_key *a = x, *b = y;
+
+    if (a->entered != b->entered)
+        return a->entered < b->entered ? -1 : 1;
+    return (a->pos > b->pos) - (a->pos < b->pos);
+}
+
+/* True when two items of the batch have the same callid. */
+static bool
+batch_has_twice(const struct calls_batch *b)
+{
+    size_t size = 16, i, k, mask;
+    uint64_t *slots, h;
+    bool twice = false;
+
+    while (size < 2 * b->n)
+        size *= 2;
+    mask = size - 1;
+    slots = calloc(size, sizeof(*slots));
+    if (slots == NULL)
+        return true;
+    for (i = 0; i < b->n && !twice; i++) {
+        /* 0 marks a free slot, so a hash of 0 counts as 1. */
+        h = acd_line_hash(b->items[i].callid, strlen(b->items[i].callid));
+        h += h == 0;
+        for (k = h & mask; slots[k] != 0 && !twice; k = (k + 1) & mask)
+            twice = slots[k] == h; /* equal hashes: treated as equal */
+        slots[k] = h;
+    }
+    free(slots);
+    return twice;
+}
+
+/*
+ * Puts the batch's calls in order of entry (among equal entries, as they
+ * came) unless a callid is there twice, whose rows must be written in
+ * the order they came. Rows stored in order of entry are read back by
+ * entry (calls_scan) one after the other, not each from the top of the
+ * table. Runs on the thread that fills batches, not the one that writes.
+ */
+void
+calls_batch_order(struct calls_batch *b)
+{
+    struct entry_key *keys;
+    struct put_item *v;
+    size_t i;
+
+    if (b->n < 2 || batch_has_twice(b))
+        return;
+    keys = malloc(b->n * sizeof(*keys));
+    v = malloc(b->cap * sizeof(*v));
+    if (keys == NULL || v == NULL) {
+        free(keys);
+        free(v);
+        return;
+    }
+    for (i = 0; i < b->n; i++)
+        keys[i] = (struct entry_key){b->items[i].entered, i};
+    qsort(keys, b->n, sizeof(*keys), entry_cmp);
+    for (i = 0; i < b->n; i++)
+        v[i] = b->items[keys[i].pos];
+    free(keys);
+    free(b->items);
+    b->items = v;
 }
 
 /* Copies agent state changes into the batch. */
@@ -1072,8 +1155,7 @@ struct scan_arg {
     int64_t from, to;
     calls_scan_fn fn;
     void *arg;
-    struct arena a; /* for the call at hand; emptied every CALLS_PAGE */
-    size_t n;
+    struct arena a; /* for the call at hand */
 };
 
 /*
@@ -1089,8 +1171,8 @@ scan_cells(void *arg, const struct store__call_cells *cells)
     struct acd_call c;
     enum c311_rc rc = C311_ERR_INVALID;
 
-    if (++s->n % CALLS_PAGE == 0)
-        arena_reset(&s->a);
+    /* Emptied for every call, so that its memory stays in the cache. */
+    arena_reset(&s->a);
     if (cells->legs != NULL)
         rc = acd_call_from_legs(cells->callid, cells->caller, cells->legs,
                                 &s->a, &c);
@@ -1156,7 +1238,7 @@ calls_scan(struct store *st, int64_t from, int64_t to, calls_scan_fn fn,
     enum c311_rc rc;
 
     if (!store_on_pg(st)) {
-        struct scan_arg s = {from, to, fn, arg, ARENA_INIT, 0};
+        struct scan_arg s = {from, to, fn, arg, ARENA_INIT};
 
         rc = sqlx_run(st, false, scan_work, &s, &a, cause);
         arena_free(&s.a);

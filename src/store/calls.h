@@ -68,6 +68,12 @@ enum c311_rc calls_batch_add(struct calls_batch *b,
 enum c311_rc calls_batch_add_spans(struct calls_batch *b,
                                    const struct acd_span *v, size_t n);
 
+/*
+ * Puts the batch's calls in order of entry before it is written (unless
+ * a callid is there twice), so that reports read them back faster.
+ */
+void calls_batch_order(struct calls_batch *b);
+
 /* Number of calls in the batch. */
 size_t calls_batch_len(const struct calls_batch *b);
 

@@ -149,6 +149,15 @@ bind_opt_text(sqlite3_stmt *stmt, int i, const char *s)
     return sqlite3_bind_text(stmt, i, s, -1, SQLITE_STATIC);
 }
 
+/* Binds the n bytes of s as text, or NULL when s is NULL. */
+static int
+bind_opt_textn(sqlite3_stmt *stmt, int i, const char *s, size_t n)
+{
+    if (s == NULL)
+        return sqlite3_bind_null(stmt, i);
+    return sqlite3_bind_text(stmt, i, s, (int)n, SQLITE_STATIC);
+}
+
 /* Binds v, or NULL when it is not known. */
 static int
 bind_opt_int(sqlite3_stmt *stmt, int i, int64_t v, bool known)
@@ -172,9 +181,9 @@ bind_call(sqlite3_stmt *stmt, const struct store__call_row *r)
     bind_opt_text(stmt, 8, r->outcome);
     bind_opt_int(stmt, 9, r->wait_s, r->wait_s >= 0);
     bind_opt_int(stmt, 10, r->talk_s, r->talk_s >= 0);
-    bind_opt_text(stmt, 11, r->events);
-    bind_opt_text(stmt, 12, r->legs);
-    bind_opt_text(stmt, 13, r->digest);
+    bind_opt_textn(stmt, 11, r->events, r->events_len);
+    bind_opt_textn(stmt, 12, r->legs, r->legs_len);
+    bind_opt_textn(stmt, 13, r->digest, r->digest_len);
 }
 
 enum c311_rc

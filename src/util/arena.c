@@ -20,8 +20,9 @@ struct arena_block {
     ((sizeof(struct arena_block) + ARENA_ALIGN - 1) &                          \
      ~(size_t)(ARENA_ALIGN - 1))
 
-void *
-arena_alloc(struct arena *a, size_t n)
+/* Room for n bytes, left as they are: the caller writes them all. */
+static void *
+alloc_bytes(struct arena *a, size_t n)
 {
     struct arena_block *b = a->head;
     size_t need, size;
@@ -48,7 +49,16 @@ arena_alloc(struct arena *a, size_t n)
     p = (char *)b + ARENA_HDR + b->used;
     b->used += need;
     a->total += need;
-    memset(p, 0, n);
+    return p;
+}
+
+void *
+arena_alloc(struct arena *a, size_t n)
+{
+    void *p = alloc_bytes(a, n);
+
+    if (p != NULL)
+        memset(p, 0, n);
     return p;
 }
 
@@ -59,7 +69,7 @@ arena_strndup(struct arena *a, const char *s, size_t n)
 
     if (s == NULL)
         return NULL;
-    p = arena_alloc(a, n + 1);
+    p = alloc_bytes(a, n + 1);
     if (p == NULL)
         return NULL;
     memcpy(p, s, n);

@@ -462,7 +462,94 @@ Test(acd, legs_text_round_trip)
     cr_assert_eq(r.talk, -1);
     cr_assert_eq(acd_call_from_legs("t2", NULL, "L|q|1\n", &a, &r),
                  C311_ERR_INVALID);
-    cr_assert_eq(acd_call_from_legs("t2", NULL, "", &a, &r),
-                 C311_ERR_INVALID);
+    cr_assert_eq(acd_call_from_legs("t2", NULL, "", &a, &r), C311_ERR_INVALID);
+    arena_free(&a);
+}
+
+/* What a visit saw of each call: its text and whether it rebuilt alike. */
+struct visited {
+    struct arena *a;
+    char *text[8];
+    const char *callid[8];
+    size_t nlines[8];
+    size_t n;
+};
+
+/*
+ * Checks one call handed out without a copy: each line's place, length,
+ * hash and time, and that it rebuilds as its text does.
+ */
+static enum c311_rc
+check_visit(void *arg, const struct acd_pending_call *p)
+{
+    struct visited *v = arg;
+    struct acd_call fast, slow;
+    const struct acd_line_info *li;
+    enum c311_rc rc;
+    size_t i;
+
+    cr_assert_lt(v->n, 8);
+    cr_assert_not_null(p->lines);
+    for (i = 0; i < p->nlines; i++) {
+        li = &p->lines[i];
+        cr_assert_eq(p->text[li->off + li->len], '\n');
+        cr_assert_eq(li->hash, acd_line_hash(p->text + li->off, li->len));
+        cr_assert_eq(li->at, strtoll(p->text + li->off, NULL, 10));
+    }
+    cr_assert_eq(p->text[p->len], '\0');
+    v->callid[v->n] = arena_strdup(v->a, p->callid);
+    v->text[v->n] = arena_strndup(v->a, p->text, p->len);
+    v->nlines[v->n] = p->nlines;
+    v->n++;
+    rc = acd_call_build(p->callid, p->text, p->len, v->a, &slow);
+    cr_assert_eq(acd_call_build_pending(p, v->a, &fast), rc);
+    if (rc != C311_OK) /* a DID alone is no call, either way */
+        return C311_OK;
+    cr_assert_eq(fast.events_len, slow.events_len);
+    cr_assert_eq(memcmp(fast.events, slow.events, slow.events_len), 0);
+    cr_assert_eq(fast.nhashes, slow.nhashes);
+    cr_assert_eq(
+        memcmp(fast.hashes, slow.hashes, slow.nhashes * sizeof(*slow.hashes)),
+        0);
+    cr_assert_str_eq(acd_call_legs_text(&fast, v->a),
+                     acd_call_legs_text(&slow, v->a));
+    return C311_OK;
+}
+
+/*
+ * Calls handed out where the stream holds them: a call's memory is used
+ * again for the next one (a long callid after a short one), lines out of
+ * order and repeated ones are rebuilt as from the text.
+ */
+Test(acd, visit_hands_out_calls_without_copies)
+{
+    const char *longid = "1546015415.123456789012345678901234567890";
+    struct acd_stream *s = acd_stream_new(NULL);
+    struct arena a = ARENA_INIT;
+    struct visited v = {&a, {0}, {0}, {0}, 0};
+    char line[256];
+    size_t n;
+
+    feed_text(s, "100|c1|q1|NONE|ENTERQUEUE||+15550100101|1\n"
+                 "110|c1|q1|Agent A|CONNECT|10|c1.1|2\n"
+                 "105|c1|q1|Agent B|RINGNOANSWER|3000\n"
+                 "110|c1|q1|Agent A|CONNECT|10|c1.1|2\n"
+                 "170|c1|q1|Agent A|COMPLETECALLER|10|60|1\n"
+                 "300|x|q1|NONE|DID|5550100\n");
+    cr_assert_eq(acd_stream_visit(s, false, 10, check_visit, &v, &n), C311_OK);
+    cr_assert_eq(n, 1);
+    cr_assert_str_eq(v.callid[0], "c1");
+    cr_assert_eq(v.nlines[0], 4); /* the repeated CONNECT counts once */
+    snprintf(line, sizeof(line),
+             "400|%s|q2|NONE|ENTERQUEUE||+15550100102|1\n"
+             "430|%s|q2|NONE|ABANDON|1|1|30\n",
+             longid, longid);
+    feed_text(s, line);
+    cr_assert_eq(acd_stream_visit(s, true, 10, check_visit, &v, &n), C311_OK);
+    cr_assert_eq(n, 2);
+    cr_assert_str_eq(v.callid[1], longid);
+    cr_assert_str_eq(v.text[2], "300|x|q1|NONE|DID|5550100\n");
+    cr_assert_eq(acd_stream_held(s), 0);
+    acd_stream_free(s);
     arena_free(&a);
 }
