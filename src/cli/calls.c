@@ -173,11 +173,15 @@ use_city_zone(const char *path)
     return ok;
 }
 
-/* Opens the store; synchronous off when a crash only means importing again. */
+/*
+ * Opens the store; synchronous off when a crash only means importing again.
+ * Only an import may create it: a report on a store that is not there
+ * means a wrong --db, not a day without calls.
+ */
 static struct store *
-open_store(const char *db, bool synchronous)
+open_store(const char *db, bool synchronous, bool existing)
 {
-    struct store_options sopt = {2, synchronous};
+    struct store_options sopt = {2, synchronous, existing};
     struct store *st = NULL;
     char *cause = NULL;
 
@@ -255,7 +259,7 @@ calls_import(const struct calls_opts *o)
     else if (o->format != NULL && strcmp(o->format, "auto") != 0)
         return usage_error(import_usage, "--format must be auto, pipe or csv");
     if (!use_city_zone(o->config) ||
-        (!o->check && (st = open_store(o->db, false)) == NULL))
+        (!o->check && (st = open_store(o->db, false, false)) == NULL))
         return CLI_FAIL;
     if (calls_ingest_init(&g, st, fmt, NULL) != C311_OK) {
         fprintf(stderr, "civic311 calls: out of memory\n");
@@ -299,7 +303,7 @@ calls_report_cmd(const struct calls_opts *o)
         free(cause);
         return rc;
     }
-    if ((st = open_store(o->db, true)) == NULL)
+    if ((st = open_store(o->db, true, true)) == NULL)
         return CLI_FAIL;
     if (calls_report_run(st, &ro, &a, &r, &cause) != C311_OK) {
         fprintf(stderr, "civic311 calls: %s\n", cause ? cause : "failed");

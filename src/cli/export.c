@@ -243,7 +243,7 @@ export_all(const struct export_opts *o, const struct city *city,
 static int
 run(const struct export_opts *o, const struct city *city)
 {
-    struct store_options sopt = {1, true};
+    struct store_options sopt = {1, true, true};
     bool to_stdout = strcmp(o->file, "-") == 0;
     struct store *st = NULL;
     int64_t written = 0;

@@ -652,7 +652,7 @@ read_file(struct run *r, FILE *f)
 static int
 run_import(struct run *r)
 {
-    struct store_options sopt = {1, true};
+    struct store_options sopt = {1, true, false};
     struct batch *b;
     struct stat sb;
     FILE *f;
