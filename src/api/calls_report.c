@@ -12,6 +12,7 @@
 #include <time.h>
 
 #include "api/calls_report.h"
+#include "api/reports.h"
 #include "io/queuelog.h"
 #include "jobs/calls_ingest.h"
 #include "store/calls.h"
@@ -41,20 +42,14 @@ bad(const char **field, const char *name, char **cause, const char *fmt, ...)
 }
 
 /*
- * Reads an instant: ISO 8601 with an offset, local "YYYY-MM-DD HH:MM:SS"
- * (or with 'T'), a local date (its midnight), or epoch seconds.
+ * Reads an instant as every other report does (ISO 8601 with an offset, or
+ * a local date, or date and time with or without seconds), or as epoch
+ * seconds, the way queue_log files give times.
  */
 static bool
 parse_when(const char *s, int64_t *out)
 {
-    char buf[32];
-
-    if (isotime_parse(s, out) || queuelog_parse_time(s, strlen(s), out))
-        return true;
-    if (strlen(s) != 10)
-        return false;
-    snprintf(buf, sizeof(buf), "%s 00:00:00", s);
-    return queuelog_parse_time(buf, strlen(buf), out);
+    return reports_parse_time(s, out) || queuelog_parse_time(s, strlen(s), out);
 }
 
 /* Reads a count of seconds from 0 to max. */
@@ -117,11 +112,13 @@ calls_report_parse(const struct calls_report_args *args, int64_t now,
     *cause = NULL;
     if (args->to != NULL && !parse_when(args->to, &o->to))
         return bad(field, "to", cause,
-                   "to must be a date (2026-03-01) or an ISO 8601 time");
+                   "to must be a local date (2026-03-01), a local time "
+                   "(2026-03-01 14:00) or an ISO 8601 time with an offset");
     o->from = o->to - DAY;
     if (args->from != NULL && !parse_when(args->from, &o->from))
         return bad(field, "from", cause,
-                   "from must be a date (2026-03-01) or an ISO 8601 time");
+                   "from must be a local date (2026-03-01), a local time "
+                   "(2026-03-01 14:00) or an ISO 8601 time with an offset");
     if (o->from >= o->to)
         return bad(field, "to", cause, "to must come after from");
     if (args->sl != NULL && !parse_seconds(args->sl, DAY, &o->sl_seconds))
