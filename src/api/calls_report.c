@@ -565,10 +565,25 @@ print_row(FILE *f, const struct callstats_row *row, const char *label,
             (unsigned long long)row->wait_max);
 }
 
-/* The label of a row: its start, and its queue or agent. */
+/* True when [from, to) covers more than one local calendar day. */
+static bool
+spans_days(const struct calls_report_opts *o)
+{
+    char first[ISOTIME_LEN], last[ISOTIME_LEN];
+
+    isotime_format_local(o->from, first);
+    isotime_format_local(o->to - 1, last);
+    return strncmp(first, last, 10) != 0; /* "YYYY-MM-DD" */
+}
+
+/*
+ * The label of a row: its start, and its queue or agent. Intervals of a
+ * queue or agent show the time of day alone only when the range is one
+ * day; over several days the same hours would repeat without their dates.
+ */
 static const char *
 row_label(const struct calls_report *r, const struct callstats_row *row,
-          char *buf, size_t n)
+          bool dated, char *buf, size_t n)
 {
     char t[ISOTIME_LEN];
 
@@ -579,7 +594,7 @@ row_label(const struct calls_report *r, const struct callstats_row *row,
     else if (r->opts.step == 0)
         snprintf(buf, n, "%s", row->key);
     else
-        snprintf(buf, n, "%s %s", t + 11, row->key);
+        snprintf(buf, n, "%s %s", dated ? t : t + 11, row->key);
     return buf;
 }
 
@@ -588,6 +603,7 @@ void
 calls_report_print(FILE *f, const struct calls_report *r)
 {
     bool agent = r->opts.by == CALLSTATS_BY_AGENT;
+    bool dated = spans_days(&r->opts);
     char label[256], from[ISOTIME_LEN], to[ISOTIME_LEN];
     size_t i;
 
@@ -608,7 +624,8 @@ calls_report_print(FILE *f, const struct calls_report *r)
                 "ASA", "AHT", "maxW");
     for (i = 0; i < r->stats.nrows; i++)
         print_row(f, &r->stats.rows[i],
-                  row_label(r, &r->stats.rows[i], label, sizeof(label)), agent);
+                  row_label(r, &r->stats.rows[i], dated, label, sizeof(label)),
+                  agent);
     fprintf(f, "\n");
     if (agent) /* the total is counted per call, with the queue columns */
         fprintf(f, "%-22s %7s %8s %7s %5s %6s %6s %7s %7s %5s\n", "", "offered",
