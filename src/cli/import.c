@@ -411,6 +411,13 @@ settle(struct run *r)
                    "change those",
                    b->fields[i], r->lay.ncols);
             break;
+        case STORE_IMPORT_OTHER:
+            unmark(r, b, i, false);
+            reject(r, b->lines[i],
+                   "the key is a request imported from another format's "
+                   "data; only an import in that format changes it",
+                   b->fields[i], r->lay.ncols);
+            break;
         case STORE_IMPORT_REPEATED:
             unmark(r, b, i, true);
             why = arena_printf(&b->arena,
