@@ -321,6 +321,8 @@ Test(S(cli_export), boston_requests_keep_their_department)
     cr_assert_not_null(strstr(out, "\nread 103, imported 0, updated 0, "
                                    "unchanged 3, rejected 100\n"),
                        "%s", out);
+    /* The rejected rows' complaint types make no services either. */
+    cr_assert_not_null(strstr(out, "\nimported services: 0 new\n"), "%s", out);
     free(out);
     cr_assert_eq(fixture_sql_int("SELECT count(*) FROM request_import i"
                                  " JOIN request r ON r.id = i.request_id"
