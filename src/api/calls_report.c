@@ -12,6 +12,7 @@
 #include <time.h>
 
 #include "api/calls_report.h"
+#include "api/reports.h"
 #include "io/queuelog.h"
 #include "jobs/calls_ingest.h"
 #include "store/calls.h"
@@ -41,20 +42,14 @@ bad(const char **field, const char *name, char **cause, const char *fmt, ...)
 }
 
 /*
- * Reads an instant: ISO 8601 with an offset, local "YYYY-MM-DD HH:MM:SS"
- * (or with 'T'), a local date (its midnight), or epoch seconds.
+ * Reads an instant as every other report does (ISO 8601 with an offset, or
+ * a local date, or date and time with or without seconds), or as epoch
+ * seconds, the way queue_log files give times.
  */
 static bool
 parse_when(const char *s, int64_t *out)
 {
-    char buf[32];
-
-    if (isotime_parse(s, out) || queuelog_parse_time(s, strlen(s), out))
-        return true;
-    if (strlen(s) != 10)
-        return false;
-    snprintf(buf, sizeof(buf), "%s 00:00:00", s);
-    return queuelog_parse_time(buf, strlen(buf), out);
+    return reports_parse_time(s, out) || queuelog_parse_time(s, strlen(s), out);
 }
 
 /* Reads a count of seconds from 0 to max. */
@@ -117,11 +112,13 @@ calls_report_parse(const struct calls_report_args *args, int64_t now,
     *cause = NULL;
     if (args->to != NULL && !parse_when(args->to, &o->to))
         return bad(field, "to", cause,
-                   "to must be a date (2026-03-01) or an ISO 8601 time");
+                   "to must be a local date (2026-03-01), a local time "
+                   "(2026-03-01 14:00) or an ISO 8601 time with an offset");
     o->from = o->to - DAY;
     if (args->from != NULL && !parse_when(args->from, &o->from))
         return bad(field, "from", cause,
-                   "from must be a date (2026-03-01) or an ISO 8601 time");
+                   "from must be a local date (2026-03-01), a local time "
+                   "(2026-03-01 14:00) or an ISO 8601 time with an offset");
     if (o->from >= o->to)
         return bad(field, "to", cause, "to must come after from");
     if (args->sl != NULL && !parse_seconds(args->sl, DAY, &o->sl_seconds))
@@ -568,10 +565,25 @@ print_row(FILE *f, const struct callstats_row *row, const char *label,
             (unsigned long long)row->wait_max);
 }
 
-/* The label of a row: its start, and its queue or agent. */
+/* True when [from, to) covers more than one local calendar day. */
+static bool
+spans_days(const struct calls_report_opts *o)
+{
+    char first[ISOTIME_LEN], last[ISOTIME_LEN];
+
+    isotime_format_local(o->from, first);
+    isotime_format_local(o->to - 1, last);
+    return strncmp(first, last, 10) != 0; /* "YYYY-MM-DD" */
+}
+
+/*
+ * The label of a row: its start, and its queue or agent. Intervals of a
+ * queue or agent show the time of day alone only when the range is one
+ * day; over several days the same hours would repeat without their dates.
+ */
 static const char *
 row_label(const struct calls_report *r, const struct callstats_row *row,
-          char *buf, size_t n)
+          bool dated, char *buf, size_t n)
 {
     char t[ISOTIME_LEN];
 
@@ -582,7 +594,7 @@ row_label(const struct calls_report *r, const struct callstats_row *row,
     else if (r->opts.step == 0)
         snprintf(buf, n, "%s", row->key);
     else
-        snprintf(buf, n, "%s %s", t + 11, row->key);
+        snprintf(buf, n, "%s %s", dated ? t : t + 11, row->key);
     return buf;
 }
 
@@ -591,6 +603,7 @@ void
 calls_report_print(FILE *f, const struct calls_report *r)
 {
     bool agent = r->opts.by == CALLSTATS_BY_AGENT;
+    bool dated = spans_days(&r->opts);
     char label[256], from[ISOTIME_LEN], to[ISOTIME_LEN];
     size_t i;
 
@@ -611,7 +624,8 @@ calls_report_print(FILE *f, const struct calls_report *r)
                 "ASA", "AHT", "maxW");
     for (i = 0; i < r->stats.nrows; i++)
         print_row(f, &r->stats.rows[i],
-                  row_label(r, &r->stats.rows[i], label, sizeof(label)), agent);
+                  row_label(r, &r->stats.rows[i], dated, label, sizeof(label)),
+                  agent);
     fprintf(f, "\n");
     if (agent) /* the total is counted per call, with the queue columns */
         fprintf(f, "%-22s %7s %8s %7s %5s %6s %6s %7s %7s %5s\n", "", "offered",

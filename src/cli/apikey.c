@@ -185,20 +185,10 @@ usage:
 static struct store *
 open_db(const char *db, bool must_exist)
 {
-    struct store_options opt = {1, true};
+    struct store_options opt = {1, true, must_exist};
     struct store *st = NULL;
     char *cause = NULL;
-    const char *path = db;
 
-    if (strncmp(path, "sqlite:", 7) == 0)
-        path += 7;
-    if (must_exist && strstr(db, "://") == NULL && access(path, F_OK) != 0) {
-        fprintf(stderr,
-                "civic311 apikey: no database at '%s' (name the server's "
-                "database with --db)\n",
-                path);
-        return NULL;
-    }
     if (store_open(db, &opt, &st, &cause) != C311_OK) {
         fprintf(stderr, "civic311 apikey: %s: %s\n", db,
                 cause != NULL ? cause : "cannot open");

@@ -40,8 +40,9 @@ static const char report_usage[] =
     "                             [--short SECONDS] [--json]\n\n"
     "Prints the contact centre's statistics for calls that entered a\n"
     "queue in [from, to). docs/CALLS.md defines every figure.\n\n"
-    "  --from, --to   a local date (2026-03-01: its midnight) or time, or an\n"
-    "                 ISO 8601 instant (default: the last 24 hours)\n"
+    "  --from, --to   a local date (2026-03-01: its midnight) or time\n"
+    "                 (2026-03-01 14:00), or an ISO 8601 instant with an\n"
+    "                 offset (default: the last 24 hours)\n"
     "  --by           one row per interval (calls counted once), per\n"
     "                 queue, or per agent (default interval)\n"
     "  --interval     length of the intervals (default 1h by interval,\n"
@@ -173,11 +174,15 @@ use_city_zone(const char *path)
     return ok;
 }
 
-/* Opens the store; synchronous off when a crash only means importing again. */
+/*
+ * Opens the store; synchronous off when a crash only means importing again.
+ * Only an import may create it: a report on a store that is not there
+ * means a wrong --db, not a day without calls.
+ */
 static struct store *
-open_store(const char *db, bool synchronous)
+open_store(const char *db, bool synchronous, bool existing)
 {
-    struct store_options sopt = {2, synchronous};
+    struct store_options sopt = {2, synchronous, existing};
     struct store *st = NULL;
     char *cause = NULL;
 
@@ -255,7 +260,7 @@ calls_import(const struct calls_opts *o)
     else if (o->format != NULL && strcmp(o->format, "auto") != 0)
         return usage_error(import_usage, "--format must be auto, pipe or csv");
     if (!use_city_zone(o->config) ||
-        (!o->check && (st = open_store(o->db, false)) == NULL))
+        (!o->check && (st = open_store(o->db, false, false)) == NULL))
         return CLI_FAIL;
     if (calls_ingest_init(&g, st, fmt, NULL) != C311_OK) {
         fprintf(stderr, "civic311 calls: out of memory\n");
@@ -299,7 +304,7 @@ calls_report_cmd(const struct calls_opts *o)
         free(cause);
         return rc;
     }
-    if ((st = open_store(o->db, true)) == NULL)
+    if ((st = open_store(o->db, true, true)) == NULL)
         return CLI_FAIL;
     if (calls_report_run(st, &ro, &a, &r, &cause) != C311_OK) {
         fprintf(stderr, "civic311 calls: %s\n", cause ? cause : "failed");

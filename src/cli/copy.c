@@ -176,34 +176,17 @@ parse_opts(int argc, char **argv, struct copy_opts *o)
     return -1;
 }
 
-/* True when dsn names a PostgreSQL database rather than a SQLite file. */
-static bool
-is_pg(const char *dsn)
-{
-    return strncmp(dsn, "postgresql://", 13) == 0 ||
-           strncmp(dsn, "postgres://", 11) == 0;
-}
-
 /*
- * Opens the store dsn for side ("source" or "destination"). A SQLite
- * source must exist: opening would otherwise create an empty one.
+ * Opens the store dsn for side ("source" or "destination"). The source
+ * must exist: opening would otherwise create an empty one.
  */
 static struct store *
 open_side(const char *dsn, const char *side)
 {
-    struct store_options opt = {1, true};
-    const char *path = dsn;
+    struct store_options opt = {1, true, strcmp(side, "source") == 0};
     struct store *st = NULL;
     char *cause = NULL;
 
-    if (!is_pg(dsn) && strcmp(side, "source") == 0) {
-        if (strncmp(path, "sqlite:", 7) == 0)
-            path += 7;
-        if (access(path, R_OK) != 0) {
-            fprintf(stderr, "civic311 copy: source '%s': no such file\n", path);
-            return NULL;
-        }
-    }
     if (store_open(dsn, &opt, &st, &cause) != C311_OK) {
         fprintf(stderr, "civic311 copy: cannot open the %s: %s\n", side,
                 cause != NULL ? cause : "unknown error");

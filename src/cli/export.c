@@ -150,14 +150,16 @@ parse_window(struct export_opts *o)
 /* Writes one page of requests as NYC rows. */
 static enum c311_rc
 write_nyc(FILE *f, const struct city *city, const struct sr *v,
-          const char **formats, size_t n, struct arena *a)
+          const char **formats, const char **departments, size_t n,
+          struct arena *a)
 {
     const char *fields[64];
     size_t ncols, i;
 
     import_nyc_columns(&ncols);
     for (i = 0; i < n; i++) {
-        if (export_nyc_row(city, &v[i], formats[i], a, fields) != C311_OK)
+        if (export_nyc_row(city, &v[i], formats[i], departments[i], a,
+                           fields) != C311_OK)
             return C311_ERR_NOMEM;
         csvout_record(f, fields, ncols);
     }
@@ -209,7 +211,7 @@ export_all(const struct export_opts *o, const struct city *city,
 {
     struct store_scan scan = {city->jurisdiction_id, o->from, o->to, 0};
     struct arena a = ARENA_INIT;
-    const char **formats;
+    const char **formats, **departments;
     enum c311_rc rc;
     char *cause = NULL;
     struct sr *v;
@@ -217,12 +219,13 @@ export_all(const struct export_opts *o, const struct city *city,
 
     write_head(f, o->format);
     for (;;) {
-        rc = store_request_scan(st, &scan, EXPORT_PAGE, &a, &v, &formats, &n,
-                                &cause);
+        rc = store_request_scan(st, &scan, EXPORT_PAGE, &a, &v, &formats,
+                                &departments, &n, &cause);
         if (rc != C311_OK || n == 0)
             break;
-        rc = o->format == EXPORT_NYC ? write_nyc(f, city, v, formats, n, &a)
-                                     : write_json(f, city, v, n, written);
+        rc = o->format == EXPORT_NYC
+                 ? write_nyc(f, city, v, formats, departments, n, &a)
+                 : write_json(f, city, v, n, written);
         arena_free(&a);
         if (rc != C311_OK)
             break;
@@ -243,7 +246,7 @@ export_all(const struct export_opts *o, const struct city *city,
 static int
 run(const struct export_opts *o, const struct city *city)
 {
-    struct store_options sopt = {1, true};
+    struct store_options sopt = {1, true, true};
     bool to_stdout = strcmp(o->file, "-") == 0;
     struct store *st = NULL;
     int64_t written = 0;

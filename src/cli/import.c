@@ -319,9 +319,13 @@ open_rejects(struct run *r)
 
 /* ---- batches ---- */
 
-/* Notes an imported service the first time the run meets its code. */
+/*
+ * Notes the imported service of a stored row the first time the run meets
+ * its code. Rows the store refused note none: an import that stores
+ * nothing creates no service.
+ */
 static enum c311_rc
-note_service(struct run *r, const struct import_row *row)
+note_service(struct run *r, const struct store_import_row *row)
 {
     struct imported_service s;
     bool created = false;
@@ -394,6 +398,12 @@ settle(struct run *r)
     }
     for (i = 0; rc == C311_OK && i < b->n; i++) {
         row = &b->rows[i];
+        /* A service the catalog lacks is one the import made up. */
+        if (row->outcome != STORE_IMPORT_NATIVE &&
+            row->outcome != STORE_IMPORT_OTHER &&
+            row->outcome != STORE_IMPORT_REPEATED &&
+            catalog_service(r->city, row->req.service_code) == NULL)
+            rc = note_service(r, row);
         switch (row->outcome) {
         case STORE_IMPORT_INSERTED:
             r->c.imported++;
@@ -409,6 +419,13 @@ settle(struct run *r)
             reject(r, b->lines[i],
                    "the key is a request filed in this city; imports never "
                    "change those",
+                   b->fields[i], r->lay.ncols);
+            break;
+        case STORE_IMPORT_OTHER:
+            unmark(r, b, i, false);
+            reject(r, b->lines[i],
+                   "the key is a request imported from another format's "
+                   "data; only an import in that format changes it",
                    b->fields[i], r->lay.ncols);
             break;
         case STORE_IMPORT_REPEATED:
@@ -456,11 +473,8 @@ add_row(struct run *r, const struct import_row *m, int64_t line)
 {
     struct batch *b = r->fill;
     struct store_import_row *row = &b->rows[b->n];
-    enum c311_rc rc;
     unsigned w;
 
-    if (m->imported_service && (rc = note_service(r, m)) != C311_OK)
-        return rc;
     for (w = 0; w < IMPORT_NWARNINGS; w++)
         r->c.warnings[w] += (m->warnings >> w) & 1;
     r->c.closed += m->req.status == SR_CLOSED;
@@ -652,7 +666,7 @@ read_file(struct run *r, FILE *f)
 static int
 run_import(struct run *r)
 {
-    struct store_options sopt = {1, true};
+    struct store_options sopt = {1, true, false};
     struct batch *b;
     struct stat sb;
     FILE *f;

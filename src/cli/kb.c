@@ -89,7 +89,7 @@ static int
 kb_load(const struct kb_args *args)
 {
     struct config_report rep = CONFIG_REPORT_INIT;
-    struct store_options sopt = {1, false};
+    struct store_options sopt = {1, false, false};
     struct kb_load_stats stats;
     struct city *city = NULL;
     struct store *st = NULL;

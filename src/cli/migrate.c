@@ -27,7 +27,7 @@ cmd_migrate(int argc, char **argv)
         {"help", no_argument, NULL, 'h'},
         {NULL, 0, NULL, 0},
     };
-    struct store_options opt = {1, true};
+    struct store_options opt = {1, true, false};
     const char *db = MIGRATE_DEFAULT_DB;
     struct store *st = NULL;
     char *cause = NULL;

@@ -235,7 +235,7 @@ print_table(const struct report *r, const struct city *city)
 static int
 run(const struct report_opts *o, const struct city *city)
 {
-    struct store_options sopt = {1, true};
+    struct store_options sopt = {1, true, true};
     struct arena a = ARENA_INIT;
     struct store *st = NULL;
     char *cause = NULL, *text;

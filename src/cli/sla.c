@@ -174,7 +174,7 @@ sla_due(const struct sla_opts *o)
 static int
 sla_sweep(const struct sla_opts *o)
 {
-    struct store_options sopt = {1, true};
+    struct store_options sopt = {1, true, true};
     struct engine_sweep_stats stats;
     struct store *st = NULL;
     char *cause = NULL;

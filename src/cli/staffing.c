@@ -331,7 +331,7 @@ static struct store *
 open_city_store(const struct staffing_opts *o)
 {
     struct config_report rep = CONFIG_REPORT_INIT;
-    struct store_options sopt = {1, true};
+    struct store_options sopt = {1, true, true};
     struct city *city = NULL;
     struct store *st = NULL;
     char *cause = NULL;

@@ -223,11 +223,14 @@ usage:
     return CLI_USAGE;
 }
 
-/* Opens the database, printing why when it fails. */
+/*
+ * Opens the database, printing why when it fails. Only add may create it:
+ * listing or changing users in a store that is not there means a wrong --db.
+ */
 static struct store *
-user_open_db(const char *db)
+user_open_db(const char *db, bool existing)
 {
-    struct store_options opt = {1, true};
+    struct store_options opt = {1, true, existing};
     struct store *st = NULL;
     char *cause = NULL;
 
@@ -357,7 +360,7 @@ user_add(const struct user_args *args)
     u.name = args->name;
     u.roles = staff_roles_format(args->roles, &a);
     u.departments = depts.data;
-    st = user_open_db(args->db);
+    st = user_open_db(args->db, false);
     if (st == NULL || u.roles == NULL)
         goto out;
     rc = users_add(st, &u, hash, "cli", time(NULL), NULL, &cause);
@@ -386,7 +389,7 @@ user_list(const struct user_args *args)
     char *cause = NULL;
     size_t n, i;
 
-    st = user_open_db(args->db);
+    st = user_open_db(args->db, true);
     if (st == NULL)
         return CLI_FAIL;
     if (users_list(st, &a, &v, &n, &cause) != C311_OK) {
@@ -415,7 +418,7 @@ user_set_disabled(const struct user_args *args, bool disabled)
     char *cause = NULL;
     enum c311_rc rc;
 
-    st = user_open_db(args->db);
+    st = user_open_db(args->db, true);
     if (st == NULL)
         return CLI_FAIL;
     rc = users_set_disabled(st, args->login, disabled, "cli", time(NULL),

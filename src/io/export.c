@@ -63,17 +63,27 @@ str(const char *s)
     return s != NULL ? s : "";
 }
 
-/* The source agency code for a request that has no "agency" attribute. */
+/*
+ * The NYC agency for a request that has no "agency" attribute: that of the
+ * department an import stored for it, else (filed here) its service's. A
+ * department without an NYC code is written as its own code, which an
+ * import reads back as that department; none is written as "".
+ */
 static const char *
-agency_of(const struct city *city, const struct sr *r)
+agency_of(const struct city *city, const struct sr *r, const char *format,
+          const char *department)
 {
-    const struct service *svc = catalog_service(city, r->service_code);
+    const struct service *svc;
     const char *src;
 
-    if (svc == NULL)
+    if (department == NULL && format == NULL) {
+        svc = catalog_service(city, r->service_code);
+        department = svc != NULL ? svc->department : NULL;
+    }
+    if (department == NULL)
         return "";
-    src = mapping_department_source(mapping_of(city, "nyc"), svc->department);
-    return src != NULL ? src : svc->department;
+    src = mapping_department_source(mapping_of(city, "nyc"), department);
+    return src != NULL ? src : department;
 }
 
 /* The NYC channel type for a request without the source's value. */
@@ -98,12 +108,12 @@ channel_of(const struct city *city, const struct sr *r, struct arena *a)
 
 /* What a column holds when the request kept no attribute for it. */
 static const char *
-derived(const struct city *city, const struct sr *r, enum import_role role,
-        struct arena *a)
+derived(const struct city *city, const struct sr *r, const char *format,
+        const char *department, enum import_role role, struct arena *a)
 {
     switch (role) {
     case IMPORT_R_AGENCY:
-        return agency_of(city, r);
+        return agency_of(city, r, format, department);
     case IMPORT_R_AGENCY_NAME:
         return str(r->agency_responsible);
     case IMPORT_R_TYPE:
@@ -126,9 +136,9 @@ derived(const struct city *city, const struct sr *r, enum import_role role,
  * may be made up from r's fields.
  */
 static const char *
-column(const struct city *city, const struct sr *r,
-       const struct import_column *c, const char *code, bool derive,
-       struct arena *a)
+column(const struct city *city, const struct sr *r, const char *format,
+       const char *department, const struct import_column *c, const char *code,
+       bool derive, struct arena *a)
 {
     const char *v;
 
@@ -163,14 +173,15 @@ column(const struct city *city, const struct sr *r,
         v = attr(r, code);
         if (v != NULL)
             return v;
-        return derive ? derived(city, r, c->role, a) : "";
+        return derive ? derived(city, r, format, department, c->role, a) : "";
     }
 }
 
 /* Fills the 41 fields of req, imported from format (NULL: filed here). */
 enum c311_rc
 export_nyc_row(const struct city *city, const struct sr *req,
-               const char *format, struct arena *a, const char **fields)
+               const char *format, const char *department, struct arena *a,
+               const char **fields)
 {
     bool derive = format == NULL || strcmp(format, "nyc") != 0;
     const struct import_column *cols;
@@ -181,7 +192,8 @@ export_nyc_row(const struct city *city, const struct sr *req,
     for (i = 0; i < n; i++) {
         code = import_attr_code(a, cols[i].name);
         if (code == NULL ||
-            (fields[i] = column(city, req, &cols[i], code, derive, a)) == NULL)
+            (fields[i] = column(city, req, format, department, &cols[i], code,
+                                derive, a)) == NULL)
             return C311_ERR_NOMEM;
     }
     return C311_OK;

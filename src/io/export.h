@@ -23,12 +23,13 @@
 
 /*
  * Fills one field per column of import_nyc_columns() for req, which was
- * imported from format ("nyc", "boston"; NULL when filed here). Strings
- * are allocated in a; C311_ERR_NOMEM is the only failure.
+ * imported from format ("nyc", "boston"; NULL when filed here) with
+ * department (the code the import stored; NULL when none, or filed here).
+ * Strings are allocated in a; C311_ERR_NOMEM is the only failure.
  */
 enum c311_rc export_nyc_row(const struct city *city, const struct sr *req,
-                            const char *format, struct arena *a,
-                            const char **fields);
+                            const char *format, const char *department,
+                            struct arena *a, const char **fields);
 
 /* Writes t as NYC does: "MM/DD/YYYY hh:mm:ss AM", local time. */
 char *export_nyc_time(struct arena *a, int64_t t);

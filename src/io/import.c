@@ -624,6 +624,9 @@ map_service(struct rowctx *rc)
             return C311_ERR_NOMEM;
     }
     dept = mapping_department(m, agency);
+    /* A department's own code, as an export writes one without a mapping. */
+    if (dept == NULL && catalog_department(city, agency) != NULL)
+        dept = agency;
     if (dept == NULL && *agency != '\0')
         warn(rc, IMPORT_W_UNMAPPED_AGENCY);
     if (dept == NULL && svc != NULL)

@@ -199,9 +199,9 @@ store_imported_service_list(struct store *st, struct arena *a,
 enum c311_rc
 store_request_scan(struct store *st, struct store_scan *scan, size_t limit,
                    struct arena *a, struct sr **out, const char ***formats,
-                   size_t *n, char **cause)
+                   const char ***departments, size_t *n, char **cause)
 {
-    const char **f = NULL;
+    const char **f = NULL, **d = NULL;
     enum c311_rc rc;
     const struct store__import_ops *io;
     void *impl;
@@ -210,13 +210,17 @@ store_request_scan(struct store *st, struct store_scan *scan, size_t limit,
     *n = 0;
     if (formats != NULL)
         *formats = NULL;
+    if (departments != NULL)
+        *departments = NULL;
     if (limit == 0 || limit > 100000)
         return store__fail(cause, C311_ERR_INVALID,
                            "scan limit must be from 1 to 100000");
     io = ops(st, &impl);
-    rc = io->scan(impl, scan, limit, a, out, &f, n, cause);
+    rc = io->scan(impl, scan, limit, a, out, &f, &d, n, cause);
     if (rc == C311_OK && formats != NULL)
         *formats = f;
+    if (rc == C311_OK && departments != NULL)
+        *departments = d;
     return rc;
 }
 

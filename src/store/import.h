@@ -34,6 +34,7 @@ enum store_import_outcome {
     STORE_IMPORT_UPDATED,   /* an imported request whose data changed */
     STORE_IMPORT_UNCHANGED, /* an imported request, same digest */
     STORE_IMPORT_NATIVE,    /* the key is a request filed here: untouched */
+    STORE_IMPORT_OTHER,     /* the key came from another format: untouched */
     STORE_IMPORT_REPEATED   /* the key came earlier in the run: untouched */
 };
 
@@ -112,11 +113,15 @@ struct store_scan {
  * Reads up to limit requests of the scan in id order, with their answers,
  * and moves scan->after_id past them. *n is 0 once none is left. When
  * formats is not NULL, (*formats)[i] is the format request i was imported
- * from ("nyc", "boston"), NULL for a request filed here.
+ * from ("nyc", "boston"), NULL for a request filed here. When departments
+ * is not NULL, (*departments)[i] is the department code the import stored
+ * for request i, NULL when it stored none or the request was filed here.
  */
 enum c311_rc store_request_scan(struct store *st, struct store_scan *scan,
                                 size_t limit, struct arena *a, struct sr **out,
-                                const char ***formats, size_t *n, char **cause);
+                                const char ***formats,
+                                const char ***departments, size_t *n,
+                                char **cause);
 
 /* What a report needs of one request; strings live during the call only. */
 struct store_report_row {

@@ -22,7 +22,8 @@ struct store__import_ops {
                                  char **cause);
     enum c311_rc (*scan)(void *impl, struct store_scan *scan, size_t limit,
                          struct arena *a, struct sr **out,
-                         const char ***formats, size_t *n, char **cause);
+                         const char ***formats, const char ***departments,
+                         size_t *n, char **cause);
     enum c311_rc (*report_scan)(void *impl, const char *jurisdiction_id,
                                 int64_t from, int64_t to, store_report_fn fn,
                                 void *arg, char **cause);

@@ -324,6 +324,34 @@ pg_close(void *impl)
 }
 
 /*
+ * Checks that the database holds a store already, creating nothing: every
+ * created store has the migration table (looked up on the search path, as
+ * the migrations create it).
+ */
+static enum c311_rc
+store_exists(PGconn *db, char **cause)
+{
+    PGresult *res;
+    bool found;
+
+    res = PQexec(db, "SELECT to_regclass('schema_migration') IS NOT NULL");
+    if (res == NULL || PQresultStatus(res) != PGRES_TUPLES_OK ||
+        PQntuples(res) != 1) {
+        PQclear(res);
+        return store__fail(cause, C311_ERR_DB,
+                           "cannot look for the store's tables: %s",
+                           PQerrorMessage(db));
+    }
+    found = strcmp(PQgetvalue(res, 0, 0), "t") == 0;
+    PQclear(res);
+    if (!found)
+        return store__fail(cause, C311_ERR_NOT_FOUND,
+                           "no store in this PostgreSQL database; import or "
+                           "serve first");
+    return C311_OK;
+}
+
+/*
  * Connects to the server named by dsn (a postgresql:// or postgres:// URI),
  * migrates the database with the first connection and connects the rest.
  */
@@ -357,6 +385,9 @@ pg_open(const char *dsn, const struct store_options *opt, void **impl,
     for (i = 0; i < n; i++) {
         rc = conn_ready(s, &s->conns[i], cause);
         if (rc != C311_OK)
+            goto fail;
+        if (i == 0 && opt->existing &&
+            (rc = store_exists(s->conns[0].db, cause)) != C311_OK)
             goto fail;
         if (i == 0 && (rc = store__pg_migrate(s->conns[0].db, &s->version,
                                               cause)) != C311_OK)

@@ -141,6 +141,7 @@ copy_int(struct buf *b, int64_t v, bool last)
 struct found {
     int64_t id;   /* 0: not there */
     char *digest; /* NULL: a native request (malloc'd) */
+    bool other;   /* imported from another format */
 };
 
 /* A batch and what the work learns about it. */
@@ -163,6 +164,7 @@ found_clear(struct batch_arg *w)
         free(w->found[i].digest);
         w->found[i].digest = NULL;
         w->found[i].id = 0;
+        w->found[i].other = false;
         w->ids[i] = 0;
     }
 }
@@ -355,7 +357,8 @@ lookup(struct pg_store *s, struct pg_conn *c, struct batch_arg *w, char **cause)
     values[0] = keys.data;
     rc =
         store__pg_conn_exec(s, c,
-                            "SELECT r.public_id, r.id, i.digest FROM request r"
+                            "SELECT r.public_id, r.id, i.digest, i.format"
+                            " FROM request r"
                             " LEFT JOIN request_import i ON i.request_id = r.id"
                             " WHERE r.public_id = ANY ($1::text[])",
                             1, values, &res, "looking up imported keys", cause);
@@ -371,6 +374,8 @@ lookup(struct pg_store *s, struct pg_conn *c, struct batch_arg *w, char **cause)
         if (k == w->n)
             continue;
         w->found[k].id = strtoll(PQgetvalue(res, j, 1), NULL, 10);
+        w->found[k].other = !PQgetisnull(res, j, 3) &&
+                            strcmp(PQgetvalue(res, j, 3), w->format) != 0;
         if (!PQgetisnull(res, j, 2) &&
             (w->found[k].digest = strdup(PQgetvalue(res, j, 2))) == NULL)
             rc = store__fail(cause, C311_ERR_NOMEM, "out of memory");
@@ -397,6 +402,9 @@ classify(struct batch_arg *w)
             fresh++;
         } else if (w->found[i].digest == NULL) {
             row->outcome = STORE_IMPORT_NATIVE;
+        } else if (w->found[i].other) {
+            /* Its source's columns differ: the digests could never match. */
+            row->outcome = STORE_IMPORT_OTHER;
         } else if (strcmp(w->found[i].digest, row->digest) == 0) {
             row->outcome = STORE_IMPORT_UNCHANGED;
         } else {
@@ -849,6 +857,7 @@ struct scan_arg {
     struct arena *a;
     struct sr *v;
     const char **formats;
+    const char **departments;
     size_t n;
 };
 
@@ -900,6 +909,7 @@ scan_work(struct pg_store *s, struct pg_conn *c, void *arg, char **cause)
 
     w->v = NULL;
     w->formats = NULL;
+    w->departments = NULL;
     w->n = 0;
     snprintf(num[0], 24, "%" PRId64, w->scan->after_id);
     snprintf(num[1], 24, "%" PRId64, w->scan->from);
@@ -907,6 +917,8 @@ scan_work(struct pg_store *s, struct pg_conn *c, void *arg, char **cause)
     snprintf(num[3], 24, "%zu", w->limit);
     buf_printf(&sql,
                "SELECT %s, (SELECT format FROM request_import"
+               " WHERE request_id = request.id),"
+               " (SELECT department FROM request_import"
                " WHERE request_id = request.id)"
                " FROM request WHERE id > $1::bigint"
                " AND ($2::text IS NULL OR jurisdiction_id = $2)"
@@ -923,12 +935,16 @@ scan_work(struct pg_store *s, struct pg_conn *c, void *arg, char **cause)
     n = PQntuples(res);
     if (n > 0 &&
         ((w->v = arena_alloc(w->a, (size_t)n * sizeof(*w->v))) == NULL ||
-         (w->formats = arena_alloc(w->a, (size_t)n * sizeof(char *))) == NULL))
+         (w->formats = arena_alloc(w->a, (size_t)n * sizeof(char *))) == NULL ||
+         (w->departments = arena_alloc(w->a, (size_t)n * sizeof(char *))) ==
+             NULL))
         oom = true;
     for (i = 0; !oom && i < n; i++) {
         oom = store__pg_read_request(res, i, w->a, &w->v[i]) != C311_OK;
         if (!oom)
-            w->formats[i] = cell(res, i, PQnfields(res) - 1, w->a, &oom);
+            w->formats[i] = cell(res, i, PQnfields(res) - 2, w->a, &oom);
+        if (!oom)
+            w->departments[i] = cell(res, i, PQnfields(res) - 1, w->a, &oom);
     }
     if (oom)
         rc = store__fail(cause, C311_ERR_NOMEM, "out of memory");
@@ -961,19 +977,22 @@ scan_work(struct pg_store *s, struct pg_conn *c, void *arg, char **cause)
 /* Reads the next requests of a scan with their answers. */
 static enum c311_rc
 pg_scan(void *impl, struct store_scan *scan, size_t limit, struct arena *a,
-        struct sr **out, const char ***formats, size_t *n, char **cause)
+        struct sr **out, const char ***formats, const char ***departments,
+        size_t *n, char **cause)
 {
-    struct scan_arg w = {scan, limit, a, NULL, NULL, 0};
+    struct scan_arg w = {scan, limit, a, NULL, NULL, NULL, 0};
     enum c311_rc rc;
 
     *out = NULL;
     *formats = NULL;
+    *departments = NULL;
     *n = 0;
     rc = store__pg_run(impl, false, scan_work, &w, cause);
     if (rc != C311_OK || w.n == 0)
         return rc;
     *out = w.v;
     *formats = w.formats;
+    *departments = w.departments;
     *n = w.n;
     scan->after_id = w.v[w.n - 1].id;
     return C311_OK;

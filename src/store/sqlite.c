@@ -439,6 +439,31 @@ restore_indexes(sqlite3 *db, char **cause)
     return rc;
 }
 
+/*
+ * Checks that path holds a store already, creating nothing: the file must
+ * be there and have the migration table every created store has.
+ */
+static enum c311_rc
+store_exists(const char *path, char **cause)
+{
+    sqlite3 *db = NULL;
+    sqlite3_stmt *stmt = NULL;
+    bool found = false;
+
+    if (sqlite3_open_v2(path, &db, SQLITE_OPEN_READWRITE, NULL) == SQLITE_OK &&
+        sqlite3_prepare_v2(db,
+                           "SELECT 1 FROM sqlite_master WHERE type = 'table'"
+                           " AND name = 'schema_migration'",
+                           -1, &stmt, NULL) == SQLITE_OK)
+        found = sqlite3_step(stmt) == SQLITE_ROW;
+    sqlite3_finalize(stmt);
+    sqlite3_close(db);
+    if (!found)
+        return store__fail(cause, C311_ERR_NOT_FOUND,
+                           "no store at '%s'; import or serve first", path);
+    return C311_OK;
+}
+
 /* Opens path (creating it), migrates it and fills the read pool. */
 static enum c311_rc
 sqlite_open(const char *path, const struct store_options *opt, void **impl,
@@ -451,6 +476,8 @@ sqlite_open(const char *path, const struct store_options *opt, void **impl,
     if (!sqlite3_threadsafe())
         return store__fail(cause, C311_ERR_DB,
                            "the SQLite library was built without threads");
+    if (opt->existing && (rc = store_exists(path, cause)) != C311_OK)
+        return rc;
     s = calloc(1, sizeof(*s));
     if (s == NULL)
         return store__fail(cause, C311_ERR_NOMEM, "out of memory");

@@ -68,7 +68,7 @@ static const char *const batch_sql[B_COUNT] = {
     /* The line a key first came on in this run (this row's if new). */
     [B_SEEN] = "INSERT INTO temp.import_seen (key, line) VALUES (?1, ?2)"
                " ON CONFLICT (key) DO UPDATE SET line = line RETURNING line",
-    [B_LOOKUP] = "SELECT r.id, i.digest, i.line FROM request r"
+    [B_LOOKUP] = "SELECT r.id, i.digest, i.line, i.format FROM request r"
                  " LEFT JOIN request_import i ON i.request_id = r.id"
                  " WHERE r.public_id = ?1",
     [B_INSERT] = NULL, /* store__sqlite_req_insert_sql() */
@@ -311,11 +311,12 @@ seen(struct batch *b, struct store_import_row *row, char **cause)
 /*
  * Finds the request with row->req.public_id: *id is 0 when there is none,
  * *digest (copied into buf) empty when it was not imported, *line the
- * line it was last imported from.
+ * line it was last imported from, *other whether an import of another
+ * format stored it.
  */
 static enum c311_rc
 lookup(struct batch *b, const struct store_import_row *row, int64_t *id,
-       int64_t *line, char *digest, size_t size, char **cause)
+       int64_t *line, char *digest, size_t size, bool *other, char **cause)
 {
     sqlite3_stmt *stmt = b->st[B_LOOKUP];
     const unsigned char *d;
@@ -323,6 +324,7 @@ lookup(struct batch *b, const struct store_import_row *row, int64_t *id,
     int step;
 
     *id = 0;
+    *other = false;
     digest[0] = '\0';
     sqlite3_bind_text(stmt, 1, row->req.public_id, -1, SQLITE_STATIC);
     step = sqlite3_step(stmt);
@@ -332,6 +334,8 @@ lookup(struct batch *b, const struct store_import_row *row, int64_t *id,
         d = sqlite3_column_text(stmt, 1);
         if (d != NULL)
             snprintf(digest, size, "%s", (const char *)d);
+        d = sqlite3_column_text(stmt, 3);
+        *other = d != NULL && strcmp((const char *)d, b->format) != 0;
     } else if (step != SQLITE_DONE) {
         rc = store__sqlite_fail(b->db, cause, "looking up an imported key");
     }
@@ -469,7 +473,7 @@ import_row(struct batch *b, struct store_import_row *row, char **cause)
     char digest[128];
     enum c311_rc rc;
     int64_t id, line = 0;
-    bool again = false;
+    bool again = false, other = false;
 
     row->first_line = 0;
     /*
@@ -484,7 +488,7 @@ import_row(struct batch *b, struct store_import_row *row, char **cause)
         }
         again = false;
     }
-    rc = lookup(b, row, &id, &line, digest, sizeof(digest), cause);
+    rc = lookup(b, row, &id, &line, digest, sizeof(digest), &other, cause);
     if (rc != C311_OK)
         return rc;
     if (id == 0) {
@@ -502,6 +506,11 @@ import_row(struct batch *b, struct store_import_row *row, char **cause)
     }
     if (digest[0] == '\0') {
         row->outcome = STORE_IMPORT_NATIVE;
+        return C311_OK;
+    }
+    /* Its source's columns differ: the digests could never match. */
+    if (other) {
+        row->outcome = STORE_IMPORT_OTHER;
         return C311_OK;
     }
     if (strcmp(digest, row->digest) == 0) {
@@ -808,24 +817,27 @@ bind_scan(sqlite3_stmt *stmt, const struct store_scan *scan)
 }
 
 /*
- * Reads up to limit requests of the scan, in id order, and the format of
- * each (the column after the request's own).
+ * Reads up to limit requests of the scan, in id order, and the format and
+ * department of each (the two columns after the request's own).
  */
 static enum c311_rc
 scan_rows(sqlite3 *db, const struct store_scan *scan, size_t limit,
-          struct arena *a, struct sr **out, const char ***formats, size_t *n,
-          char **cause)
+          struct arena *a, struct sr **out, const char ***formats,
+          const char ***departments, size_t *n, char **cause)
 {
     sqlite3_stmt *stmt = NULL;
     enum c311_rc rc = C311_OK;
     struct sr *v = NULL;
-    const char **f = NULL;
-    size_t cap = 0, fcap = 0;
+    const char **f = NULL, **d = NULL;
+    size_t cap = 0, fcap = 0, dcap = 0;
+    int last;
     int step = SQLITE_DONE;
     bool oom = false;
     char *sql;
 
     sql = sqlite3_mprintf("SELECT %s, (SELECT format FROM request_import"
+                          " WHERE request_id = request.id),"
+                          " (SELECT department FROM request_import"
                           " WHERE request_id = request.id)"
                           " FROM request WHERE id > ?1"
                           " AND (?2 IS NULL OR jurisdiction_id = ?2)"
@@ -841,13 +853,17 @@ scan_rows(sqlite3 *db, const struct store_scan *scan, size_t limit,
     }
     bind_scan(stmt, scan);
     sqlite3_bind_int64(stmt, 5, (int64_t)limit);
+    last = sqlite3_column_count(stmt) - 1;
     while (rc == C311_OK && (step = sqlite3_step(stmt)) == SQLITE_ROW) {
         if ((v = grow(a, v, *n, &cap, sizeof(*v))) == NULL ||
             (f = grow(a, f, *n, &fcap, sizeof(*f))) == NULL ||
-            store__sqlite_read_request(stmt, a, &v[*n]) != C311_OK)
+            (d = grow(a, d, *n, &dcap, sizeof(*d))) == NULL ||
+            store__sqlite_read_request(stmt, a, &v[*n]) != C311_OK) {
             oom = true;
-        else
-            f[*n] = col_text(stmt, sqlite3_column_count(stmt) - 1, a, &oom);
+        } else {
+            f[*n] = col_text(stmt, last - 1, a, &oom);
+            d[*n] = col_text(stmt, last, a, &oom);
+        }
         if (oom)
             rc = store__fail(cause, C311_ERR_NOMEM, "out of memory");
         else
@@ -857,6 +873,7 @@ scan_rows(sqlite3 *db, const struct store_scan *scan, size_t limit,
         rc = store__sqlite_fail(db, cause, "scanning requests");
     *out = v;
     *formats = f;
+    *departments = d;
 out:
     sqlite3_finalize(stmt);
     sqlite3_free(sql);
@@ -925,21 +942,24 @@ out:
 /* Reads the next requests of a scan with their answers. */
 static enum c311_rc
 sqlite_scan(void *impl, struct store_scan *scan, size_t limit, struct arena *a,
-            struct sr **out, const char ***formats, size_t *n, char **cause)
+            struct sr **out, const char ***formats, const char ***departments,
+            size_t *n, char **cause)
 {
     sqlite3 *db = store__sqlite_read_begin(impl);
     enum c311_rc rc;
 
     *out = NULL;
     *formats = NULL;
+    *departments = NULL;
     *n = 0;
-    rc = scan_rows(db, scan, limit, a, out, formats, n, cause);
+    rc = scan_rows(db, scan, limit, a, out, formats, departments, n, cause);
     if (rc == C311_OK && *n > 0)
         rc = scan_attrs(db, *out, *n, a, cause);
     store__sqlite_read_end(impl, db);
     if (rc != C311_OK) {
         *out = NULL;
         *formats = NULL;
+        *departments = NULL;
         *n = 0;
     } else if (*n > 0) {
         scan->after_id = (*out)[*n - 1].id;

@@ -53,7 +53,7 @@ enum c311_rc
 store_open(const char *dsn, const struct store_options *opt, struct store **out,
            char **cause)
 {
-    static const struct store_options defaults = {0, true};
+    static const struct store_options defaults = {0, true, false};
     const struct store_ops *ops;
     const char *target;
     struct store *st;

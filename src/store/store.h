@@ -31,11 +31,16 @@ struct store;
 struct store_options {
     size_t readers;   /* read connections; 0 picks a default */
     bool synchronous; /* fsync at every commit (survives power loss too) */
+    bool existing;    /* refuse to create a store; see store_open() */
 };
 
 /*
  * Opens the store named by dsn, creating and migrating it to the newest
- * schema when needed. On success *out owns the connections.
+ * schema when needed. On success *out owns the connections. With
+ * opt->existing, a store that was never created (no SQLite file, or a file
+ * or PostgreSQL database without civic311's tables) is C311_ERR_NOT_FOUND
+ * and nothing is created: commands that only read use it, so a mistyped
+ * --db fails instead of reading an empty store.
  */
 enum c311_rc store_open(const char *dsn, const struct store_options *opt,
                         struct store **out, char **cause);

@@ -182,3 +182,35 @@ test('an import names its days; the agent report heads its total', () => {
     assert.match(out[total - 1], /^ +offered answered abandon short/);
     assert.match(out[total], /^total \(each call once\) +4 +4 +0 +0 /);
 });
+
+// The sample's calls entered queue 201 on 2018-12-28 (New York time) at
+// 11:43 (Elm), 14:00:04 (Fir, wait 10 s, talk 406 s), 14:06 (Elm, wait 6 s,
+// talk 228 s) and 15:07 (Elm, wait 14 s, still talking).
+test('queue and agent intervals carry their dates over several days; ' +
+    'local times without seconds bound a report', () => {
+    const db = path.join(dir, 'sample.db');
+    const run = (args) => execFileSync(ctx.srv.bin, [...args, '--db', db,
+        '--config', ctx.srv.config], { cwd: repoRoot, encoding: 'utf8' });
+    const rows = (out) => out.split('\n').filter((l) => /^\S+ (201|Agent)/
+        .test(l)).map((l) => [l.slice(0, 22).trim(),
+        ...l.slice(22).trim().split(/ +/).slice(0, 2)]);
+    assert.deepEqual(rows(run(['calls', 'report', '--from', '2018-12-27',
+        '--to', '2018-12-30', '--by', 'queue', '--interval', '1d'])), [
+        ['2018-12-27T00:00 201', '0', '0'],
+        ['2018-12-28T00:00 201', '4', '4'],
+        ['2018-12-29T00:00 201', '0', '0'],
+    ]);
+    for (const from of ['2018-12-28 14:00', '2018-12-28T14:00']) {
+        const out = run(['calls', 'report', '--from', from,
+            '--to', '2018-12-28 16:00', '--by', 'agent', '--interval', '1h']);
+        assert.match(out, /^calls from 2018-12-28T14:00:00-05:00 to /);
+        // One day: the time of day alone labels the rows.
+        assert.deepEqual(rows(out), [
+            ['14:00 Agent Elm', '1', '100.0%'],
+            ['14:00 Agent Fir', '1', '100.0%'],
+            ['15:00 Agent Elm', '1', '100.0%'],
+            ['15:00 Agent Fir', '0', '-'],
+        ]);
+        assert.match(out, /^total \(each call once\) +3 +3 +0 +0 /m);
+    }
+});

@@ -109,6 +109,12 @@ test('a forecast without history names the stored range or the import',
         let r = run(['staffing', 'forecast', '--db', db, '--config', config,
             '--aht', '180']);
         assert.equal(r.status, 1);
+        assert.match(r.stderr, /no store at '.*empty\.db'; import or serve/);
+        assert.equal(fs.existsSync(db), false);
+        execFileSync(bin, ['migrate', '--db', db], { encoding: 'utf8' });
+        r = run(['staffing', 'forecast', '--db', db, '--config', config,
+            '--aht', '180']);
+        assert.equal(r.status, 1);
         assert.match(r.stderr,
             /no calls are stored: import the contact centre's queue_log/);
         const log = path.join(dir, 'old.log');

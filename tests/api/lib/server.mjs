@@ -76,7 +76,7 @@ process.on('exit', () => {
 // SQLite file, so the whole suite runs against the PostgreSQL back end.
 let pgDatabases = 0;
 
-function freshPgDatabase(url) {
+export function freshPgDatabase(url) {
     const name = `api_${process.pid}_${++pgDatabases}`;
     execFileSync('psql', [url, '-Atqc', `CREATE DATABASE ${name}`],
         { stdio: ['ignore', 'ignore', 'pipe'] });

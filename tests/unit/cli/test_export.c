@@ -200,3 +200,137 @@ Test(S(cli_export), wrong_command_lines)
     cr_assert_eq(export(fixture_db, "nyc", "/nonexistent/x.csv", NULL, NULL),
                  CLI_FAIL);
 }
+
+/* The line of file text that starts with key and a comma; "" if none. */
+static char *
+line_of(const char *text, const char *key)
+{
+    char start[64];
+    const char *at, *end;
+
+    snprintf(start, sizeof(start), "\n%s,", key);
+    at = strstr(text, start);
+    if (at == NULL)
+        return strdup("");
+    at++;
+    end = strchr(at, '\n');
+    return strndup(at, end != NULL ? (size_t)(end - at) : strlen(at));
+}
+
+/*
+ * Runs `report --by department --json` over January to May 2022; returns
+ * each group's key (or name, for requests without a department), requests
+ * and closed, as "KEY requests closed" lines.
+ */
+static char *
+departments(const char *db)
+{
+    char *argv[] = {"report",     "--db",   (char *)db,   "--config",
+                    DEMO_CITY,    "--from", "2022-01-01", "--to",
+                    "2022-06-01", "--by",   "department", "--json",
+                    NULL};
+    char *text, *list = NULL;
+    json_error_t err;
+    json_t *v, *g;
+    size_t i, len = 0;
+    FILE *f;
+
+    cr_assert_eq(run(cmd_report, argv), CLI_OK);
+    text = slurp(path_out);
+    v = json_loads(text, 0, &err);
+    cr_assert_not_null(v, "%s", err.text);
+    f = open_memstream(&list, &len);
+    json_array_foreach(json_object_get(v, "groups"), i, g)
+    {
+        const char *key = json_string_value(json_object_get(g, "key"));
+
+        fprintf(f, "%s %lld %lld\n",
+                key != NULL ? key
+                            : json_string_value(json_object_get(g, "name")),
+                json_integer_value(json_object_get(g, "requests")),
+                json_integer_value(json_object_get(g, "closed")));
+    }
+    fclose(f);
+    json_decref(v);
+    free(text);
+    return list;
+}
+
+/*
+ * Boston requests keep their department through an NYC export: Agency is
+ * the NYC code of the request's own department (the sample's 101004113385
+ * is BTDT's, TRANSPORTATION, though its service Illegal Parking is
+ * POLICE's), none for a request without one; a new store filled from the
+ * export has the same departments, and the store it came from leaves the
+ * Boston rows as they are.
+ */
+Test(S(cli_export), boston_requests_keep_their_department)
+{
+    char *out, *a, *line, *r1, *r2;
+
+    free(import(IMPORT_FIXTURE("boston-311_2022-01_100rows_qsv.csv"),
+                fixture_db));
+    free(import(IMPORT_FIXTURE("nyc-tricky.csv"), fixture_db));
+    cr_assert_eq(export(fixture_db, "nyc", path_a, NULL, NULL), CLI_OK);
+    a = slurp(path_a);
+    line = line_of(a, "101004113385");
+    cr_assert(strncmp(line,
+                      "101004113385,01/01/2022 09:17:38 AM,01/03/2022 "
+                      "12:11:40 AM,DOT,Department of Transportation,Illegal "
+                      "Parking,",
+                      105) == 0,
+              "%s", line);
+    free(line);
+    /* An imported service under BUILDINGS (ISD in the source). */
+    line = line_of(a, "101004113298");
+    cr_assert_not_null(strstr(line, " AM,DOB,Department of Buildings,"), "%s",
+                       line);
+    free(line);
+    /* No department: the source's agency name only. */
+    line = line_of(a, "101004113371");
+    cr_assert_not_null(strstr(line, ",,Animal Control,"), "%s", line);
+    free(line);
+    free(a);
+
+    out = import(path_a, db_b);
+    cr_assert_not_null(strstr(out, "\nread 103, imported 103, updated 0, "
+                                   "unchanged 0, rejected 0\n"),
+                       "%s", out);
+    free(out);
+    r1 = departments(fixture_db);
+    r2 = departments(db_b);
+    cr_assert_str_eq(r1, r2);
+    /*
+     * The Boston sample's departments (POLICE adds the 3 NYC requests);
+     * the 29 without one are grouped by the source's agency name.
+     */
+    cr_assert_str_eq(r1, "TRANSPORTATION 38 32\n"
+                         "Public Works Department 24 23\n"
+                         "SANITATION 21 17\n"
+                         "BUILDINGS 8 6\n"
+                         "POLICE 4 2\n"
+                         "Mayor's 24 Hour Hotline 3 3\n"
+                         "PARKS 3 3\n"
+                         "Animal Control 1 1\n"
+                         "Boston Water & Sewer Commission 1 0\n");
+    free(r1);
+    free(r2);
+
+    /* The first store: NYC rows unchanged, Boston rows left alone. */
+    out = import(path_a, fixture_db);
+    cr_assert_not_null(strstr(out, "\nread 103, imported 0, updated 0, "
+                                   "unchanged 3, rejected 100\n"),
+                       "%s", out);
+    /* The rejected rows' complaint types make no services either. */
+    cr_assert_not_null(strstr(out, "\nimported services: 0 new\n"), "%s", out);
+    free(out);
+    cr_assert_eq(fixture_sql_int("SELECT count(*) FROM request_import i"
+                                 " JOIN request r ON r.id = i.request_id"
+                                 " WHERE r.public_id = '101004113385'"
+                                 " AND i.format = 'boston'"
+                                 " AND i.department = 'TRANSPORTATION'"),
+                 1);
+    cr_assert_eq(fixture_sql_int("SELECT count(*) FROM request_import"
+                                 " WHERE format = 'boston'"),
+                 100);
+}

@@ -12,8 +12,10 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "core/mapping.h"
 #include "io/config.h"
 #include "io/csvin.h"
+#include "io/export.h"
 #include "io/import.h"
 #include "util/isotime.h"
 
@@ -379,6 +381,101 @@ Test(import, unmapped_types_and_agencies_keep_the_source_names)
     cr_assert_str_eq(m.req.service_code, "NYC_UNSPECIFIED");
     cr_assert_str_eq(m.req.service_name, "Unspecified");
     cr_assert_eq(m.warnings, 1u << IMPORT_W_NO_TYPE);
+}
+
+Test(import, a_department_code_as_agency_is_that_department)
+{
+    struct import_layout lay;
+    struct import_row m;
+    const char *line;
+
+    /* As an export writes a department that has no NYC agency code. */
+    layout(nyc_header, &lay);
+    line =
+        edit(nyc_closed, "NYPD,New York City Police Department,", "CONSUMER,,");
+    map(&lay, line, &m);
+    cr_assert_null(m.reject);
+    cr_assert_str_eq(m.req.service_code, "NOISE_STREET");
+    cr_assert_str_eq(m.department, "CONSUMER");
+    cr_assert_str_eq(m.req.agency_responsible,
+                     "Department of Consumer and Worker Protection");
+    cr_assert_eq(m.warnings, 0);
+}
+
+/*
+ * Exports r (imported from format with department) as an NYC row, checks
+ * its Agency column, and maps the row back: the department must be the
+ * same, want_dept (NULL: none).
+ */
+static void
+round_trip(const struct sr *r, const char *format, const char *department,
+           const char *want_agency, const char *want_dept)
+{
+    const char *fields[64], *names[64];
+    const struct import_column *cols;
+    struct import_layout lay;
+    struct import_ctx ctx;
+    struct import_row m;
+    const char *why = NULL;
+    size_t n, i, agency = 0;
+
+    cols = import_nyc_columns(&n);
+    for (i = 0; i < n; i++) {
+        names[i] = cols[i].name;
+        if (strcmp(cols[i].name, "Agency") == 0)
+            agency = i;
+    }
+    cr_assert_eq(import_layout_read(names, n, NULL, &a, &lay, &why), C311_OK,
+                 "%s", why ? why : "?");
+    cr_assert_eq(export_nyc_row(city, r, format, department, &a, fields),
+                 C311_OK);
+    cr_assert_str_eq(fields[agency], want_agency, "department %s",
+                     department ? department : "none");
+    import_ctx_init(&ctx, city, &lay);
+    cr_assert_eq(import_map_row(&ctx, fields, n, &a, &m), C311_OK);
+    cr_assert_null(m.reject, "%s", m.reject);
+    if (want_dept == NULL)
+        cr_assert_null(m.department, "%s", m.department);
+    else
+        cr_assert_str_eq(m.department, want_dept);
+}
+
+/*
+ * A Boston request (101004113385 of the sample, BTDT's Parking
+ * Enforcement) exported and read back keeps its own department, not its
+ * service's (Illegal Parking is POLICE's).
+ */
+Test(import, an_export_reads_back_with_the_request_department)
+{
+    struct import_mapping *nyc;
+    struct sr r = {0};
+
+    r.public_id = "101004113385";
+    r.jurisdiction_id = "demo.civic311.org";
+    r.service_code = "ILLEGAL_PARKING";
+    r.service_name = "Illegal Parking";
+    r.agency_responsible = "Department of Transportation";
+    r.requested_at = INT64_C(1641046658);
+    r.updated_at = r.requested_at;
+    r.status = SR_OPEN;
+    round_trip(&r, "boston", "TRANSPORTATION", "DOT", "TRANSPORTATION");
+    /*
+     * No NYC code (the mapping's last entry, DCWP for CONSUMER, hidden):
+     * the department's own code, read back as itself.
+     */
+    nyc = (struct import_mapping *)mapping_of(city, "nyc");
+    cr_assert_str_eq(nyc->departments[nyc->ndepartments - 1].to, "CONSUMER");
+    nyc->ndepartments--;
+    round_trip(&r, "boston", "CONSUMER", "CONSUMER", "CONSUMER");
+    nyc->ndepartments++;
+    /* Filed here: its service's department, POLICE, is NYPD. */
+    r.agency_responsible = "Police Department";
+    round_trip(&r, NULL, NULL, "NYPD", "POLICE");
+    /* An imported service and no department stay without one. */
+    r.service_code = "BOSTON_ANIMAL_GENERIC_REQUEST";
+    r.service_name = "Animal Generic Request";
+    r.agency_responsible = "Animal Control";
+    round_trip(&r, "boston", NULL, "", NULL);
 }
 
 Test(import, daylight_saving_hours_follow_the_documented_rule)

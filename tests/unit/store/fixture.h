@@ -186,7 +186,7 @@ fixture_sql_int(const char *sql)
 static inline struct store *
 fixture_open(void)
 {
-    struct store_options opt = {2, false};
+    struct store_options opt = {2, false, false};
     struct store *st = NULL;
     char *cause = NULL;
     enum c311_rc rc;

@@ -63,7 +63,7 @@ copy_teardown_pg(void)
 static struct store *
 open_dsn(const char *dsn)
 {
-    struct store_options opt = {2, false};
+    struct store_options opt = {2, false, false};
     struct store *st = NULL;
     char *cause = NULL;
 

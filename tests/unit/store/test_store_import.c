@@ -351,7 +351,7 @@ Test(S(store_import), a_scan_pages_through_requests_with_their_answers)
         row("1003", T0 + 2 * DAY, 0, "c"),
     };
     struct store_scan scan = {0};
-    const char **formats;
+    const char **formats, **depts;
     struct sr *v;
     size_t n;
 
@@ -359,41 +359,50 @@ Test(S(store_import), a_scan_pages_through_requests_with_their_answers)
     r[0].req.nattrs = 3;
     r[2].req.attrs = attrs_b;
     r[2].req.nattrs = 1;
+    r[1].department = NULL;
     batch(st, r, 3);
     fixture_insert(st, &native, &a);
 
-    cr_assert_eq(store_request_scan(st, &scan, 2, &a, &v, &formats, &n, NULL),
-                 C311_OK);
+    cr_assert_eq(
+        store_request_scan(st, &scan, 2, &a, &v, &formats, &depts, &n, NULL),
+        C311_OK);
     cr_assert_eq(n, 2);
     cr_assert_str_eq(v[0].public_id, "1001");
     cr_assert_str_eq(formats[0], "nyc");
+    cr_assert_str_eq(depts[0], "POLICE");
+    cr_assert_null(depts[1]);
     cr_assert_eq(v[0].nattrs, 3);
     cr_assert_str_eq(v[0].attrs[1].value, "BRONX");
     cr_assert_str_eq(v[1].public_id, "1002");
     cr_assert_eq(v[1].nattrs, 0);
-    cr_assert_eq(store_request_scan(st, &scan, 2, &a, &v, &formats, &n, NULL),
-                 C311_OK);
+    cr_assert_eq(
+        store_request_scan(st, &scan, 2, &a, &v, &formats, &depts, &n, NULL),
+        C311_OK);
     cr_assert_eq(n, 2);
     cr_assert_str_eq(v[0].public_id, "1003");
     cr_assert_str_eq(formats[0], "nyc");
     cr_assert_null(formats[1]);
+    cr_assert_str_eq(depts[0], "POLICE");
+    cr_assert_null(depts[1]); /* filed here */
     cr_assert_eq(v[0].nattrs, 1);
     cr_assert_str_eq(v[0].attrs[0].value, "Rodent");
     cr_assert_str_eq(v[1].public_id, "2026-000004");
-    cr_assert_eq(store_request_scan(st, &scan, 2, &a, &v, NULL, &n, NULL),
+    cr_assert_eq(store_request_scan(st, &scan, 2, &a, &v, NULL, NULL, &n, NULL),
                  C311_OK);
     cr_assert_eq(n, 0);
 
     /* [T0 + 1 day, T0 + 5 days): the middle two. */
     scan = (struct store_scan){"demo.civic311.org", T0 + DAY, T0 + 5 * DAY, 0};
-    cr_assert_eq(store_request_scan(st, &scan, 10, &a, &v, NULL, &n, NULL),
-                 C311_OK);
+    cr_assert_eq(
+        store_request_scan(st, &scan, 10, &a, &v, NULL, NULL, &n, NULL),
+        C311_OK);
     cr_assert_eq(n, 2);
     cr_assert_str_eq(v[0].public_id, "1002");
     cr_assert_str_eq(v[1].public_id, "1003");
     scan = (struct store_scan){"elsewhere.example", 0, 0, 0};
-    cr_assert_eq(store_request_scan(st, &scan, 10, &a, &v, NULL, &n, NULL),
-                 C311_OK);
+    cr_assert_eq(
+        store_request_scan(st, &scan, 10, &a, &v, NULL, NULL, &n, NULL),
+        C311_OK);
     cr_assert_eq(n, 0);
     store_close(st);
     arena_free(&a);

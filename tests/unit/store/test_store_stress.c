@@ -89,7 +89,7 @@ Test(S(store_stress), eight_threads_insert_400_distinct_requests)
 static void
 child_insert_forever(int fd)
 {
-    struct store_options opt = {1, false};
+    struct store_options opt = {1, false, false};
     struct arena a = ARENA_INIT;
     struct store *st;
     int i;
