@@ -97,7 +97,58 @@ due_times(const struct city *c, const char *dept, const char *sla,
                              at_risk);
 }
 
-/* Picks the member of g a new work order goes to, by its policy. */
+/* True when word is one of the entries of list, separated by any of seps. */
+static bool
+has_word(const char *list, const char *seps, const char *word)
+{
+    size_t len = strlen(word), n;
+
+    while (*list != '\0') {
+        list += strspn(list, seps);
+        n = strcspn(list, seps);
+        if (n == len && strncmp(list, word, len) == 0)
+            return true;
+        list += n;
+    }
+    return false;
+}
+
+/*
+ * True when login may be given work of department dept, by the rules
+ * POST /api/v1/workorders/{id}/reassign applies to an assignee named
+ * there: an enabled account, a role that does field work (crew,
+ * supervisor, admin), and dept among the departments it sees (every one
+ * for admins, agents, experts and QA). A policy must not hand work to
+ * someone a supervisor could not name.
+ */
+static enum c311_rc
+member_may_work(struct sqlx *x, const char *login, const char *dept, bool *ok,
+                char **cause)
+{
+    static const char *const field[] = {"crew", "supervisor", "admin"};
+    static const char *const all[] = {"agent", "expert", "qa", "admin"};
+    const char *roles, *depts;
+    bool found, disabled, worker = false, sees = false;
+    enum c311_rc rc;
+    size_t i;
+
+    *ok = false;
+    rc = store_wo_staff(x, login, &found, &disabled, &roles, &depts, cause);
+    if (rc != C311_OK || !found || disabled)
+        return rc;
+    for (i = 0; i < sizeof(field) / sizeof(field[0]); i++)
+        worker = worker || has_word(roles, ", ", field[i]);
+    for (i = 0; i < sizeof(all) / sizeof(all[0]); i++)
+        sees = sees || has_word(roles, ", ", all[i]);
+    *ok = worker && (sees || (dept != NULL && has_word(depts, " ,", dept)));
+    return C311_OK;
+}
+
+/*
+ * Picks the member of g a new work order goes to, by its policy, among
+ * the members who may work in g's department; NULL when none may, and
+ * the order waits unassigned in the group.
+ */
 static enum c311_rc
 pick_member(struct sqlx *x, const struct work_group *g, const char **out,
             char **cause)
@@ -106,14 +157,22 @@ pick_member(struct sqlx *x, const struct work_group *g, const char **out,
     int64_t *counts = NULL, turn, best = -1, mine;
     size_t i, j, n = 0;
     enum c311_rc rc;
+    bool ok;
 
     *out = NULL;
     if (g->nmembers == 0)
         return C311_OK;
     if (g->assignment == ASSIGN_ROUND_ROBIN) {
         rc = store_wo_next_turn(x, g->code, &turn, cause);
-        if (rc == C311_OK)
-            *out = g->members[turn % (int64_t)g->nmembers];
+        /* The turn's member, or the next one after it who may work. */
+        for (i = 0; rc == C311_OK && i < g->nmembers; i++) {
+            j = (size_t)((turn + (int64_t)i) % (int64_t)g->nmembers);
+            rc = member_may_work(x, g->members[j], g->department, &ok, cause);
+            if (rc == C311_OK && ok) {
+                *out = g->members[j];
+                break;
+            }
+        }
         return rc;
     }
     /*
@@ -129,7 +188,12 @@ pick_member(struct sqlx *x, const struct work_group *g, const char **out,
             if (strcmp(logins[j], g->members[i]) == 0)
                 mine = counts[j];
         }
-        if (best < 0 || mine < best) {
+        if (best >= 0 && mine >= best)
+            continue;
+        rc = member_may_work(x, g->members[i], g->department, &ok, cause);
+        if (rc != C311_OK)
+            return rc;
+        if (ok) {
             best = mine;
             *out = g->members[i];
         }

@@ -291,6 +291,32 @@ store_wo_open_counts(struct sqlx *x, const char *work_group,
     return C311_OK;
 }
 
+/* Reads a staff account for the engine; see workorder.h. */
+enum c311_rc
+store_wo_staff(struct sqlx *x, const char *login, bool *found, bool *disabled,
+               const char **roles, const char **departments, char **cause)
+{
+    const struct sqlx_val p[] = {SQLX_T(login)};
+    struct sqlx_rows rows;
+    enum c311_rc rc;
+
+    *found = *disabled = false;
+    *roles = *departments = "";
+    rc = sqlx_exec(x,
+                   "SELECT disabled, roles, departments FROM staff_user"
+                   " WHERE login = $1",
+                   p, 1, &rows, cause);
+    if (rc != C311_OK || rows.nrows == 0)
+        return rc;
+    *found = true;
+    *disabled = sqlx_int(&rows, 0, 0) != 0;
+    if (sqlx_cell(&rows, 0, 1) != NULL)
+        *roles = sqlx_cell(&rows, 0, 1);
+    if (sqlx_cell(&rows, 0, 2) != NULL)
+        *departments = sqlx_cell(&rows, 0, 2);
+    return C311_OK;
+}
+
 /* Takes a round_robin turn; see workorder.h. */
 enum c311_rc
 store_wo_next_turn(struct sqlx *x, const char *work_group, int64_t *turn,

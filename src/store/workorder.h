@@ -93,6 +93,15 @@ enum c311_rc store_wo_open_counts(struct sqlx *x, const char *work_group,
 enum c311_rc store_wo_next_turn(struct sqlx *x, const char *work_group,
                                 int64_t *turn, char **cause);
 
+/*
+ * Reads the staff account called login for the work engine: *found is
+ * false when there is none; else *disabled, *roles ("crew,admin") and
+ * *departments ("POLICE SANITATION", "" for none) describe it.
+ */
+enum c311_rc store_wo_staff(struct sqlx *x, const char *login, bool *found,
+                            bool *disabled, const char **roles,
+                            const char **departments, char **cause);
+
 /* One entry of a request's history (the event table). */
 struct wo_event {
     int64_t request_id;

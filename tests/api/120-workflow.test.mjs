@@ -36,6 +36,9 @@ async function addUser(srv, login, roles, departments = []) {
 const ctx = useServer('120-workflow', async (srv) => {
     await addUser(srv, 'boss', ['supervisor', 'admin']);
     await addUser(srv, 'tow.crew', ['crew'], ['POLICE']);
+    // The police work groups' members: a policy assigns only accounts.
+    for (const login of ['pd.officer1', 'pd.officer2', 'pd.tow1', 'pd.tow2'])
+        await addUser(srv, login, ['crew'], ['POLICE']);
 });
 
 // A staff call as login with a JSON body.
