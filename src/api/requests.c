@@ -773,6 +773,7 @@ requests_create(struct http_req *req)
     struct staff_problems p = {.a = &req->arena};
     const struct service *svc;
     const struct staff *me;
+    struct contact_clash clash = {0};
     struct contact caller;
     bool has_caller = false;
     struct sr r = {0};
@@ -796,8 +797,17 @@ requests_create(struct http_req *req)
         r.email = caller.nemails > 0 ? caller.emails[0] : NULL;
     }
     r.actor = staff_actor(me, &req->arena);
+    r.caller_clash = &clash;
     rc =
         filing_submit(app_of(req), svc, &r, isotime_now(), &req->arena, &cause);
+    if (rc == C311_ERR_CONFLICT && clash.other != 0) {
+        free(cause);
+        staff_error(req, 409, "conflict",
+                    arena_printf(&req->arena, "caller.%s", clash.kind),
+                    "caller.%s %s belongs to caller %lld", clash.kind,
+                    clash.value, (long long)clash.other);
+        return;
+    }
     if (rc != C311_OK) {
         staff_store_failed(req, rc, cause, "filing a request");
         return;

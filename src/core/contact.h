@@ -20,6 +20,17 @@
 #define CONTACT_EMAIL_MAX  254
 #define CONTACT_POINTS_MAX 8 /* phones, and emails, per contact */
 
+/*
+ * A phone or email that staff intake would give a caller while another
+ * caller (not merged away) has it already: kind is "phone" or "email",
+ * value as stored, other the other caller's id.
+ */
+struct contact_clash {
+    const char *kind;
+    const char *value;
+    int64_t other;
+};
+
 struct contact {
     int64_t id; /* 0 before it is stored */
     const char *first_name;

@@ -69,6 +69,11 @@ struct sr {
      * leave these NULL and false. Not read back by the store.
      */
     const struct contact *caller;
+    /*
+     * Filled by the store, when not NULL, as it refuses (C311_ERR_CONFLICT)
+     * a phone or email of caller that another caller has.
+     */
+    struct contact_clash *caller_clash;
     const char *actor;
     bool interpreter_used;
     bool language_stated; /* the agent named language: the caller's now */

@@ -164,35 +164,101 @@ contacts_has(const char *const *list, size_t n, const char *v)
     return false;
 }
 
+/* What contacts_add_points() does with a point another contact has. */
+enum contacts_clash_mode {
+    CLASH_IGNORE, /* add it all the same: no other contact can have it */
+    CLASH_SKIP,   /* leave it out */
+    CLASH_REFUSE, /* refuse with C311_ERR_CONFLICT, filling *clash */
+};
+
+/* *other is a contact but c (not merged away) that has the point, or 0. */
+static enum c311_rc
+contacts_owner(struct sqlx *x, int64_t c, const char *kind, const char *value,
+               int64_t *other, char **cause)
+{
+    const struct sqlx_val p[] = {SQLX_T(kind), SQLX_T(value), SQLX_I(c)};
+
+    *other = 0;
+    return sqlx_scalar(x,
+                       "SELECT min(c.id) FROM contact_point p"
+                       " JOIN contact c ON c.id = p.contact_id"
+                       " WHERE p.kind = $1 AND p.value = $2"
+                       " AND c.merged_into IS NULL AND c.id <> $3",
+                       p, 3, other, cause);
+}
+
+/*
+ * Adds one point of kind to c unless c has it; mode says what to do when
+ * another contact has it, as a phone or email must find one caller.
+ */
+static enum c311_rc
+contacts_add_one(struct sqlx *x, struct contact *c, const char *kind,
+                 const char *value, enum contacts_clash_mode mode,
+                 struct contact_clash *clash, size_t *added, char **cause)
+{
+    bool phone = strcmp(kind, "phone") == 0;
+    const char **list = phone ? c->phones : c->emails;
+    size_t *n = phone ? &c->nphones : &c->nemails;
+    int64_t other = 0;
+    enum c311_rc rc;
+
+    if (contacts_has(list, *n, value))
+        return C311_OK;
+    if (mode != CLASH_IGNORE) {
+        rc = contacts_owner(x, c->id, kind, value, &other, cause);
+        if (rc != C311_OK)
+            return rc;
+    }
+    if (other != 0 && mode == CLASH_SKIP)
+        return C311_OK;
+    if (other != 0) {
+        if (clash != NULL) {
+            clash->kind = kind;
+            clash->value = value;
+            clash->other = other;
+        }
+        return store__fail(cause, C311_ERR_CONFLICT,
+                           "%s %s belongs to contact %lld", kind, value,
+                           (long long)other);
+    }
+    rc = contacts_add_point(x, c->id, (int64_t)(c->nphones + c->nemails), kind,
+                            value, cause);
+    list[(*n)++] = value;
+    (*added)++;
+    return rc;
+}
+
 /*
  * Adds to c (loaded) the phones and emails of more it lacks, updating c;
- * *added says how many.
+ * *added says how many. mode and clash: see contacts_add_one().
  */
 static enum c311_rc
 contacts_add_points(struct sqlx *x, struct contact *c,
-                    const struct contact *more, size_t *added, char **cause)
+                    const struct contact *more, enum contacts_clash_mode mode,
+                    struct contact_clash *clash, size_t *added, char **cause)
 {
-    size_t seq = c->nphones + c->nemails, i;
     enum c311_rc rc = C311_OK;
+    size_t i;
 
     *added = 0;
-    for (i = 0; rc == C311_OK && i < more->nphones; i++) {
-        if (contacts_has(c->phones, c->nphones, more->phones[i]))
-            continue;
-        rc = contacts_add_point(x, c->id, (int64_t)seq++, "phone",
-                                more->phones[i], cause);
-        c->phones[c->nphones++] = more->phones[i];
-        (*added)++;
-    }
-    for (i = 0; rc == C311_OK && i < more->nemails; i++) {
-        if (contacts_has(c->emails, c->nemails, more->emails[i]))
-            continue;
-        rc = contacts_add_point(x, c->id, (int64_t)seq++, "email",
-                                more->emails[i], cause);
-        c->emails[c->nemails++] = more->emails[i];
-        (*added)++;
-    }
+    for (i = 0; rc == C311_OK && i < more->nphones; i++)
+        rc = contacts_add_one(x, c, "phone", more->phones[i], mode, clash,
+                              added, cause);
+    for (i = 0; rc == C311_OK && i < more->nemails; i++)
+        rc = contacts_add_one(x, c, "email", more->emails[i], mode, clash,
+                              added, cause);
     return rc;
+}
+
+/* Marks contact c (loaded) as changed at now. */
+static enum c311_rc
+contacts_touch(struct sqlx *x, struct contact *c, int64_t now, char **cause)
+{
+    const struct sqlx_val p[] = {SQLX_I(c->id), SQLX_I(now)};
+
+    c->updated_at = now;
+    return sqlx_exec(x, "UPDATE contact SET updated_at = $2 WHERE id = $1", p,
+                     2, NULL, cause);
 }
 
 /*
@@ -250,7 +316,7 @@ contacts_insert(struct sqlx *x, struct contact *c, int64_t now,
     empty.emails = arena_alloc(x->a, (c->nemails + 1) * sizeof(char *));
     if (empty.phones == NULL || empty.emails == NULL)
         return store__fail(cause, C311_ERR_NOMEM, "out of memory");
-    rc = contacts_add_points(x, &empty, c, &added, cause);
+    rc = contacts_add_points(x, &empty, c, CLASH_IGNORE, NULL, &added, cause);
     if (rc != C311_OK)
         return rc;
     c->id = empty.id;
@@ -338,13 +404,16 @@ contacts_same(const char *a, const char *b)
  * Saves on contact id (loaded here) what an agent typed for it: the names,
  * address and language in want replace the contact's where want has them,
  * and its phones and emails are added. Nothing is cleared: an absent or
- * empty member keeps what the contact had.
+ * empty member keeps what the contact had. A phone or email another
+ * caller has is refused (C311_ERR_CONFLICT, *clash filled), or a search
+ * by it would find the wrong caller. Any change moves updated_at.
  * TODO: a known caller's name, address, phone or email cannot be removed
  * (only replaced or added to); a wrong one stays on the record.
  */
 static enum c311_rc
 contacts_update(struct sqlx *x, int64_t id, const struct contact *want,
-                int64_t now, const char *actor, char **cause)
+                int64_t now, const char *actor, struct contact_clash *clash,
+                char **cause)
 {
     struct contact before, have;
     enum c311_rc rc;
@@ -402,8 +471,11 @@ contacts_update(struct sqlx *x, int64_t id, const struct contact *want,
             return rc;
         have.updated_at = now;
     }
-    rc = contacts_add_points(x, &have, want, &added, cause);
+    rc =
+        contacts_add_points(x, &have, want, CLASH_REFUSE, clash, &added, cause);
     if (rc != C311_OK || (!changed && added == 0))
+        return rc;
+    if (!changed && (rc = contacts_touch(x, &have, now, cause)) != C311_OK)
         return rc;
     return contacts_audit(x, now, actor, "contact.updated", &before, &have,
                           cause);
@@ -427,7 +499,7 @@ contacts_resolve(struct sqlx *x, const struct sr *req, const char *actor,
         if (rc != C311_OK)
             return rc;
         return contacts_update(x, *id, req->caller, req->requested_at, actor,
-                               cause);
+                               req->caller_clash, cause);
     }
     if (req->caller != NULL)
         want = *req->caller;
@@ -460,8 +532,18 @@ contacts_resolve(struct sqlx *x, const struct sr *req, const char *actor,
         memcpy(emails, have.emails, have.nemails * sizeof(char *));
         have.phones = phones;
         have.emails = emails;
-        rc = contacts_add_points(x, &have, &want, &added, cause);
+        /*
+         * Staff typed these details: a phone or email of another caller is
+         * refused. A resident's own fields (Open311) leave it out instead,
+         * as the filing should not fail for it.
+         */
+        rc = contacts_add_points(
+            x, &have, &want, req->caller != NULL ? CLASH_REFUSE : CLASH_SKIP,
+            req->caller_clash, &added, cause);
         if (rc != C311_OK || added == 0)
+            return rc;
+        rc = contacts_touch(x, &have, req->requested_at, cause);
+        if (rc != C311_OK)
             return rc;
         return contacts_audit(x, req->requested_at, actor, "contact.updated",
                               &before, &have, cause);
@@ -733,7 +815,8 @@ contacts_merge_work(struct sqlx *x, void *arg, char **cause)
     memcpy(emails, keep.emails, keep.nemails * sizeof(char *));
     keep.phones = phones;
     keep.emails = emails;
-    rc = contacts_add_points(x, &keep, &other, &added, cause);
+    rc = contacts_add_points(x, &keep, &other, CLASH_IGNORE, NULL, &added,
+                             cause);
     if (rc == C311_OK)
         rc = contacts_move_requests(x, w, cause);
     if (rc != C311_OK)
