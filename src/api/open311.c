@@ -34,6 +34,8 @@ struct problems {
     /* Fields given with a value that is not UTF-8, already reported. */
     const char *unreadable[OPEN311_MAX_PROBLEMS];
     size_t nunreadable;
+    /* Indexes of single_fields given more than once, counted as sent. */
+    bool repeated[16];
 };
 
 /* True when field was given, but with a value that is not UTF-8. */
@@ -771,6 +773,45 @@ static const char *const short_fields[] = {
 
 #define NELEMS(a) (sizeof(a) / sizeof((a)[0]))
 
+_Static_assert(NELEMS(single_fields) <= 16, "problems.repeated is too short");
+
+/* True when key is a field the form reads: one above or an answer. */
+static bool
+known_field(const char *key, struct arena *a)
+{
+    const char *code;
+    size_t i;
+
+    for (i = 0; i < NELEMS(single_fields); i++) {
+        if (strcmp(single_fields[i], key) == 0)
+            return true;
+    }
+    /* Malformed answer keys count too: they are reported as such. */
+    return args_attr_key(key, a, &code) != 0;
+}
+
+/*
+ * Reads the form as sent, before values that are not UTF-8 are taken out:
+ * notes the fields given more than once, whatever their values, and drops
+ * unknown fields whose value is not UTF-8, as every unknown field is
+ * ignored. (A field name that is not UTF-8 never gets here.)
+ */
+static void
+pre_read_form(struct http_req *req, struct problems *p)
+{
+    struct params *ps = &req->params;
+    size_t i, k = 0;
+
+    for (i = 0; i < NELEMS(single_fields); i++)
+        p->repeated[i] = params_count(ps, single_fields[i]) > 1;
+    for (i = 0; i < ps->n; i++) {
+        if (params_utf8_valid(ps->v[i].value, ps->v[i].len) ||
+            known_field(ps->v[i].key, &req->arena))
+            ps->v[k++] = ps->v[i];
+    }
+    ps->n = k;
+}
+
 /*
  * Checks the resident's phone and email by the rules of the staff API:
  * one that cannot be used would otherwise be dropped when the caller is
@@ -801,7 +842,7 @@ check_fields(struct http_req *req, struct problems *p)
     size_t i;
 
     for (i = 0; i < NELEMS(single_fields); i++) {
-        if (params_count(&req->params, single_fields[i]) > 1)
+        if (p->repeated[i])
             problem(p, "%s is given more than once", single_fields[i]);
     }
     for (i = 0; i < NELEMS(short_fields); i++) {
@@ -1027,6 +1068,7 @@ open311_post_request(struct http_req *req)
      * Values that are not UTF-8 are reported first, then the form is read
      * without them, so that one answer names every problem.
      */
+    pre_read_form(req, &p);
     p.nunreadable = params_take_unreadable(&req->params, p.unreadable,
                                            OPEN311_MAX_PROBLEMS);
     for (size_t i = 0; i < p.nunreadable; i++)
