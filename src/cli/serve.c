@@ -392,7 +392,8 @@ cmd_serve(int argc, char **argv)
                            {0}};
     struct config_report rep = CONFIG_REPORT_INIT;
     struct city *city = NULL;
-    struct store_options sopt;
+    /* serve creates the store it is given: existing stays false. */
+    struct store_options sopt = {0};
     struct store *st = NULL;
     char *cause = NULL, *key = NULL;
     int rc;
