@@ -213,6 +213,10 @@ print_import(const struct calls_ingest *g)
            (unsigned long long)g->stats.merged,
            (unsigned long long)g->stats.unchanged,
            (unsigned long long)g->stats.invalid);
+    if (k->over_limit > 0)
+        printf("%llu lines over a call's limit (8 MiB of text): dropped, "
+               "so their calls may lack an answer or a hangup\n",
+               (unsigned long long)k->over_limit);
 }
 
 /*
