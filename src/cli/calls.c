@@ -220,6 +220,25 @@ print_import(const struct calls_ingest *g)
 }
 
 /*
+ * Says on stderr when most lines could not be read, which means a file of
+ * another kind or a format guessed wrong; false when not one line could.
+ */
+static bool
+warn_unreadable(const struct calls_ingest *g)
+{
+    const struct acd_counts *k = acd_stream_counts(g->stream);
+    uint64_t content = k->lines - k->blank;
+
+    if (content == 0 || k->malformed * 2 <= content)
+        return true;
+    fprintf(stderr,
+            "civic311 calls: %llu of %llu lines are malformed: is this a "
+            "queue_log (or try --format pipe or --format csv)?\n",
+            (unsigned long long)k->malformed, (unsigned long long)content);
+    return k->malformed < content;
+}
+
+/*
  * Prints the days the stored calls cover, so that the first report can be
  * asked for the right dates.
  */
@@ -277,6 +296,8 @@ calls_import(const struct calls_opts *o)
         rc = CLI_OK;
     }
     print_import(&g);
+    if (rc == CLI_OK && !warn_unreadable(&g))
+        rc = CLI_FAIL; /* not one line read: surely not what was meant */
     if (rc == CLI_OK && st != NULL)
         print_range(st);
     calls_ingest_free(&g);

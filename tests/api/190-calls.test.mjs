@@ -294,3 +294,33 @@ test('a call split over two files is one leg unless over when the ' +
     assert.equal(reversed.in_several_queues, 1);
     assert.equal(reversed.without_enterqueue, 1);
 });
+
+// A byte order mark before a pipe log, with or without --format pipe, and
+// a junk first line: the log is read all the same. A file with no line a
+// queue_log could have fails, saying so.
+test('a byte order mark or a junk first line does not hide the log', () => {
+    const lines = elm('bom1').join('\n') + '\n';
+    const bom = path.join(dir, 'bom.log');
+    const junk = path.join(dir, 'junk.log');
+    const none = path.join(dir, 'none.log');
+    fs.writeFileSync(bom, `\ufeff${lines}`);
+    fs.writeFileSync(junk, `not a queue_log line\n${lines}`);
+    fs.writeFileSync(none, 'hello\nworld\n');
+    for (const [name, f, args, malformed] of [
+        ['bom', bom, [], 0], ['bom-pipe', bom, ['--format', 'pipe'], 0],
+        ['junk', junk, [], 1]]) {
+        const { imports, total } = importAndReport(name, [f], args);
+        assert.equal(imports[0].status, 0, imports[0].stderr);
+        assert.match(imports[0].stdout, new RegExp(
+            `^read ${3 + malformed} lines: 0 blank, ${malformed} malformed,`));
+        assert.equal(imports[0].stderr, '');
+        assert.equal(total.offered, 1);
+        assert.equal(total.answered, 1);
+        assert.equal(total.aht, 100);
+        assert.equal(total.hangup_by_caller, 1);
+    }
+    const { imports } = importAndReport('none', [none]);
+    assert.equal(imports[0].status, 1);
+    assert.match(imports[0].stdout, /^read 2 lines: 0 blank, 2 malformed,/);
+    assert.match(imports[0].stderr, /2 of 2 lines are malformed/);
+});
