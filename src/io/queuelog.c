@@ -482,8 +482,8 @@ line_shape(const char *p, const char *end, bool whole)
  * line or two before the log does not decide it: the first pipe-shaped or
  * CSV-shaped line wins. Stays undecided while the bytes seen end before
  * that is clear, unless final is set or the bytes kept fill their buffer;
- * then, as before, lines of white space only mean a pipe log (Asterisk's
- * own) and anything else CSV.
+ * then lines of white space only mean a pipe log (Asterisk's own), and
+ * anything else CSV (whose header may name its columns in any order).
  */
 static void
 sniff(struct queuelog_reader *r, bool final)
