@@ -213,6 +213,29 @@ print_import(const struct calls_ingest *g)
            (unsigned long long)g->stats.merged,
            (unsigned long long)g->stats.unchanged,
            (unsigned long long)g->stats.invalid);
+    if (k->over_limit > 0)
+        printf("%llu lines over a call's limit (8 MiB of text): dropped, "
+               "so their calls may lack an answer or a hangup\n",
+               (unsigned long long)k->over_limit);
+}
+
+/*
+ * Says on stderr when most lines could not be read, which means a file of
+ * another kind or a format guessed wrong; false when not one line could.
+ */
+static bool
+warn_unreadable(const struct calls_ingest *g)
+{
+    const struct acd_counts *k = acd_stream_counts(g->stream);
+    uint64_t content = k->lines - k->blank;
+
+    if (content == 0 || k->malformed * 2 <= content)
+        return true;
+    fprintf(stderr,
+            "civic311 calls: %llu of %llu lines are malformed: is this a "
+            "queue_log (or try --format pipe or --format csv)?\n",
+            (unsigned long long)k->malformed, (unsigned long long)content);
+    return k->malformed < content;
 }
 
 /*
@@ -273,6 +296,8 @@ calls_import(const struct calls_opts *o)
         rc = CLI_OK;
     }
     print_import(&g);
+    if (rc == CLI_OK && !warn_unreadable(&g))
+        rc = CLI_FAIL; /* not one line read: surely not what was meant */
     if (rc == CLI_OK && st != NULL)
         print_range(st);
     calls_ingest_free(&g);

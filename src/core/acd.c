@@ -1387,10 +1387,17 @@ acd_call_from_legs(const char *callid, const char *caller, const char *text,
 
 /* ---- streams ---- */
 
-#define STREAM_GRACE        60
-#define STREAM_STALE        (4 * 3600)
-#define STREAM_BUCKETS_MIN  1024
-#define STREAM_CALL_MAX_LEN (256 * 1024)
+#define STREAM_GRACE       60
+#define STREAM_STALE       (4 * 3600)
+#define STREAM_BUCKETS_MIN 1024
+/*
+ * The most text one call may hold while it is read: a call with thousands
+ * of unanswered rings still fits; only a runaway callid (one reused for
+ * days, say) reaches it, and memory stays bounded by the calls in progress.
+ * TODO: lines of a call past STREAM_CALL_MAX_LEN are counted (over_limit)
+ * and dropped, so such a call may miss its answer or its hangup.
+ */
+#define STREAM_CALL_MAX_LEN (8 * 1024 * 1024)
 
 /*
  * Finished calls whose memory a stream keeps for the next ones, at most:
@@ -1688,7 +1695,7 @@ held_has(const struct held *h, uint64_t hash, const char *line, size_t len)
 }
 
 /* Appends a line (and what is known of it) to h; false when out of
- * memory or full. */
+ * memory. The caller checks held_full first. */
 static bool
 held_append(struct held *h, const struct acd_line_info *info, const char *line,
             size_t len)
@@ -1697,8 +1704,6 @@ held_append(struct held *h, const struct acd_line_info *info, const char *line,
     struct acd_line_info *lv;
     char *t;
 
-    if (need > STREAM_CALL_MAX_LEN)
-        return false;
     if (need + 1 > h->cap) { /* with a NUL after the text */
         cap = h->cap ? h->cap * 2 : 256;
         while (cap < need + 1)
@@ -1726,6 +1731,13 @@ held_append(struct held *h, const struct acd_line_info *info, const char *line,
     lv->len = (uint32_t)len;
     h->len = need;
     return true;
+}
+
+/* True when a line of len bytes would take h past its limit. */
+static bool
+held_full(const struct held *h, size_t len)
+{
+    return h->len + len + 1 > STREAM_CALL_MAX_LEN;
 }
 
 /* Notes whether the call has ended after an event of this kind at `at`,
@@ -1849,8 +1861,12 @@ feed_call(struct acd_stream *s, const struct cut *ev, const char *c, size_t len)
         s->counts.duplicate++;
         return;
     }
+    if (held_full(h, len)) {
+        s->counts.over_limit++;
+        return;
+    }
     if (!held_append(h, &info, c, len)) {
-        s->counts.malformed++;
+        s->oom = true;
         return;
     }
     if (ev->kind == ACD_EV_UNKNOWN)

@@ -268,12 +268,13 @@ struct acd_stream_opts {
 
 /* Counters of what a stream was given. */
 struct acd_counts {
-    uint64_t lines;     /* every line, blank ones included */
-    uint64_t blank;     /* empty or white space only */
-    uint64_t malformed; /* not an event line */
-    uint64_t duplicate; /* identical to a line of a call still held */
-    uint64_t unknown;   /* event names this module does not know */
-    uint64_t ignored;   /* known events without effect (DID, ...) */
+    uint64_t lines;      /* every line, blank ones included */
+    uint64_t blank;      /* empty or white space only */
+    uint64_t malformed;  /* not an event line */
+    uint64_t duplicate;  /* identical to a line of a call still held */
+    uint64_t over_limit; /* dropped: their call's text was full (8 MiB) */
+    uint64_t unknown;    /* event names this module does not know */
+    uint64_t ignored;    /* known events without effect (DID, ...) */
     uint64_t call_events;
     uint64_t agent_events;
 };

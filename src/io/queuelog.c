@@ -12,9 +12,19 @@
 
 #include "io/queuelog.h"
 
-#define QUEUELOG_CELLS   16 /* cells of a CSV row kept; more are an error */
-#define QUEUELOG_PARTIAL ACD_LINE_MAX
-#define QUEUELOG_SNIFF   256 /* bytes looked at to tell pipe from CSV */
+#define QUEUELOG_CELLS 16   /* cells of a CSV row kept; more are an error */
+#define QUEUELOG_SNIFF 4096 /* bytes looked at to tell pipe from CSV */
+
+/*
+ * The longest pipe line read at all, before trimming, wherever it lies in
+ * the pieces fed: longer ones are malformed. Trimmed and canonical, a line
+ * must fit in ACD_LINE_MAX, so this only bounds the white space and empty
+ * fields around it, and the memory a line cut across pieces takes.
+ */
+#define QUEUELOG_LINE_RAW_MAX (1024 * 1024)
+
+/* The UTF-8 byte order mark some editors and exports put first. */
+static const unsigned char utf8_bom[3] = {0xef, 0xbb, 0xbf};
 
 /* Where each field of an event sits in a CSV row; -1 when absent. */
 struct columns {
@@ -32,9 +42,13 @@ struct queuelog_reader {
     char sniffed[QUEUELOG_SNIFF];
     size_t nsniffed;
 
+    /* The bytes of a byte order mark seen so far, until decided. */
+    size_t nbom;
+    bool bom_done;
+
     /* Pipe: the line begun in an earlier piece. */
-    char partial[QUEUELOG_PARTIAL];
-    size_t npartial;
+    char *partial;
+    size_t npartial, partial_cap;
     bool overlong;
 
     /* CSV. */
@@ -86,6 +100,7 @@ queuelog_reader_free(struct queuelog_reader *r)
         return;
     if (r->csv_ready)
         csv_free(&r->csv);
+    free(r->partial);
     free(r);
 }
 
@@ -184,10 +199,52 @@ pipe_line(struct queuelog_reader *r, const char *line, size_t n)
 }
 
 /*
- * Splits buf into lines, keeping an unfinished last one for later. A line
- * that lies whole in buf goes to the stream without a copy.
+ * Keeps the start of a line that goes on in a later piece. A line over
+ * QUEUELOG_LINE_RAW_MAX is only marked, as it is malformed anyway.
  */
+static enum c311_rc
+partial_add(struct queuelog_reader *r, const char *p, size_t n)
+{
+    size_t cap;
+    char *t;
+
+    if (r->overlong)
+        return C311_OK;
+    if (n > QUEUELOG_LINE_RAW_MAX - r->npartial) {
+        r->overlong = true;
+        return C311_OK;
+    }
+    if (r->npartial + n > r->partial_cap) {
+        cap = r->partial_cap ? r->partial_cap : ACD_LINE_MAX;
+        while (cap < r->npartial + n)
+            cap *= 2;
+        t = realloc(r->partial, cap);
+        if (t == NULL)
+            return C311_ERR_NOMEM;
+        r->partial = t;
+        r->partial_cap = cap;
+    }
+    memcpy(r->partial + r->npartial, p, n);
+    r->npartial += n;
+    return C311_OK;
+}
+
+/* Hands a line to the stream, or counts it malformed when overlong. */
 static void
+pipe_whole(struct queuelog_reader *r, const char *line, size_t n, bool overlong)
+{
+    if (overlong || n > QUEUELOG_LINE_RAW_MAX)
+        acd_stream_reject(r->s, ACD_LINE_MALFORMED);
+    else
+        pipe_line(r, line, n);
+}
+
+/*
+ * Splits buf into lines, keeping an unfinished last one for later. A line
+ * that lies whole in buf goes to the stream without a copy; one cut across
+ * pieces is put together first, so that it is judged as if whole.
+ */
+static enum c311_rc
 pipe_feed(struct queuelog_reader *r, const char *buf, size_t n)
 {
     const char *p = buf, *end = buf + n, *nl;
@@ -197,25 +254,20 @@ pipe_feed(struct queuelog_reader *r, const char *buf, size_t n)
         nl = memchr(p, '\n', (size_t)(end - p));
         take = (size_t)((nl != NULL ? nl : end) - p);
         if (nl != NULL && r->npartial == 0 && !r->overlong) {
-            pipe_line(r, p, take);
+            pipe_whole(r, p, take, false);
         } else {
-            if (r->npartial + take >= sizeof(r->partial))
-                r->overlong = true;
-            else
-                memcpy(r->partial + r->npartial, p, take);
-            r->npartial += r->overlong ? 0 : take;
+            if (partial_add(r, p, take) != C311_OK)
+                return C311_ERR_NOMEM;
             if (nl == NULL)
                 break;
-            if (r->overlong)
-                acd_stream_reject(r->s, ACD_LINE_MALFORMED);
-            else
-                pipe_line(r, r->partial, r->npartial);
+            pipe_whole(r, r->partial, r->npartial, r->overlong);
             r->npartial = 0;
             r->overlong = false;
         }
         r->done = r->fed + (uint64_t)(nl + 1 - buf);
         p = nl + 1;
     }
+    return C311_OK;
 }
 
 /* ---- CSV ---- */
@@ -381,33 +433,84 @@ csv_feed(struct queuelog_reader *r, const char *buf, size_t n)
 
 /* ---- both ---- */
 
+enum shape { SHAPE_UNSURE, SHAPE_PIPE, SHAPE_CSV, SHAPE_OTHER };
+
 /*
- * Decides the format from the first line that is not blank: a time
- * (digits, maybe a fraction) followed by '|' is a pipe log, anything else
- * CSV (white space only: a pipe log, Asterisk's own). Stays undecided
- * while the bytes seen end before that is clear, unless final is set or
- * the bytes kept fill their buffer.
+ * What a line that is not blank looks like: a time (digits, maybe a
+ * fraction) then '|' is a pipe line; a time or a date and time, maybe
+ * quoted, then ',' is a CSV row, and so is a header (time or id first).
+ * Unsure while an unfinished line (whole false) ends before it is clear.
+ */
+static enum shape
+line_shape(const char *p, const char *end, bool whole)
+{
+    const char *q;
+    bool quoted;
+    size_t i;
+
+    while (p < end && isspace((unsigned char)*p))
+        p++;
+    quoted = p < end && *p == '"';
+    q = p + quoted;
+    if (q < end && isdigit((unsigned char)*q)) {
+        while (q < end && (isdigit((unsigned char)*q) || *q == '.' ||
+                           *q == '-' || *q == ':' || *q == ' ' || *q == 'T'))
+            q++;
+        if (q < end && *q == '|' && !quoted)
+            return SHAPE_PIPE;
+        if (q < end && *q == '"' && quoted)
+            q++;
+        if (q < end)
+            return *q == ',' ? SHAPE_CSV : SHAPE_OTHER;
+        return whole ? SHAPE_OTHER : SHAPE_UNSURE;
+    }
+    for (i = 0; i < 2; i++) {
+        const char *name = i == 0 ? "time" : "id";
+        size_t len = strlen(name), have = (size_t)(end - q);
+
+        if (have < len + 1 + quoted)
+            continue;
+        if (strncasecmp(q, name, len) == 0 && q[len + quoted] == ',' &&
+            (!quoted || q[len] == '"'))
+            return SHAPE_CSV;
+    }
+    return !whole && (size_t)(end - q) < 6 ? SHAPE_UNSURE : SHAPE_OTHER;
+}
+
+/*
+ * Decides the format from the first lines that show one, so that a junk
+ * line or two before the log does not decide it: the first pipe-shaped or
+ * CSV-shaped line wins. Stays undecided while the bytes seen end before
+ * that is clear, unless final is set or the bytes kept fill their buffer;
+ * then lines of white space only mean a pipe log (Asterisk's own), and
+ * anything else CSV (whose header may name its columns in any order).
  */
 static void
 sniff(struct queuelog_reader *r, bool final)
 {
-    const char *p = r->sniffed, *end = r->sniffed + r->nsniffed;
+    const char *p = r->sniffed, *end = r->sniffed + r->nsniffed, *nl, *q;
+    bool full = final || r->nsniffed == sizeof(r->sniffed), content = false;
+    enum shape sh;
 
-    while (p < end && isspace((unsigned char)*p))
-        p++;
-    if (p == end) {
-        if (final || r->nsniffed == sizeof(r->sniffed))
-            r->fmt = QUEUELOG_PIPE;
-        return;
-    }
-    while (p < end && isdigit((unsigned char)*p))
-        p++;
-    if (p < end && *p == '.') /* a fraction of a second */
-        for (p++; p < end && isdigit((unsigned char)*p); p++)
+    for (; p < end; p = nl + 1) {
+        nl = memchr(p, '\n', (size_t)(end - p));
+        for (q = p; q < (nl ? nl : end) && isspace((unsigned char)*q); q++)
             ;
-    if (p == end && !final && r->nsniffed < sizeof(r->sniffed))
-        return;
-    r->fmt = p < end && *p == '|' ? QUEUELOG_PIPE : QUEUELOG_CSV;
+        if (q < (nl ? nl : end)) {
+            content = true;
+            sh = line_shape(p, nl ? nl : end, nl != NULL || full);
+            if (sh == SHAPE_UNSURE)
+                return;
+            if (sh != SHAPE_OTHER) {
+                r->fmt = sh == SHAPE_PIPE ? QUEUELOG_PIPE : QUEUELOG_CSV;
+                return;
+            }
+        }
+        if (nl == NULL)
+            break;
+    }
+    if (full)
+        r->fmt = content ? QUEUELOG_CSV : QUEUELOG_PIPE;
 }
 
 /* Passes bytes to the reader of the format decided. */
@@ -417,7 +520,7 @@ feed_format(struct queuelog_reader *r, const char *buf, size_t n)
     enum c311_rc rc = C311_OK;
 
     if (r->fmt == QUEUELOG_PIPE)
-        pipe_feed(r, buf, n);
+        rc = pipe_feed(r, buf, n);
     else
         rc = csv_feed(r, buf, n);
     r->fed += n;
@@ -436,8 +539,8 @@ replay_sniffed(struct queuelog_reader *r)
 }
 
 /* Decides the format if needed and passes the bytes on. */
-enum c311_rc
-queuelog_reader_feed(struct queuelog_reader *r, const char *buf, size_t n)
+static enum c311_rc
+feed_sniffing(struct queuelog_reader *r, const char *buf, size_t n)
 {
     enum c311_rc rc;
     size_t take;
@@ -459,19 +562,52 @@ queuelog_reader_feed(struct queuelog_reader *r, const char *buf, size_t n)
     return rc;
 }
 
+/*
+ * Skips a byte order mark at the very start, in any format, then passes
+ * the bytes on. The first bytes are held while they may still be one.
+ */
+enum c311_rc
+queuelog_reader_feed(struct queuelog_reader *r, const char *buf, size_t n)
+{
+    enum c311_rc rc;
+
+    if (!r->bom_done) {
+        while (n > 0 && r->nbom < sizeof(utf8_bom) &&
+               (unsigned char)*buf == utf8_bom[r->nbom]) {
+            r->nbom++;
+            buf++;
+            n--;
+        }
+        if (r->nbom == sizeof(utf8_bom)) {
+            r->bom_done = true;
+            r->fed += sizeof(utf8_bom); /* where lines start in the file */
+        } else if (n == 0) {
+            return C311_OK;
+        } else {
+            r->bom_done = true;
+            rc = feed_sniffing(r, (const char *)utf8_bom, r->nbom);
+            if (rc != C311_OK)
+                return rc;
+        }
+    }
+    return n > 0 ? feed_sniffing(r, buf, n) : C311_OK;
+}
+
 /* Reads a last unfinished line or CSV row. */
 enum c311_rc
 queuelog_reader_finish(struct queuelog_reader *r)
 {
+    if (!r->bom_done) { /* a file of fewer bytes than a mark, all alike */
+        r->bom_done = true;
+        if (r->nbom > 0)
+            feed_sniffing(r, (const char *)utf8_bom, r->nbom);
+    }
     if (r->fmt == QUEUELOG_AUTO && r->nsniffed > 0) {
         sniff(r, true);
         replay_sniffed(r);
     }
     if (r->fmt == QUEUELOG_PIPE && (r->npartial > 0 || r->overlong)) {
-        if (r->overlong)
-            acd_stream_reject(r->s, ACD_LINE_MALFORMED);
-        else
-            pipe_line(r, r->partial, r->npartial);
+        pipe_whole(r, r->partial, r->npartial, r->overlong);
         r->npartial = 0;
         r->overlong = false;
         r->done = r->fed;

@@ -13,7 +13,8 @@
  *     in the process time zone (the jurisdiction's).
  *
  * Bytes may come in any pieces, so a reader serves a followed file as
- * well as a whole one.
+ * well as a whole one; a line is judged the same wherever the pieces cut
+ * it. A UTF-8 byte order mark first in the bytes is skipped.
  */
 #ifndef CIVIC311_QUEUELOG_H
 #define CIVIC311_QUEUELOG_H
@@ -25,7 +26,7 @@
 #include "util/status.h"
 
 enum queuelog_format {
-    QUEUELOG_AUTO, /* decided by the first line that is not blank */
+    QUEUELOG_AUTO, /* decided by the first line shaped like either */
     QUEUELOG_PIPE,
     QUEUELOG_CSV,
 };

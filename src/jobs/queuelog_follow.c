@@ -38,6 +38,7 @@ struct queuelog_follow {
     struct calls_ingest ingest;
     bool have_ingest;
     bool missing_logged;
+    uint64_t over_limit_logged; /* lines over a call's limit, said so */
     char *buf;
 };
 
@@ -57,6 +58,7 @@ reader_reset(struct queuelog_follow *f, int64_t base)
     f->have_ingest =
         calls_ingest_init(&f->ingest, f->st, QUEUELOG_PIPE, NULL) == C311_OK;
     f->base = base;
+    f->over_limit_logged = 0;
     if (!f->have_ingest)
         log_error("calls", "out of memory following the queue log");
     return f->have_ingest && lseek(f->fd, base, SEEK_SET) == base;
@@ -136,6 +138,7 @@ drain(struct queuelog_follow *f)
 {
     char *cause = NULL;
     bool any = false;
+    const struct acd_counts *k;
     ssize_t n;
 
     while ((n = read(f->fd, f->buf, FOLLOW_CHUNK)) > 0) {
@@ -147,6 +150,16 @@ drain(struct queuelog_follow *f)
             free(cause);
             cause = NULL;
         }
+    }
+    /* Lines dropped from a call that is full are said, never silent. */
+    k = f->have_ingest ? acd_stream_counts(f->ingest.stream) : NULL;
+    if (k != NULL && k->over_limit > f->over_limit_logged) {
+        log_warning("calls",
+                    "queue log %s: %llu lines over a call's limit (8 MiB "
+                    "of text) dropped",
+                    f->path,
+                    (unsigned long long)(k->over_limit - f->over_limit_logged));
+        f->over_limit_logged = k->over_limit;
     }
     return any;
 }

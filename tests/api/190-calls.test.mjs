@@ -6,7 +6,7 @@
 // caller's history show the calls with exact figures. Importing the same
 // lines again with the CLI adds nothing.
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -213,4 +213,114 @@ test('queue and agent intervals carry their dates over several days; ' +
         ]);
         assert.match(out, /^total \(each call once\) +3 +3 +0 +0 /m);
     }
+});
+
+// Imports files into a new SQLite store and reports January 2026 (the
+// logs below are on 2026-01-06): the exit status, the import's output and
+// the report's total.
+function importAndReport(name, files, args = []) {
+    const db = path.join(dir, `${name}.db`);
+    const opts = ['--db', db, '--config', ctx.srv.config];
+    const imports = files.map((f) => spawnSync(ctx.srv.bin,
+        ['calls', 'import', f, ...args, ...opts],
+        { cwd: repoRoot, encoding: 'utf8' }));
+    const rep = spawnSync(ctx.srv.bin, ['calls', 'report', '--json',
+        '--from', '2026-01-01', '--to', '2026-02-01', ...opts],
+    { cwd: repoRoot, encoding: 'utf8' });
+    const total = rep.status === 0 ? JSON.parse(rep.stdout).total : null;
+    return { imports, total };
+}
+
+const T2 = 1767700000;
+const elm = (c) => [
+    `${T2}|${c}|201|NONE|ENTERQUEUE||+15550100171|1`,
+    `${T2 + 100}|${c}|201|Agent Elm|CONNECT|100|x|1`,
+    `${T2 + 200}|${c}|201|Agent Elm|COMPLETECALLER|100|100|1`,
+];
+
+// A callid of 300 characters and 900 unanswered rings: some 306 KB of
+// text for one call, all of it kept.
+test('a call with a long text keeps its answer and its hangup', () => {
+    const c = 'C'.repeat(300);
+    const rings = Array.from({ length: 900 }, (_, i) =>
+        `${T2 + 1 + Math.floor(i / 10)}|${c}|201|Agent Number ${i % 50}` +
+        `|RINGNOANSWER|${1000 + i}`);
+    const [enter, connect, done] = elm(c);
+    const f = path.join(dir, 'longcall.log');
+    fs.writeFileSync(f, [enter, ...rings, connect, done, ''].join('\n'));
+    assert.ok(fs.statSync(f).size > 256 * 1024);
+    const { imports, total } = importAndReport('longcall', [f]);
+    assert.equal(imports[0].status, 0, imports[0].stderr);
+    assert.match(imports[0].stdout, /^read 903 lines: 0 blank, 0 malformed,/);
+    assert.doesNotMatch(imports[0].stdout, /over a call's limit/);
+    assert.equal(total.offered, 1);
+    assert.equal(total.answered, 1);
+    assert.equal(total.aht, 100);
+    assert.equal(total.ring_no_answer, 900);
+    assert.equal(total.hangup_by_caller, 1);
+});
+
+// A rotation in the middle of a call, the files read newer first. When
+// the newer file goes on for more than a minute of log time after the
+// call's end (here another call, abandoned 200 s later), the call is over
+// and stored without its lines, so the older file's ENTERQUEUE makes a
+// second leg (docs/CALLS.md). Read in order, or when the newer file stops
+// at the call's end, one leg.
+test('a call split over two files is one leg unless over when the ' +
+    'older file comes', () => {
+    const [enter, connect, done] = elm('split1');
+    const other = [
+        `${T2 + 400}|split2|201|NONE|ENTERQUEUE||+15550100172|1`,
+        `${T2 + 410}|split2|201|NONE|ABANDON|1|1|10`,
+    ];
+    const older = path.join(dir, 'split.1');
+    const newer = path.join(dir, 'split.0');
+    const newerShort = path.join(dir, 'split.0.short');
+    fs.writeFileSync(older, `${enter}\n`);
+    fs.writeFileSync(newer, [connect, done, ...other, ''].join('\n'));
+    fs.writeFileSync(newerShort, [connect, done, ''].join('\n'));
+    const one = (t, offered) => {
+        assert.equal(t.offered, offered);
+        assert.equal(t.answered, 1);
+        assert.equal(t.aht, 100);
+        assert.equal(t.in_several_queues, 0);
+        assert.equal(t.without_enterqueue, 0);
+    };
+    one(importAndReport('split-in-order', [older, newer]).total, 2);
+    one(importAndReport('split-short', [newerShort, older]).total, 1);
+    const reversed = importAndReport('split-reversed', [newer, older]).total;
+    assert.equal(reversed.offered, 2);
+    assert.equal(reversed.answered, 1);
+    assert.equal(reversed.in_several_queues, 1);
+    assert.equal(reversed.without_enterqueue, 1);
+});
+
+// A byte order mark before a pipe log, with or without --format pipe, and
+// a junk first line: the log is read all the same. A file with no line a
+// queue_log could have fails, saying so.
+test('a byte order mark or a junk first line does not hide the log', () => {
+    const lines = elm('bom1').join('\n') + '\n';
+    const bom = path.join(dir, 'bom.log');
+    const junk = path.join(dir, 'junk.log');
+    const none = path.join(dir, 'none.log');
+    fs.writeFileSync(bom, `\ufeff${lines}`);
+    fs.writeFileSync(junk, `not a queue_log line\n${lines}`);
+    fs.writeFileSync(none, 'hello\nworld\n');
+    for (const [name, f, args, malformed] of [
+        ['bom', bom, [], 0], ['bom-pipe', bom, ['--format', 'pipe'], 0],
+        ['junk', junk, [], 1]]) {
+        const { imports, total } = importAndReport(name, [f], args);
+        assert.equal(imports[0].status, 0, imports[0].stderr);
+        assert.match(imports[0].stdout, new RegExp(
+            `^read ${3 + malformed} lines: 0 blank, ${malformed} malformed,`));
+        assert.equal(imports[0].stderr, '');
+        assert.equal(total.offered, 1);
+        assert.equal(total.answered, 1);
+        assert.equal(total.aht, 100);
+        assert.equal(total.hangup_by_caller, 1);
+    }
+    const { imports } = importAndReport('none', [none]);
+    assert.equal(imports[0].status, 1);
+    assert.match(imports[0].stdout, /^read 2 lines: 0 blank, 2 malformed,/);
+    assert.match(imports[0].stderr, /2 of 2 lines are malformed/);
 });

@@ -553,3 +553,39 @@ Test(acd, visit_hands_out_calls_without_copies)
     acd_stream_free(s);
     arena_free(&a);
 }
+
+/*
+ * One call's text is capped at 8 MiB: 9000 rings of 1000 bytes each
+ * (1001 with the newline) fill it after 8380 lines with the ENTERQUEUE
+ * (47 bytes): 47 + 1 + 8380 * 1001 = 8388428 <= 8388608, one more ring
+ * would pass it. The other 620 rings are counted as over the limit, not as
+ * malformed; the CONNECT (45 bytes) still fits in the 180 bytes left.
+ */
+Test(acd, call_over_its_limit)
+{
+    struct acd_stream *s = acd_stream_new(NULL);
+    const struct acd_counts *k;
+    char line[1001];
+    int i, n;
+
+    n = snprintf(line, sizeof(line),
+                 "1767700000|big|201|NONE|ENTERQUEUE||"
+                 "+15550100|1");
+    cr_assert_eq(n, 47);
+    cr_assert_eq(acd_stream_feed(s, line, (size_t)n), ACD_LINE_OK);
+    for (i = 0; i < 9000; i++) {
+        n = snprintf(line, sizeof(line),
+                     "1767700001|big|201|Agent %06d|RINGNOANSWER|%0955d", i, i);
+        cr_assert_eq(n, 1000);
+        acd_stream_feed(s, line, (size_t)n);
+    }
+    n = snprintf(line, sizeof(line),
+                 "1767700100|big|201|Agent Elm|CONNECT|100|x|1");
+    acd_stream_feed(s, line, (size_t)n);
+    k = acd_stream_counts(s);
+    cr_assert_eq(k->lines, 9002);
+    cr_assert_eq(k->malformed, 0);
+    cr_assert_eq(k->call_events, 8382);
+    cr_assert_eq(k->over_limit, 620);
+    acd_stream_free(s);
+}
