@@ -401,6 +401,28 @@ contacts_same(const char *a, const char *b)
 }
 
 /*
+ * Gives c's phone and email lists room (in a) for those of want to be
+ * added; false when out of memory.
+ */
+static bool
+contacts_make_room(struct arena *a, struct contact *c,
+                   const struct contact *want)
+{
+    const char **phones =
+        arena_alloc(a, (c->nphones + want->nphones + 1) * sizeof(char *));
+    const char **emails =
+        arena_alloc(a, (c->nemails + want->nemails + 1) * sizeof(char *));
+
+    if (phones == NULL || emails == NULL)
+        return false;
+    memcpy(phones, c->phones, c->nphones * sizeof(char *));
+    memcpy(emails, c->emails, c->nemails * sizeof(char *));
+    c->phones = phones;
+    c->emails = emails;
+    return true;
+}
+
+/*
  * Saves on contact id (loaded here) what an agent typed for it: the names,
  * address and language in want replace the contact's where want has them,
  * and its phones and emails are added. Nothing is cleared: an absent or
@@ -427,19 +449,8 @@ contacts_update(struct sqlx *x, int64_t id, const struct contact *want,
     if (rc != C311_OK)
         return rc;
     before = have;
-    {
-        const char **phones = arena_alloc(
-            x->a, (have.nphones + want->nphones + 1) * sizeof(char *));
-        const char **emails = arena_alloc(
-            x->a, (have.nemails + want->nemails + 1) * sizeof(char *));
-
-        if (phones == NULL || emails == NULL)
-            return store__fail(cause, C311_ERR_NOMEM, "out of memory");
-        memcpy(phones, have.phones, have.nphones * sizeof(char *));
-        memcpy(emails, have.emails, have.nemails * sizeof(char *));
-        have.phones = phones;
-        have.emails = emails;
-    }
+    if (!contacts_make_room(x->a, &have, want))
+        return store__fail(cause, C311_ERR_NOMEM, "out of memory");
     if (want->first_name != NULL && *want->first_name)
         have.first_name = want->first_name;
     if (want->last_name != NULL && *want->last_name)
@@ -521,17 +532,9 @@ contacts_resolve(struct sqlx *x, const struct sr *req, const char *actor,
         return rc;
     {
         struct contact before = have;
-        const char **phones = arena_alloc(
-            x->a, (have.nphones + want.nphones + 1) * sizeof(char *));
-        const char **emails = arena_alloc(
-            x->a, (have.nemails + want.nemails + 1) * sizeof(char *));
 
-        if (phones == NULL || emails == NULL)
+        if (!contacts_make_room(x->a, &have, &want))
             return store__fail(cause, C311_ERR_NOMEM, "out of memory");
-        memcpy(phones, have.phones, have.nphones * sizeof(char *));
-        memcpy(emails, have.emails, have.nemails * sizeof(char *));
-        have.phones = phones;
-        have.emails = emails;
         /*
          * Staff typed these details: a phone or email of another caller is
          * refused. A resident's own fields (Open311) leave it out instead,
