@@ -99,6 +99,7 @@ struct batch {
     struct store_import_row *rows;
     int64_t *lines;             /* each row's line */
     unsigned *warnings;         /* each row's warnings */
+    bool *made_up;              /* each row's service is an imported one */
     const char *const **fields; /* each row's fields */
     size_t n;
     struct arena arena; /* what the rows point to */
@@ -398,11 +399,9 @@ settle(struct run *r)
     }
     for (i = 0; rc == C311_OK && i < b->n; i++) {
         row = &b->rows[i];
-        /* A service the catalog lacks is one the import made up. */
-        if (row->outcome != STORE_IMPORT_NATIVE &&
+        if (b->made_up[i] && row->outcome != STORE_IMPORT_NATIVE &&
             row->outcome != STORE_IMPORT_OTHER &&
-            row->outcome != STORE_IMPORT_REPEATED &&
-            catalog_service(r->city, row->req.service_code) == NULL)
+            row->outcome != STORE_IMPORT_REPEATED)
             rc = note_service(r, row);
         switch (row->outcome) {
         case STORE_IMPORT_INSERTED:
@@ -490,6 +489,7 @@ add_row(struct run *r, const struct import_row *m, int64_t line)
     row->line = line;
     b->lines[b->n] = line;
     b->warnings[b->n] = m->warnings;
+    b->made_up[b->n] = m->imported_service;
     b->fields[b->n] = m->fields;
     b->n++;
     return b->n == r->o->batch ? flush(r) : C311_OK;
@@ -679,8 +679,9 @@ run_import(struct run *r)
         b->lines = calloc(r->o->batch, sizeof(*b->lines));
         b->fields = calloc(r->o->batch, sizeof(*b->fields));
         b->warnings = calloc(r->o->batch, sizeof(*b->warnings));
+        b->made_up = calloc(r->o->batch, sizeof(*b->made_up));
         if (b->rows == NULL || b->lines == NULL || b->fields == NULL ||
-            b->warnings == NULL) {
+            b->warnings == NULL || b->made_up == NULL) {
             fputs("civic311 import: out of memory\n", stderr);
             return CLI_FAIL;
         }
@@ -774,6 +775,7 @@ cmd_import(int argc, char **argv)
         free(r.slots[i].lines);
         free(r.slots[i].fields);
         free(r.slots[i].warnings);
+        free(r.slots[i].made_up);
         free(r.slots[i].cause);
         arena_free(&r.slots[i].arena);
     }
